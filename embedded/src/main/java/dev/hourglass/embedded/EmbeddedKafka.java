@@ -1,0 +1,196 @@
+package dev.hourglass.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Apache Kafka's own broker in KRaft combined mode (broker and controller in one node), inside this
+ * JVM.
+ *
+ * <p>The log directory is formatted with Kafka's {@link Formatter} on first start and reused on
+ * later starts, so a broker stopped with {@link #close()} and started again on the same data
+ * directory (and port) keeps its topics, records and committed transactions. Internal topics are
+ * configured for a single node (replication factor 1, min ISR 1) so that transactions and
+ * exactly-once Kafka Streams work.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.temporary())) {
+ *   String bootstrap = kafka.bootstrapServers();
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+  private static final int NODE_ID = 1;
+
+  /**
+   * Where and how to run the broker.
+   *
+   * @param dataDir the log directory; formatted when empty, reused otherwise
+   * @param port the client port, or 0 for a free one
+   * @param deleteOnClose whether {@link #close()} removes {@code dataDir}
+   * @param overrides broker settings applied last
+   */
+  public record Options(
+      Path dataDir, int port, boolean deleteOnClose, Map<String, String> overrides) {
+    public Options {
+      Objects.requireNonNull(dataDir, "dataDir");
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException(
+            "Invalid value " + port + " for configuration port: must be 0 (free) or 1-65535");
+      }
+      overrides = Map.copyOf(overrides);
+    }
+
+    /** A free port and a temporary directory removed on close. */
+    public static Options temporary() {
+      try {
+        return new Options(Files.createTempDirectory("hourglass-kafka-"), 0, true, Map.of());
+      } catch (IOException e) {
+        throw new EmbeddedServerException("cannot create a temporary Kafka data directory", e);
+      }
+    }
+
+    /** A persistent data directory that outlives the broker. */
+    public static Options persistent(Path dataDir, int port) {
+      return new Options(dataDir, port, false, Map.of());
+    }
+
+    public Options withOverrides(Map<String, String> more) {
+      return new Options(dataDir, port, deleteOnClose, more);
+    }
+  }
+
+  private final Options options;
+  private final KafkaRaftServer server;
+  private final int port;
+
+  private EmbeddedKafka(Options options, KafkaRaftServer server, int port) {
+    this.options = options;
+    this.server = server;
+    this.port = port;
+  }
+
+  /** Formats the data directory if needed, starts the broker and waits until it serves clients. */
+  public static EmbeddedKafka start(Options options) {
+    QuietLogging.apply();
+    Path logDir = options.dataDir().resolve("kraft-combined-logs");
+    int port = options.port() == 0 ? FreePorts.find() : options.port();
+    int controllerPort = FreePorts.find();
+    KafkaConfig config = new KafkaConfig(brokerProperties(logDir, port, controllerPort, options));
+    try {
+      Files.createDirectories(logDir);
+      if (!Files.exists(logDir.resolve("meta.properties"))) {
+        format(logDir);
+      }
+    } catch (Exception e) {
+      throw new EmbeddedServerException("cannot format the Kafka log directory " + logDir, e);
+    }
+    long started = System.nanoTime();
+    KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+    server.startup();
+    EmbeddedKafka kafka = new EmbeddedKafka(options, server, port);
+    BrokerReadiness.await(kafka.bootstrapServers());
+    LOG.info(
+        "Kafka {} started on {} in {} ms (data in {})",
+        AppInfoParser.getVersion(),
+        kafka.bootstrapServers(),
+        (System.nanoTime() - started) / 1_000_000,
+        options.dataDir());
+    return kafka;
+  }
+
+  private static Properties brokerProperties(
+      Path logDir, int port, int controllerPort, Options options) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", Integer.toString(NODE_ID));
+    // A static single-voter quorum: the node votes for itself, no controller discovery needed.
+    p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("log.dirs", logDir.toString());
+    // One broker: internal topics cannot have more replicas than brokers.
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "5");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "5");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("default.replication.factor", "1");
+    p.put("min.insync.replicas", "1");
+    // Consumers of a new group start at once instead of waiting 3 s for more members.
+    p.put("group.initial.rebalance.delay.ms", "0");
+    // Tests and local mode create their topics explicitly; a typo must not create one.
+    p.put("auto.create.topics.enable", "false");
+    // Small segments keep many short-lived test topics cheap on disk.
+    p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
+    p.put("num.partitions", "1");
+    options.overrides().forEach(p::put);
+    return p;
+  }
+
+  private static void format(Path logDir) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      new Formatter()
+          .setPrintStream(print)
+          .setNodeId(NODE_ID)
+          .setClusterId(Uuid.randomUuid().toString())
+          .setControllerListenerName("CONTROLLER")
+          .setMetadataLogDirectory(logDir.toString())
+          .setDirectories(List.of(logDir.toString()))
+          .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+          .setHasDynamicQuorum(false)
+          .run();
+    }
+    LOG.debug("formatted {}: {}", logDir, out.toString(StandardCharsets.UTF_8).trim());
+  }
+
+  /** {@code host:port} for the {@code bootstrap.servers} client setting. */
+  public String bootstrapServers() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** The client port; pass it in {@link Options} to restart on the same address. */
+  public int port() {
+    return port;
+  }
+
+  public Path dataDir() {
+    return options.dataDir();
+  }
+
+  /** Shuts the broker down cleanly; removes the data directory only for temporary options. */
+  @Override
+  public void close() {
+    server.shutdown();
+    server.awaitShutdown();
+    if (options.deleteOnClose()) {
+      Directories.deleteRecursively(options.dataDir());
+    }
+    LOG.info("Kafka on port {} stopped", port);
+  }
+}

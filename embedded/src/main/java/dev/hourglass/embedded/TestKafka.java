@@ -1,0 +1,56 @@
+package dev.hourglass.embedded;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * The broker as one test sees it: the shared {@link #bootstrapServers()} and a prefix of its own,
+ * so that topics of different tests never meet. Name every topic through {@link #topic(String)}.
+ */
+public final class TestKafka {
+  private final String bootstrapServers;
+  private final String prefix;
+
+  TestKafka(String bootstrapServers, String prefix) {
+    this.bootstrapServers = bootstrapServers;
+    this.prefix = prefix;
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** This test's name for {@code base}: {@code <test prefix>.<base>}. */
+  public String topic(String base) {
+    return prefix + "." + base;
+  }
+
+  /** Creates this test's topics (names through {@link #topic(String)}) and waits for them. */
+  public void createTopics(int partitions, String... bases) {
+    List<NewTopic> topics =
+        java.util.Arrays.stream(bases)
+            .map(base -> new NewTopic(topic(base), partitions, (short) 1))
+            .toList();
+    try (Admin admin = admin()) {
+      admin.createTopics(topics).all().get();
+    } catch (ExecutionException e) {
+      throw new EmbeddedServerException("cannot create topics " + names(topics), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EmbeddedServerException("interrupted creating topics " + names(topics), e);
+    }
+  }
+
+  public Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
+  private static String names(Collection<NewTopic> topics) {
+    return topics.stream().map(NewTopic::name).toList().toString();
+  }
+}
