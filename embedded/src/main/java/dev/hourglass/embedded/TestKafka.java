@@ -1,12 +1,17 @@
 package dev.hourglass.embedded;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * The broker as one test sees it: the shared {@link #bootstrapServers()} and a prefix of its own,
@@ -38,11 +43,45 @@ public final class TestKafka {
             .toList();
     try (Admin admin = admin()) {
       admin.createTopics(topics).all().get();
+      awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
     } catch (ExecutionException e) {
       throw new EmbeddedServerException("cannot create topics " + names(topics), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EmbeddedServerException("interrupted creating topics " + names(topics), e);
+    }
+  }
+
+  /**
+   * A topic is in the metadata a moment before its leader hosts it; a producer sending then was
+   * seen to leave batches unsent until delivery.timeout.ms. Listing offsets is answered by each
+   * partition's leader, so once it succeeds the topics take records.
+   */
+  private static void awaitLeaders(Admin admin, List<String> names)
+      throws ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin
+            .describeTopics(names)
+            .allTopicNames()
+            .get()
+            .forEach(
+                (name, d) ->
+                    d.partitions()
+                        .forEach(
+                            p ->
+                                latest.put(
+                                    new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        admin.listOffsets(latest).all().get();
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
     }
   }
 
