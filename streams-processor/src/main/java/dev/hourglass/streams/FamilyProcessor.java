@@ -1,0 +1,363 @@
+package dev.hourglass.streams;
+
+import dev.hourglass.avro.BadRecordException;
+import dev.hourglass.avro.EventValidator;
+import dev.hourglass.avro.RecordFormat;
+import dev.hourglass.avro.Violation;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * The whole life of one family's events in one input partition (one task): decode, validate,
+ * deduplicate, add to the hourly window, publish updates and finals, correct late events, alert,
+ * and dead-letter whatever cannot be used. See {@link HourglassTopology} for the contract.
+ *
+ * <p>Open windows are also kept deserialized in memory (rebuilt from the window store in {@link
+ * #init}), so an event costs one encode and one store put, not a decode. Kafka Streams calls {@code
+ * init} again after a task is revived, so everything in memory is rebuilt there.
+ */
+final class FamilyProcessor<E extends SpecificRecord>
+    implements Processor<byte[], byte[], Object, Object> {
+
+  private final Family<E> family;
+  private final Nodes nodes;
+  private final String topic;
+  private final TopologySettings settings;
+  private final List<Rule> rules;
+  private final RecordFormat format;
+  private final long graceMs;
+  private final long horizonMs;
+
+  private ProcessorContext<Object, Object> context;
+  private KeyValueStore<String, byte[]> windows;
+  private WindowStore<String, Long> dedup;
+  private KeyValueStore<String, byte[]> statsStore;
+  private EventValidator validator;
+  private AlertEvaluator alerts;
+
+  private final Map<String, WindowState> open = new HashMap<>();
+  private final Set<String> dirty = new LinkedHashSet<>();
+  private long earliestClose;
+  private Stats stats;
+  private String statsKey;
+  private boolean statsUnpublished;
+
+  /** Stream time when the last record arrived, and the wall clock then: for extrapolation. */
+  private long baseTime;
+
+  private long lastRecordWall;
+
+  FamilyProcessor(
+      Family<E> family,
+      Nodes nodes,
+      String topic,
+      TopologySettings settings,
+      List<Rule> rules,
+      RecordFormat format) {
+    this.family = family;
+    this.nodes = nodes;
+    this.topic = topic;
+    this.settings = settings;
+    this.rules = rules;
+    this.format = format;
+    this.graceMs = settings.grace().toMillis();
+    this.horizonMs = settings.dedupHorizon().toMillis();
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    windows = context.getStateStore(nodes.windowsStore());
+    dedup = context.getStateStore(nodes.dedupStore());
+    statsStore = context.getStateStore(nodes.statsStore());
+    KeyValueStore<String, byte[]> alertStore = context.getStateStore(nodes.alertsStore());
+    validator =
+        new EventValidator(settings.limits(), new ContextClock(context::currentSystemTimeMs));
+    alerts =
+        new AlertEvaluator(
+            family,
+            rules,
+            alertStore,
+            (key, alert) ->
+                context.forward(
+                    new Record<Object, Object>(key, alert, context.currentSystemTimeMs()),
+                    nodes.alertsSink()));
+
+    open.clear();
+    dirty.clear();
+    try (KeyValueIterator<String, byte[]> it = windows.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        WindowState w = StateCodec.window(kv.value);
+        open.put(kv.key, w);
+        if (w.dirty()) {
+          dirty.add(kv.key);
+        }
+      }
+    }
+    recomputeEarliestClose();
+    statsKey = topic + "-" + context.taskId().partition();
+    stats = StateCodec.stats(statsStore.get(statsKey));
+    statsUnpublished = true;
+    baseTime = stats.streamTime;
+    // After a restart the quiet time is counted from now: a window never closes early.
+    lastRecordWall = context.currentSystemTimeMs();
+    context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+  }
+
+  /** What one valid, new event will change, computed before anything changes. */
+  private record Prepared(
+      String eventId,
+      long newStreamTime,
+      boolean late,
+      WindowState window,
+      WindowState correction) {}
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    long now = context.currentSystemTimeMs();
+    RecordMetadata source =
+        context
+            .recordMetadata()
+            .orElseThrow(() -> new IllegalStateException("a source record has metadata"));
+    String organizationId = null;
+    String eventId = null;
+    Prepared prepared;
+    try {
+      SpecificRecord decoded = format.decode(source.topic(), record.value());
+      if (!family.eventType().isInstance(decoded)) {
+        throw new BadRecordException(
+            BadRecordException.Reason.WRONG_TYPE,
+            source.topic(),
+            "expected "
+                + family.eventType().getSimpleName()
+                + ", got "
+                + decoded.getSchema().getFullName(),
+            null);
+      }
+      E event = family.eventType().cast(decoded);
+      organizationId = family.organizationId(event);
+      eventId = family.eventId(event);
+      Optional<Violation> violation = validator.validate(event);
+      if (violation.isPresent()) {
+        deadLetter(
+            record,
+            source,
+            violation.get().reasonCode(),
+            violation.get().message(),
+            organizationId,
+            eventId,
+            now);
+        return;
+      }
+      String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+      if (!organizationId.equals(key)) {
+        deadLetter(
+            record,
+            source,
+            DeadLetters.INVALID_KEY,
+            "record key "
+                + (key == null ? "null" : "\"" + key + "\"")
+                + " is not the organization_id "
+                + organizationId,
+            organizationId,
+            eventId,
+            now);
+        return;
+      }
+      if (seen(eventId)) {
+        stats.duplicatesSuppressed++;
+        saveStats();
+        return;
+      }
+      prepared = prepare(event);
+    } catch (BadRecordException e) {
+      deadLetter(record, source, e.reason().name(), e.getMessage(), null, null, now);
+      return;
+    } catch (KafkaException e) {
+      // State stores, producers, task migration: not this record's fault. Fail the task; under
+      // exactly-once it restarts from the last commit.
+      throw e;
+    } catch (RuntimeException e) {
+      deadLetter(
+          record,
+          source,
+          DeadLetters.PROCESSING_ERROR,
+          DeadLetters.describe(e),
+          organizationId,
+          eventId,
+          now);
+      return;
+    }
+    apply(prepared, now);
+  }
+
+  private Prepared prepare(E event) {
+    long at = family.occurredAt(event);
+    long newStreamTime = Math.max(stats.streamTime, at);
+    long windowStart = WindowState.windowStartOf(at);
+    String org = family.organizationId(event);
+    String entity = family.entityKey(event);
+    Measures delta = family.measure(event);
+    boolean late = windowStart + WindowState.HOUR_MS + graceMs <= newStreamTime;
+    if (late) {
+      WindowState correction =
+          new WindowState(org, entity, family.label(event), windowStart, 0, false, delta);
+      return new Prepared(family.eventId(event), newStreamTime, true, null, correction);
+    }
+    WindowState current = open.get(WindowState.key(org, entity, windowStart));
+    WindowState next =
+        current == null
+            ? new WindowState(org, entity, family.label(event), windowStart, 0, true, delta)
+            : current.with(current.measures().plusExact(delta));
+    return new Prepared(family.eventId(event), newStreamTime, false, next, null);
+  }
+
+  private void apply(Prepared p, long now) {
+    if (p.newStreamTime() > stats.streamTime) {
+      advance(p.newStreamTime(), now);
+    }
+    baseTime = stats.streamTime;
+    lastRecordWall = now;
+    dedup.put(p.eventId(), stats.streamTime, stats.streamTime);
+    if (p.late()) {
+      // Its window's final rollup went out when stream time passed end + grace (in advance), so
+      // this delta follows it on the same partition.
+      forwardRollup(p.correction().organizationId(), family.correction(p.correction(), now), now);
+      stats.lateCorrected++;
+    } else {
+      WindowState w = p.window();
+      String key = w.key();
+      open.put(key, w);
+      windows.put(key, StateCodec.window(w));
+      dirty.add(key);
+      earliestClose = Math.min(earliestClose, w.windowEnd() + graceMs);
+    }
+    stats.counted++;
+    saveStats();
+  }
+
+  private boolean seen(String eventId) {
+    if (stats.streamTime == Long.MIN_VALUE) {
+      return false;
+    }
+    long from = Math.max(0, stats.streamTime - horizonMs);
+    try (WindowStoreIterator<Long> it = dedup.fetch(eventId, from, Long.MAX_VALUE)) {
+      return it.hasNext();
+    }
+  }
+
+  /** Moves stream time forward and publishes the final version of every window it closes. */
+  private void advance(long newStreamTime, long now) {
+    stats.streamTime = newStreamTime;
+    if (newStreamTime < earliestClose) {
+      return;
+    }
+    List<WindowState> closing = new ArrayList<>();
+    for (WindowState w : open.values()) {
+      if (w.windowEnd() + graceMs <= newStreamTime) {
+        closing.add(w);
+      }
+    }
+    closing.sort(
+        Comparator.comparingLong(WindowState::windowStart).thenComparing(WindowState::key));
+    for (WindowState w : closing) {
+      WindowState last = w.emitted(w.revision() + 1);
+      forwardRollup(last.organizationId(), family.rollup(last, true, now), now);
+      alerts.evaluate(last, true, now);
+      String key = w.key();
+      open.remove(key);
+      dirty.remove(key);
+      windows.delete(key);
+    }
+    recomputeEarliestClose();
+  }
+
+  private void punctuate(long now) {
+    if (stats.streamTime != Long.MIN_VALUE) {
+      // A quiet partition's stream time runs on with the wall clock (docs/contracts.md, "Event
+      // time"), so that its last hour closes even when nothing more arrives.
+      long extrapolated = baseTime + (now - lastRecordWall);
+      if (extrapolated > stats.streamTime) {
+        advance(extrapolated, now);
+        saveStats();
+      }
+    }
+    for (String key : dirty) {
+      WindowState w = open.get(key);
+      WindowState next = w.emitted(w.revision() + 1);
+      forwardRollup(next.organizationId(), family.rollup(next, false, now), now);
+      open.put(key, next);
+      windows.put(key, StateCodec.window(next));
+      alerts.evaluate(next, false, now);
+    }
+    dirty.clear();
+    if (statsUnpublished) {
+      context.forward(new Record<Object, Object>(statsKey, stats.toJson(), now), nodes.statsSink());
+      statsUnpublished = false;
+    }
+  }
+
+  private void forwardRollup(String organizationId, SpecificRecord value, long now) {
+    context.forward(new Record<Object, Object>(organizationId, value, now), nodes.rollupsSink());
+  }
+
+  private void deadLetter(
+      Record<byte[], byte[]> record,
+      RecordMetadata source,
+      String reason,
+      String message,
+      String organizationId,
+      String eventId,
+      long now) {
+    context.forward(
+        new Record<Object, Object>(
+            record.key(),
+            DeadLetters.of(
+                source.topic(),
+                source.partition(),
+                source.offset(),
+                reason,
+                message,
+                organizationId,
+                eventId,
+                record.key(),
+                record.value(),
+                now),
+            record.timestamp()),
+        nodes.deadLettersSink());
+    stats.deadLettered(reason);
+    saveStats();
+  }
+
+  private void saveStats() {
+    statsStore.put(statsKey, StateCodec.stats(stats));
+    statsUnpublished = true;
+  }
+
+  private void recomputeEarliestClose() {
+    long min = Long.MAX_VALUE;
+    for (WindowState w : open.values()) {
+      min = Math.min(min, w.windowEnd() + graceMs);
+    }
+    earliestClose = min;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.hourglass.streams;
+
+/**
+ * The names of one family's nodes and stores in the topology. Every name is explicit, so that
+ * changelog topics keep their names when the topology changes (and {@code
+ * ensure.explicit.internal.resource.naming} holds).
+ */
+record Nodes(
+    String source,
+    String processor,
+    String windowsStore,
+    String dedupStore,
+    String alertsStore,
+    String statsStore,
+    String rollupsSink,
+    String alertsSink,
+    String deadLettersSink,
+    String statsSink) {
+
+  static Nodes of(Family<?> family) {
+    String f = family.name();
+    return new Nodes(
+        f + "-events",
+        f + "-processor",
+        f + "-windows",
+        f + "-dedup",
+        f + "-alert-state",
+        f + "-stats-state",
+        f + "-rollups-sink",
+        f + "-alerts-sink",
+        f + "-dead-letters-sink",
+        f + "-stats-sink");
+  }
+}

@@ -1,0 +1,177 @@
+package dev.hourglass.streams;
+
+import dev.hourglass.avro.LogHistogram;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Binary encodings of the values in the processor's state stores. Compact and quick because a
+ * window is written on every event: histograms are stored sparse. Each value starts with a version
+ * byte so that a later layout can still read older changelogs.
+ */
+final class StateCodec {
+  private static final byte V1 = 1;
+
+  private StateCodec() {}
+
+  static byte[] window(WindowState w) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(V1);
+      out.writeUTF(w.organizationId());
+      out.writeUTF(w.entityKey());
+      out.writeUTF(w.label());
+      out.writeLong(w.windowStart());
+      out.writeLong(w.revision());
+      out.writeBoolean(w.dirty());
+      measures(out, w.measures());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static WindowState window(byte[] value) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+      version(in);
+      return new WindowState(
+          in.readUTF(),
+          in.readUTF(),
+          in.readUTF(),
+          in.readLong(),
+          in.readLong(),
+          in.readBoolean(),
+          measures(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void measures(DataOutputStream out, Measures m) throws IOException {
+    out.writeByte(m.longs.length);
+    for (long l : m.longs) {
+      out.writeLong(l);
+    }
+    out.writeByte(m.doubles.length);
+    for (double d : m.doubles) {
+      out.writeDouble(d);
+    }
+    int nonZero = 0;
+    for (long c : m.histogram) {
+      if (c != 0) {
+        nonZero++;
+      }
+    }
+    out.writeByte(nonZero);
+    for (int i = 0; i < m.histogram.length; i++) {
+      if (m.histogram[i] != 0) {
+        out.writeByte(i);
+        out.writeLong(m.histogram[i]);
+      }
+    }
+  }
+
+  private static Measures measures(DataInputStream in) throws IOException {
+    long[] longs = new long[in.readUnsignedByte()];
+    for (int i = 0; i < longs.length; i++) {
+      longs[i] = in.readLong();
+    }
+    double[] doubles = new double[in.readUnsignedByte()];
+    for (int i = 0; i < doubles.length; i++) {
+      doubles[i] = in.readDouble();
+    }
+    long[] histogram = new long[LogHistogram.BUCKETS];
+    int nonZero = in.readUnsignedByte();
+    for (int i = 0; i < nonZero; i++) {
+      int bucket = in.readUnsignedByte();
+      histogram[bucket] = in.readLong();
+    }
+    return new Measures(longs, doubles, histogram);
+  }
+
+  static byte[] fired(List<FiredAlert> fired) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(V1);
+      out.writeInt(fired.size());
+      for (FiredAlert f : fired) {
+        out.writeLong(f.windowStart());
+        out.writeDouble(f.observed());
+        out.writeLong(f.firedAt());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static List<FiredAlert> fired(byte[] value) {
+    List<FiredAlert> fired = new ArrayList<>();
+    if (value == null) {
+      return fired;
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+      version(in);
+      int n = in.readInt();
+      for (int i = 0; i < n; i++) {
+        fired.add(new FiredAlert(in.readLong(), in.readDouble(), in.readLong()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return fired;
+  }
+
+  static byte[] stats(Stats s) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(V1);
+      out.writeLong(s.counted);
+      out.writeLong(s.duplicatesSuppressed);
+      out.writeLong(s.lateCorrected);
+      out.writeLong(s.streamTime);
+      out.writeInt(s.deadLettered.size());
+      for (var e : s.deadLettered.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeLong(e.getValue());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static Stats stats(byte[] value) {
+    Stats s = new Stats();
+    if (value == null) {
+      return s;
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+      version(in);
+      s.counted = in.readLong();
+      s.duplicatesSuppressed = in.readLong();
+      s.lateCorrected = in.readLong();
+      s.streamTime = in.readLong();
+      int n = in.readInt();
+      for (int i = 0; i < n; i++) {
+        s.deadLettered.put(in.readUTF(), in.readLong());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return s;
+  }
+
+  private static void version(DataInputStream in) throws IOException {
+    byte v = in.readByte();
+    if (v != V1) {
+      throw new IOException("unknown state value version " + v);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.hourglass.streams;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The books of one input partition: what was counted, suppressed, corrected and dead-lettered, and
+ * the partition's stream time. Kept in the stats store (so exact across restarts under
+ * exactly-once) and published as JSON on the stats topic.
+ */
+final class Stats {
+  long counted;
+  long duplicatesSuppressed;
+  long lateCorrected;
+  final Map<String, Long> deadLettered = new TreeMap<>();
+  long streamTime = Long.MIN_VALUE;
+
+  void deadLettered(String reason) {
+    deadLettered.merge(reason, 1L, Long::sum);
+  }
+
+  long deadLetteredTotal() {
+    return deadLettered.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The stats topic's JSON (docs/contracts.md); reason codes are [A-Z_] and need no escaping. */
+  String toJson() {
+    StringBuilder b = new StringBuilder(128);
+    b.append("{\"counted\":").append(counted);
+    b.append(",\"duplicates_suppressed\":").append(duplicatesSuppressed);
+    b.append(",\"late_corrected\":").append(lateCorrected);
+    b.append(",\"dead_lettered\":{");
+    boolean first = true;
+    for (Map.Entry<String, Long> e : deadLettered.entrySet()) {
+      if (!first) {
+        b.append(',');
+      }
+      first = false;
+      b.append('"').append(e.getKey()).append("\":").append(e.getValue());
+    }
+    b.append("},\"stream_time\":").append(streamTime == Long.MIN_VALUE ? "null" : streamTime);
+    return b.append('}').toString();
+  }
+}

@@ -1,0 +1,128 @@
+package dev.hourglass.streams;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streams processor's entry point: the one place that creates {@link KafkaStreams}.
+ *
+ * <p>Reads the three event topics and writes rollups, corrections, alerts, dead letters and stats
+ * (see {@link HourglassTopology}). Run it with {@code java ... StreamsProcessorApp
+ * [config.properties]}: the file holds the dotted keys of {@link ProcessorConfig}, and environment
+ * variables {@code HOURGLASS_<KEY>} ({@code HOURGLASS_BOOTSTRAP_SERVERS} for {@code
+ * bootstrap.servers}) override it. The CLI calls {@link #run(ProcessorConfig)} or {@link
+ * #start(ProcessorConfig)}.
+ */
+public final class StreamsProcessorApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsProcessorApp.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KafkaStreams streams;
+
+  private StreamsProcessorApp(KafkaStreams streams) {
+    this.streams = streams;
+  }
+
+  public static void main(String[] args) {
+    Map<String, String> values = new HashMap<>();
+    if (args.length > 0) {
+      values.putAll(readProperties(Path.of(args[0])));
+    }
+    values.putAll(fromEnvironment(System.getenv()));
+    run(ProcessorConfig.from(values));
+  }
+
+  /**
+   * Starts the processor and blocks until the JVM is asked to stop (the shutdown hook closes it).
+   */
+  public static void run(ProcessorConfig config) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    StreamsProcessorApp app = start(config);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  stopped.countDown();
+                },
+                "hourglass-streams-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      app.close();
+    }
+  }
+
+  /** Starts the processor and returns at once; {@link #close()} stops it. */
+  public static StreamsProcessorApp start(ProcessorConfig config) {
+    LOG.info("Starting the Hourglass streams processor with:{}", config.describe());
+    Rules rules = config.rules();
+    LOG.info("Alert rules: {}", rules.rules().stream().map(Rule::name).toList());
+    Topology topology = HourglassTopology.build(config, config.topics(), rules);
+    LOG.info("Topology:\n{}", topology.describe());
+    Properties props = config.streamsProperties();
+    KafkaStreams streams = new KafkaStreams(topology, props);
+    // A thread that dies on an unexpected error is replaced; under exactly-once the new one
+    // resumes from the last commit, so the application keeps running without losing anything.
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("Stream thread failed; replacing it", e);
+          return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    streams.start();
+    return new StreamsProcessorApp(streams);
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  @Override
+  public void close() {
+    LOG.info("Stopping the Hourglass streams processor");
+    streams.close(CLOSE_TIMEOUT);
+  }
+
+  /** {@code HOURGLASS_BOOTSTRAP_SERVERS=x} becomes {@code bootstrap.servers=x}. */
+  static Map<String, String> fromEnvironment(Map<String, String> env) {
+    Map<String, String> values = new HashMap<>();
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith("HOURGLASS_")) {
+            String key =
+                name.substring("HOURGLASS_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            if (ProcessorConfig.DEFAULTS.containsKey(key)) {
+              values.put(key, value);
+            }
+          }
+        });
+    return values;
+  }
+
+  private static Map<String, String> readProperties(Path file) {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read configuration file " + file, e);
+    }
+    Map<String, String> values = new HashMap<>();
+    p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k)));
+    return values;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.hourglass.streams;
+
+import dev.hourglass.avro.ValidationLimits;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the topology itself needs to know, apart from topics and rules (see {@link
+ * ProcessorConfig#topology()} for the checks and defaults).
+ *
+ * @param grace how long after its end a window still takes events before it closes
+ * @param dedupHorizon how long (stream time) an event_id is remembered
+ * @param emitInterval how often (wall clock) updated windows are published
+ * @param limits the event validation bounds
+ */
+record TopologySettings(
+    Duration grace, Duration dedupHorizon, Duration emitInterval, ValidationLimits limits) {
+  TopologySettings {
+    Objects.requireNonNull(grace, "grace");
+    Objects.requireNonNull(dedupHorizon, "dedupHorizon");
+    Objects.requireNonNull(emitInterval, "emitInterval");
+    Objects.requireNonNull(limits, "limits");
+  }
+}

@@ -1,0 +1,133 @@
+package dev.hourglass.streams;
+
+import dev.hourglass.avro.AvroSerdes;
+import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.rollups.Alert;
+import dev.hourglass.rollups.DeadLetter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The topology in a {@link TopologyTestDriver}, with typed inputs and outputs. */
+final class Driver implements AutoCloseable {
+  /** The mocked wall clock starts here; test events happen a few hours before. */
+  static final Instant WALL_START = Instant.parse("2026-11-20T12:00:00Z");
+
+  static final Instant H9 = Instant.parse("2026-11-20T09:00:00Z");
+
+  private static final SingleObjectFormat FORMAT = SingleObjectFormat.standard();
+
+  final Topics topics;
+  final TopologyTestDriver driver;
+  final TestInputTopic<byte[], byte[]> tasks;
+  final TestInputTopic<byte[], byte[]> agents;
+  final TestInputTopic<byte[], byte[]> integrations;
+  final TestOutputTopic<String, SpecificRecord> rollups;
+  final TestOutputTopic<byte[], DeadLetter> deadLetters;
+  final TestOutputTopic<String, String> stats;
+  private final TestOutputTopic<String, Alert> alerts;
+  final TestOutputTopic<String, String> alertsText;
+
+  Driver(Path stateDir) {
+    this(stateDir, Map.of());
+  }
+
+  Driver(Path stateDir, Map<String, String> overrides) {
+    Map<String, String> values = new java.util.HashMap<>(overrides);
+    values.put(ProcessorConfig.STATE_DIR, stateDir.toString());
+    ProcessorConfig config = ProcessorConfig.from(values);
+    topics = config.topics();
+    Topology topology = HourglassTopology.build(config, topics, config.rules());
+    Properties props = config.streamsProperties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+    driver = new TopologyTestDriver(topology, props, WALL_START);
+    tasks = input(topics.taskEvents());
+    agents = input(topics.agentEvents());
+    integrations = input(topics.integrationEvents());
+    rollups =
+        driver.createOutputTopic(
+            topics.rollups().name(),
+            Serdes.String().deserializer(),
+            AvroSerdes.anyRecord().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            topics.deadLetters().name(),
+            Serdes.ByteArray().deserializer(),
+            AvroSerdes.serde(DeadLetter.class).deserializer());
+    stats =
+        driver.createOutputTopic(
+            topics.stats().name(), Serdes.String().deserializer(), Serdes.String().deserializer());
+    alerts =
+        driver.createOutputTopic(
+            topics.alerts().name(),
+            Serdes.String().deserializer(),
+            AvroSerdes.serde(Alert.class).deserializer());
+    alertsText =
+        driver.createOutputTopic(
+            topics.alerts().name(), Serdes.String().deserializer(), Serdes.String().deserializer());
+  }
+
+  private TestInputTopic<byte[], byte[]> input(Topic<byte[], byte[]> topic) {
+    return driver.createInputTopic(
+        topic.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+  }
+
+  static byte[] key(String org) {
+    return org.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static byte[] encode(SpecificRecord event) {
+    return FORMAT.encode(event);
+  }
+
+  /** Pipes a valid event keyed by its organization onto the topic for its type. */
+  void send(SpecificRecord event) {
+    String org = String.valueOf(event.get(event.getSchema().getField("organization_id").pos()));
+    byte[] value = encode(event);
+    String type = event.getSchema().getName();
+    switch (type) {
+      case "TaskEvent" -> tasks.pipeInput(key(org), value);
+      case "AgentEvent" -> agents.pipeInput(key(org), value);
+      case "IntegrationEvent" -> integrations.pipeInput(key(org), value);
+      default -> throw new IllegalArgumentException(type);
+    }
+  }
+
+  void tick() {
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+  }
+
+  void advance(Duration d) {
+    driver.advanceWallClockTime(d);
+  }
+
+  List<SpecificRecord> rollups() {
+    return rollups.readValuesToList();
+  }
+
+  List<KeyValue<String, Alert>> alerts() {
+    return alerts.readKeyValuesToList();
+  }
+
+  /** The latest stats JSON per key. */
+  Map<String, String> stats() {
+    return stats.readKeyValuesToMap();
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
