@@ -1,0 +1,45 @@
+package dev.hourglass.schema;
+
+import dev.hourglass.embedded.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * A LOGIN user that is a member of one of the schema's group roles, as a deployment creates it;
+ * dropped on close. Roles are cluster-wide, hence the random name.
+ */
+final class LoginRole implements AutoCloseable {
+  private final TestDatabase db;
+  final String name;
+  private final String password = UUID.randomUUID().toString();
+
+  LoginRole(TestDatabase db, String groupRole) throws SQLException {
+    this.db = db;
+    this.name = "login_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (Connection c = db.connect()) {
+      Sql.exec(
+          c, "CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "' IN ROLE " + groupRole);
+    }
+  }
+
+  String password() {
+    return password;
+  }
+
+  Connection connect() throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", name);
+    props.setProperty("password", password);
+    return DriverManager.getConnection(db.jdbcUrl(), props);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try (Connection c = db.connect()) {
+      Sql.exec(c, "DROP ROLE " + name);
+    }
+  }
+}
