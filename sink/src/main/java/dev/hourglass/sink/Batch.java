@@ -1,0 +1,36 @@
+package dev.hourglass.sink;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The records of one database transaction, in the order they were consumed, and the offset moves
+ * committed with them. A batch may have no records: only offsets then move (past transaction
+ * markers), so that stored offsets reach the topics' end offsets.
+ */
+record Batch(List<SinkRecord> records, Map<TopicPartition, OffsetStore.Advance> advances) {
+  Batch {
+    records = List.copyOf(records);
+    advances = Map.copyOf(advances);
+  }
+
+  /** This batch without the partitions this instance no longer owns. */
+  Batch without(Collection<TopicPartition> revoked) {
+    Set<TopicPartition> gone = Set.copyOf(revoked);
+    Map<TopicPartition, OffsetStore.Advance> kept = new HashMap<>(advances);
+    kept.keySet().removeAll(gone);
+    return new Batch(
+        records.stream()
+            .filter(r -> !gone.contains(new TopicPartition(r.topic(), r.partition())))
+            .toList(),
+        kept);
+  }
+
+  boolean isEmpty() {
+    return advances.isEmpty() && records.isEmpty();
+  }
+}

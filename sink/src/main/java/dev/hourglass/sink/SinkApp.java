@@ -1,0 +1,211 @@
+package dev.hourglass.sink;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink: reads the event, rollup, alert and dead-letter topics (read_committed, no Kafka offset
+ * commits) and writes them into PostgreSQL exactly once: each batch's rows and the next offset of
+ * each partition it covers commit in one transaction into {@code sink_offsets}. See README.md in
+ * this module for the protocol, fault handling and every setting.
+ *
+ * <p>Run it with {@code SinkApp <sink.properties>} (the CLI wraps it), or in-process: {@code new
+ * SinkApp(config).start()}, {@link #caughtUp()} to wait for the topics' ends, {@link #close()}.
+ */
+public final class SinkApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
+
+  private final SinkConfig config;
+  private final HikariDataSource dataSource;
+  private final SinkLoop loop;
+  private final Thread thread;
+  private Admin admin;
+
+  /** Builds the sink; nothing connects until {@link #start()}. */
+  public SinkApp(SinkConfig config) {
+    this(config, FaultHook.NONE);
+  }
+
+  SinkApp(SinkConfig config, FaultHook hook) {
+    this.config = config;
+    this.dataSource = new HikariDataSource(hikari(config));
+    this.loop =
+        new SinkLoop(config, new KafkaConsumer<>(consumerProperties(config)), dataSource, hook);
+    this.thread = new Thread(loop, "hourglass-sink");
+    this.thread.setUncaughtExceptionHandler(
+        (t, e) -> LOG.error("Sink thread died without closing: {}", e.toString()));
+  }
+
+  /** Logs the effective configuration (password masked) and starts the sink thread. */
+  public void start() {
+    LOG.info("Starting sink with {}", config);
+    thread.start();
+  }
+
+  /**
+   * Runs the sink until the JVM is asked to stop (SIGTERM, Ctrl-C), then closes it.
+   *
+   * @throws IllegalStateException when the sink stopped on a non-retriable error
+   */
+  public static void run(SinkConfig config) throws InterruptedException {
+    SinkApp app = new SinkApp(config);
+    Thread shutdown = new Thread(app::close, "hourglass-sink-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
+    app.start();
+    app.thread.join();
+    Optional<RuntimeException> failure = app.failure();
+    if (failure.isPresent()) {
+      Runtime.getRuntime().removeShutdownHook(shutdown);
+      app.close();
+      throw new IllegalStateException("Sink stopped: " + failure.get().getMessage(), failure.get());
+    }
+  }
+
+  /** {@code SinkApp <file.properties>}: keys as in {@link SinkConfig#from(Map)}. */
+  public static void main(String[] args) throws IOException, InterruptedException {
+    if (args.length != 1) {
+      System.err.println("usage: SinkApp <sink.properties>");
+      System.exit(2);
+    }
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+      p.load(in);
+    }
+    Map<String, String> settings = new HashMap<>();
+    p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k)));
+    run(SinkConfig.from(settings));
+  }
+
+  /** Records still to write: read-committed end offsets minus stored offsets, summed. */
+  public long lag() {
+    return lagByPartition().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** True when the offsets stored in PostgreSQL equal the topics' end offsets (I4). */
+  public boolean caughtUp() {
+    return lag() == 0;
+  }
+
+  Map<TopicPartition, Long> lagByPartition() {
+    try {
+      return OffsetsCheck.lag(admin(), dataSource, config.groupId(), config.topics().all());
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read sink_offsets: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading end offsets", e);
+    }
+  }
+
+  public SinkStats stats() {
+    return loop.stats();
+  }
+
+  /** The non-retriable error the sink stopped on, if it did. */
+  public Optional<RuntimeException> failure() {
+    return Optional.ofNullable(loop.failure());
+  }
+
+  public boolean isRunning() {
+    return thread.isAlive();
+  }
+
+  /** Stops the thread (the current batch finishes or rolls back), then the pool. */
+  @Override
+  public void close() {
+    loop.stop();
+    if (thread.isAlive() && thread != Thread.currentThread()) {
+      try {
+        thread.join(config.statementTimeout().plus(Duration.ofSeconds(30)).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (!thread.isAlive()) {
+      loop.closeAbandoned();
+    }
+    synchronized (this) {
+      if (admin != null) {
+        admin.close(Duration.ofSeconds(5));
+        admin = null;
+      }
+    }
+    dataSource.close();
+  }
+
+  private synchronized Admin admin() {
+    if (admin == null) {
+      admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
+    }
+    return admin;
+  }
+
+  static HikariConfig hikari(SinkConfig config) {
+    HikariConfig h = new HikariConfig();
+    h.setPoolName("hourglass-sink");
+    h.setJdbcUrl(config.jdbcUrl());
+    h.setUsername(config.jdbcUser());
+    h.setPassword(config.jdbcPassword());
+    // One thread writes; the second connection serves partition creation and offset checks.
+    h.setMaximumPoolSize(config.poolSize());
+    h.setMinimumIdle(1);
+    // Below PostgreSQL's and any proxy's idle limits, so the pool retires connections first.
+    h.setMaxLifetime(config.poolMaxLifetime().toMillis());
+    h.setConnectionTimeout(config.connectionTimeout().toMillis());
+    // Every batch is one explicit transaction.
+    h.setAutoCommit(false);
+    // Start even when PostgreSQL is down: the loop waits and retries instead.
+    h.setInitializationFailTimeout(-1);
+    // Names the sink's sessions in pg_stat_activity.
+    h.addDataSourceProperty("ApplicationName", "hourglass-sink");
+    h.addDataSourceProperty(
+        "options", "-c statement_timeout=" + config.statementTimeout().toMillis());
+    // A dead peer is noticed even when the server cannot send a reset.
+    h.addDataSourceProperty("tcpKeepAlive", "true");
+    h.addDataSourceProperty(
+        "socketTimeout", String.valueOf(config.statementTimeout().toSeconds() + 30));
+    return h;
+  }
+
+  static Properties consumerProperties(SinkConfig config) {
+    Properties p = new Properties();
+    p.putAll(config.consumerOverrides());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    // Offsets live in PostgreSQL with the rows; Kafka's committed offsets are never used.
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    // Only committed transactions of the processor: aborted rollups must never reach a table.
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // A partition without a stored offset is read from its first record.
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Bounds memory together with batch.size: one batch plus one poll.
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(config.maxPollRecords()));
+    // The sink reads topics, it never creates them.
+    p.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    // Keys are kept as bytes for dead letters; the sink never interprets them.
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    // Values are decoded by the sink, so that a record that does not decode is dead-lettered.
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+}

@@ -1,0 +1,374 @@
+package dev.hourglass.sink;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink's one thread: poll, decode, batch, write, repeat. It alone touches the consumer.
+ *
+ * <p>Exactly-once: an assigned partition stays paused until its stored offset is read from {@code
+ * sink_offsets} and the consumer is seeked there (no row: the beginning). A batch's rows and the
+ * compare-and-set of its partitions' offsets commit in one transaction. When the compare-and-set
+ * fails, another instance moved the offsets: the batch is rolled back, everything buffered is
+ * dropped and every partition is seeked again from the store.
+ *
+ * <p>Backpressure: while the database fails transiently, every partition is paused and the thread
+ * keeps polling (so the group keeps it), retrying the same batch with bounded exponential backoff
+ * and jitter; memory stays at one batch plus one poll.
+ */
+final class SinkLoop implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
+  private static final Duration MAX_PAUSED_POLL = Duration.ofSeconds(1);
+
+  private final SinkConfig config;
+  private final Consumer<byte[], byte[]> consumer;
+  private final DataSource dataSource;
+  private final RecordDecoder decoder;
+  private final OffsetStore offsets;
+  private final Partitions partitions = new Partitions();
+  private final BatchWriter writer;
+  private final Backoff backoff;
+
+  /** Stored next offset of each owned, seeked partition ({@link OffsetStore#NONE}: no row). */
+  private final Map<TopicPartition, Long> stored = new HashMap<>();
+
+  /** Owned partitions not yet seeked to their stored offsets; kept paused. */
+  private final Set<TopicPartition> needSeek = new HashSet<>();
+
+  private final List<SinkRecord> buffer = new ArrayList<>();
+  private Batch pending;
+  private long firstRecordAt;
+
+  private volatile boolean running = true;
+  private boolean consumerClosed;
+  private volatile RuntimeException failure;
+
+  private final AtomicLong batchesCommitted = new AtomicLong();
+  private final AtomicLong recordsCommitted = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicLong transientFailures = new AtomicLong();
+  private final AtomicLong commitsRejected = new AtomicLong();
+  private final AtomicLong partitionsRevoked = new AtomicLong();
+
+  SinkLoop(
+      SinkConfig config, Consumer<byte[], byte[]> consumer, DataSource dataSource, FaultHook hook) {
+    this.config = config;
+    this.consumer = consumer;
+    this.dataSource = dataSource;
+    this.decoder = new RecordDecoder(config.topics(), Clock.systemUTC());
+    this.offsets = new OffsetStore(config.groupId());
+    this.writer = new BatchWriter(dataSource, offsets, partitions, hook);
+    this.backoff =
+        new Backoff(
+            config.retryInitialBackoff(), config.retryMaxBackoff(), config.retryMaxAttempts());
+  }
+
+  @Override
+  public void run() {
+    try {
+      consumer.subscribe(config.topics().all(), new Listener());
+      loop();
+    } catch (WakeupException e) {
+      if (running) {
+        failure = e;
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+      LOG.error("Sink stopped: {}", e.getMessage(), e);
+    }
+    // An Error (the fault hook's simulated crash) skips this on purpose: like a killed process,
+    // the instance leaves its consumer and transaction behind without closing anything.
+    closeConsumer(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Closes the consumer of a loop that never ran or died without closing it (a simulated crash
+   * leaves it to the test's clean-up). Only called once the loop's thread is gone.
+   */
+  void closeAbandoned() {
+    closeConsumer(Duration.ZERO);
+  }
+
+  private synchronized void closeConsumer(Duration timeout) {
+    if (consumerClosed) {
+      return;
+    }
+    consumerClosed = true;
+    try {
+      consumer.close(CloseOptions.timeout(timeout));
+    } catch (RuntimeException e) {
+      LOG.warn("Closing the consumer failed: {}", e.toString());
+    }
+  }
+
+  void stop() {
+    running = false;
+    consumer.wakeup();
+  }
+
+  RuntimeException failure() {
+    return failure;
+  }
+
+  SinkStats stats() {
+    return new SinkStats(
+        batchesCommitted.get(),
+        recordsCommitted.get(),
+        deadLettered.get(),
+        transientFailures.get(),
+        commitsRejected.get(),
+        partitionsRevoked.get());
+  }
+
+  private void loop() {
+    long idleSince = System.nanoTime();
+    while (running) {
+      if (!needSeek.isEmpty() && !attempt("read stored offsets", this::seekFromStore)) {
+        continue;
+      }
+      if (pending != null && !attempt("write a batch", this::commitPending)) {
+        continue;
+      }
+      resumeOwned();
+      // A batch waits at most batch.max.wait.ms from its first record, however long the previous
+      // commit took; an empty buffer still checks every batch.max.wait.ms whether offsets moved.
+      long since = buffer.isEmpty() ? idleSince : firstRecordAt;
+      long waited = (System.nanoTime() - since) / 1_000_000;
+      long wait = Math.max(0, config.batchMaxWait().toMillis() - waited);
+      boolean wasEmpty = buffer.isEmpty();
+      take(consumer.poll(Duration.ofMillis(wait)));
+      long now = System.nanoTime();
+      if (wasEmpty && !buffer.isEmpty()) {
+        firstRecordAt = now;
+      }
+      since = buffer.isEmpty() ? idleSince : firstRecordAt;
+      if (buffer.size() >= config.batchSize()
+          || (now - since) / 1_000_000 >= config.batchMaxWait().toMillis()) {
+        cut();
+        idleSince = now;
+      }
+    }
+  }
+
+  private void take(ConsumerRecords<byte[], byte[]> polled) {
+    for (ConsumerRecord<byte[], byte[]> r : polled) {
+      buffer.add(decoder.decode(r));
+    }
+  }
+
+  /** Turns the buffer into the pending batch, with the offsets of every partition that moved. */
+  private void cut() {
+    Map<TopicPartition, OffsetStore.Advance> advances = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      Long from = stored.get(tp);
+      if (from == null || needSeek.contains(tp)) {
+        continue;
+      }
+      long position;
+      try {
+        // Past transaction markers too, so that stored offsets can reach the end offsets.
+        position = consumer.position(tp, Duration.ZERO);
+      } catch (TimeoutException e) {
+        continue; // position not known yet: nothing was read from it
+      }
+      if (from == OffsetStore.NONE ? position > 0 : position != from) {
+        advances.put(tp, new OffsetStore.Advance(from, position));
+      }
+    }
+    if (!buffer.isEmpty() || !advances.isEmpty()) {
+      pending = new Batch(buffer, advances);
+      buffer.clear();
+    }
+  }
+
+  private interface Step {
+    void run() throws SQLException, BatchWriter.StaleOffsetsException;
+  }
+
+  /** Runs a database step; on a transient error waits (polling, paused) and returns false. */
+  private boolean attempt(String what, Step step) {
+    try {
+      step.run();
+      if (backoff.attempt() > 0) {
+        LOG.info(
+            "Database answers again: {} succeeded after {} failed attempts",
+            what,
+            backoff.attempt());
+        backoff.reset();
+      }
+      return true;
+    } catch (BatchWriter.StaleOffsetsException e) {
+      commitsRejected.incrementAndGet();
+      LOG.warn("Commit rejected: {}", e.getMessage());
+      reseekAll();
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      SqlErrors.Kind kind = SqlErrors.classify(e);
+      if (kind != SqlErrors.Kind.TRANSIENT) {
+        throw new IllegalStateException(
+            "Cannot " + what + " (not retriable): " + e.getMessage(), e);
+      }
+      transientFailures.incrementAndGet();
+      partitions.forget();
+      Duration wait = backoff.next();
+      if (backoff.exhausted()) {
+        LOG.error(
+            "Cannot {}, attempt {}/{}: {}; partitions paused, still retrying in {} ms"
+                + " (the sink never drops a batch)",
+            what,
+            backoff.attempt(),
+            backoff.maxAttempts(),
+            e.toString(),
+            wait.toMillis());
+      } else {
+        LOG.warn(
+            "Cannot {}, attempt {}/{}: {}; partitions paused, retrying in {} ms",
+            what,
+            backoff.attempt(),
+            backoff.maxAttempts(),
+            e.toString(),
+            wait.toMillis());
+      }
+      waitPolling(wait);
+      return false;
+    }
+  }
+
+  /** Waits with every partition paused, polling so that the group does not evict this member. */
+  private void waitPolling(Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (running) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      consumer.pause(consumer.assignment());
+      take(consumer.poll(Duration.ofNanos(Math.min(left, MAX_PAUSED_POLL.toNanos()))));
+    }
+  }
+
+  private void resumeOwned() {
+    Set<TopicPartition> paused = new HashSet<>(consumer.paused());
+    paused.removeAll(needSeek);
+    paused.retainAll(consumer.assignment());
+    if (!paused.isEmpty()) {
+      consumer.resume(paused);
+    }
+  }
+
+  private void seekFromStore() throws SQLException {
+    needSeek.retainAll(consumer.assignment());
+    if (needSeek.isEmpty()) {
+      return;
+    }
+    Set<TopicPartition> partitionsToSeek = Set.copyOf(needSeek);
+    Map<TopicPartition, Long> loaded;
+    try (Connection c = dataSource.getConnection()) {
+      loaded = offsets.load(c, partitionsToSeek);
+      c.commit();
+    }
+    for (TopicPartition tp : partitionsToSeek) {
+      long next = loaded.get(tp);
+      if (next == OffsetStore.NONE) {
+        consumer.seekToBeginning(List.of(tp));
+      } else {
+        consumer.seek(tp, next);
+      }
+      stored.put(tp, next);
+    }
+    needSeek.removeAll(partitionsToSeek);
+    LOG.info("Seeked to stored offsets: {}", new java.util.TreeMap<>(stringKeys(loaded)));
+  }
+
+  private void commitPending() throws SQLException, BatchWriter.StaleOffsetsException {
+    Batch batch = pending;
+    if (batch.isEmpty()) {
+      pending = null;
+      return;
+    }
+    BatchWriter.Result result = writer.commit(batch);
+    batch.advances().forEach((tp, a) -> stored.put(tp, a.next()));
+    pending = null;
+    batchesCommitted.incrementAndGet();
+    recordsCommitted.addAndGet(result.records());
+    deadLettered.addAndGet(result.deadLettered());
+    if (result.deadLettered() > 0) {
+      LOG.warn("Dead-lettered {} of {} records", result.deadLettered(), result.records());
+    }
+  }
+
+  /** After a rejected commit: forget all that is in memory and start again from the store. */
+  private void reseekAll() {
+    pending = null;
+    buffer.clear();
+    stored.clear();
+    needSeek.addAll(consumer.assignment());
+    consumer.pause(consumer.assignment());
+  }
+
+  private void forget(Collection<TopicPartition> gone) {
+    Set<TopicPartition> set = Set.copyOf(gone);
+    buffer.removeIf(r -> set.contains(new TopicPartition(r.topic(), r.partition())));
+    if (pending != null) {
+      pending = pending.without(set);
+    }
+    stored.keySet().removeAll(set);
+    needSeek.removeAll(set);
+  }
+
+  private static Map<String, Long> stringKeys(Map<TopicPartition, Long> m) {
+    Map<String, Long> out = new HashMap<>();
+    m.forEach((k, v) -> out.put(k.toString(), v));
+    return out;
+  }
+
+  /** Runs inside poll(), on this thread. */
+  private final class Listener implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+      if (!revoked.isEmpty()) {
+        partitionsRevoked.incrementAndGet();
+        LOG.info("Partitions revoked: {}", revoked);
+      }
+      forget(revoked);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> lost) {
+      partitionsRevoked.incrementAndGet();
+      LOG.warn("Partitions lost: {}", lost);
+      forget(lost);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+      if (!assigned.isEmpty()) {
+        LOG.info("Partitions assigned: {}", assigned);
+      }
+      // Nothing is read from a partition before it is seeked to its stored offset.
+      consumer.pause(assigned);
+      needSeek.addAll(assigned);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.hourglass.sink;
+
+/**
+ * What a sink instance has done since it started.
+ *
+ * @param batchesCommitted transactions committed (with rows, offsets or both)
+ * @param recordsCommitted Kafka records whose effects are committed (dead letters included)
+ * @param deadLettered records this instance dead-lettered (undecodable, invalid, refused by the
+ *     database); rows that came as dead letters from the processor are not counted here
+ * @param transientFailures failed attempts that were retried (database away, timeouts, deadlocks)
+ * @param commitsRejected batches rolled back because another instance had moved the offsets
+ * @param partitionsRevoked rebalances that took partitions from this instance (revoked or lost)
+ */
+public record SinkStats(
+    long batchesCommitted,
+    long recordsCommitted,
+    long deadLettered,
+    long transientFailures,
+    long commitsRejected,
+    long partitionsRevoked) {}

@@ -1,0 +1,59 @@
+package dev.hourglass.sink;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Small pieces of SQL text shared by the writers; none of them takes data, only column names. */
+final class Sql {
+  private Sql() {}
+
+  /** A {@code timestamptz} from epoch milliseconds, exact (no floating point). */
+  static String ts(String millisColumn) {
+    return "(timestamptz 'epoch' + " + millisColumn + " * interval '1 millisecond')";
+  }
+
+  static Long millis(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
+  }
+
+  /** PostgreSQL array text of a histogram, cast with {@code ::bigint[]} in the statement. */
+  static String histogram(List<Long> buckets) {
+    StringBuilder out = new StringBuilder(buckets.size() * 2 + 2).append('{');
+    for (int i = 0; i < buckets.size(); i++) {
+      out.append(i == 0 ? "" : ",").append(buckets.get(i));
+    }
+    return out.append('}').toString();
+  }
+
+  static String histogram(long[] buckets) {
+    StringBuilder out = new StringBuilder(buckets.length * 2 + 2).append('{');
+    for (int i = 0; i < buckets.length; i++) {
+      out.append(i == 0 ? "" : ",").append(buckets[i]);
+    }
+    return out.append('}').toString();
+  }
+
+  static String hex(byte[] bytes) {
+    return bytes == null ? null : HexFormat.of().formatHex(bytes);
+  }
+
+  /** Text PostgreSQL can store: it refuses NUL in text columns. */
+  static String storable(String text) {
+    return text == null ? null : text.replace('\u0000', ' ');
+  }
+
+  /** Runs {@code INSERT ... SELECT ... FROM unnest(...)} text built around {@code rows}. */
+  static int execute(Connection c, String sql, Unnest rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      rows.bind(c, ps, 1);
+      return ps.executeUpdate();
+    }
+  }
+}

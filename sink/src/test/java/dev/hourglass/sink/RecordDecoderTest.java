@@ -1,0 +1,93 @@
+package dev.hourglass.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hourglass.avro.JsonView;
+import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.rollups.Alert;
+import dev.hourglass.rollups.AlertState;
+import dev.hourglass.rollups.TaskRollup;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+class RecordDecoderTest {
+  private final SinkTopics topics = new SinkTopics("hg.");
+  private final RecordDecoder decoder = new RecordDecoder(topics, Clock.systemUTC());
+  private final SingleObjectFormat format = SingleObjectFormat.standard();
+
+  private SinkRecord decode(String topic, byte[] value) {
+    return decoder.decode(new ConsumerRecord<>(topic, 2, 41L, "k".getBytes(), value));
+  }
+
+  @Test
+  void shouldRejectBytesThatAreNotASingleObjectWithTheDecodersReason() {
+    SinkRecord r = decode(topics.taskEvents(), "hello".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(r.payload()).isInstanceOf(SinkRecord.Rejected.class);
+    assertThat(((SinkRecord.Rejected) r.payload()).reasonCode()).isEqualTo("NOT_SINGLE_OBJECT");
+    assertThat(r.offset()).isEqualTo(41L);
+  }
+
+  @Test
+  void shouldRejectARecordOfATypeItsTopicDoesNotCarry() {
+    Alert alert = SinkEventsIT.alert("r", AlertState.FIRING);
+
+    SinkRecord r = decode(topics.rollups(), format.encode(alert));
+
+    assertThat(((SinkRecord.Rejected) r.payload()).reasonCode()).isEqualTo("WRONG_TYPE");
+  }
+
+  @Test
+  void shouldReadAlertsAsAvroOrAsJson() {
+    Alert alert = SinkEventsIT.alert("r", AlertState.RESOLVED);
+
+    SinkRecord avro = decode(topics.alerts(), format.encode(alert));
+    SinkRecord json =
+        decode(topics.alerts(), JsonView.toJson(alert).getBytes(StandardCharsets.UTF_8));
+
+    assertThat(avro.payload()).isEqualTo(alert);
+    assertThat(json.payload()).isEqualTo(alert);
+  }
+
+  @Test
+  void shouldRejectAnEventTheProcessorWouldRejectWithTheSameReason() {
+    var event =
+        SinkEventsIT.task(
+            SinkEventsIT.TASK1, dev.hourglass.events.TaskEventKind.CREATED, 0, null, "t");
+    event.setPriority(9);
+
+    SinkRecord r = decode(topics.taskEvents(), format.encode(event));
+
+    SinkRecord.Rejected why = (SinkRecord.Rejected) r.payload();
+    assertThat(why.reasonCode()).isEqualTo("INVALID_RANGE");
+    assertThat(why.organizationId()).isEqualTo(SinkEventsIT.ORG);
+    assertThat(why.eventId()).isEqualTo(event.getEventId());
+  }
+
+  @Test
+  void shouldRejectARollupWhoseHistogramIsNot128Buckets() {
+    TaskRollup rollup =
+        TaskRollup.newBuilder()
+            .setOrganizationId(SinkEventsIT.ORG)
+            .setProjectId(SinkEventsIT.PROJECT)
+            .setWindowStart(SinkEventsIT.T0)
+            .setWindowEnd(SinkEventsIT.T0.plus(Duration.ofHours(1)))
+            .setMeasures(
+                dev.hourglass.rollups.TaskMeasures.newBuilder(RollupData.taskMeasures(3))
+                    .setDurationHistogram(List.of(1L, 2L))
+                    .build())
+            .setRevision(1)
+            .setIsFinal(true)
+            .setEmittedAt(SinkEventsIT.T0)
+            .build();
+
+    SinkRecord r = decode(topics.rollups(), format.encode(rollup));
+
+    assertThat(((SinkRecord.Rejected) r.payload()).message())
+        .isEqualTo("a histogram of 2 buckets in a TaskRollup: must have 128");
+  }
+}
