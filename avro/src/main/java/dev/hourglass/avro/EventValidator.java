@@ -77,6 +77,15 @@ public final class EventValidator {
     return Optional.ofNullable(violation);
   }
 
+  /**
+   * Fields stored in PostgreSQL columns narrower than {@link ValidationLimits#maxStringLength()}
+   * (schema-sql: tasks.title, codegen_agents.agent_type, integration_events.integration_type and
+   * event_type). An event the processor counts must also fit the sink's row, or the books would
+   * count it twice (once in a rollup, once as the sink's dead letter).
+   */
+  static final Map<String, Integer> COLUMN_CAPS =
+      Map.of("title", 500, "agent_type", 100, "integration_type", 100, "event_type", 255);
+
   private Violation task(TaskEvent e) {
     Violation v;
     if ((v = requiredUuid("event_id", e.getEventId())) != null
@@ -189,13 +198,15 @@ public final class EventValidator {
   }
 
   private Violation optionalText(String field, String value) {
-    if (value == null || !tooLong(value)) {
+    int max =
+        Math.min(limits.maxStringLength(), COLUMN_CAPS.getOrDefault(field, Integer.MAX_VALUE));
+    if (value == null || !tooLong(value, max)) {
       return null;
     }
     return new Violation(
         Violation.INVALID_TOO_LONG,
         field,
-        field + ": " + quote(value) + " is " + length(value) + " characters" + limitText());
+        field + ": " + quote(value) + " is " + length(value) + " characters (limit " + max + ")");
   }
 
   private Violation metadata(Map<String, String> metadata) {
@@ -240,7 +251,10 @@ public final class EventValidator {
   }
 
   private boolean tooLong(String value) {
-    int max = limits.maxStringLength();
+    return tooLong(value, limits.maxStringLength());
+  }
+
+  private static boolean tooLong(String value, int max) {
     // length() counts UTF-16 units, never fewer than code points: only count when it may matter.
     return value.length() > max && value.codePointCount(0, value.length()) > max;
   }

@@ -142,7 +142,7 @@ class EventValidatorTest {
             e -> e.setTitle("a".repeat(513)),
             "INVALID_TOO_LONG",
             "title",
-            "title: \"" + A40 + "...\" is 513 characters (limit 512)"),
+            "title: \"" + A40 + "...\" is 513 characters (limit 500)"),
         task(
             "estimated_hours negative",
             e -> e.setEstimatedHours(-1.5),
@@ -232,7 +232,7 @@ class EventValidatorTest {
             e -> e.setAgentType("t".repeat(513)),
             "INVALID_TOO_LONG",
             "agent_type",
-            "agent_type: \"" + "t".repeat(40) + "...\" is 513 characters (limit 512)"),
+            "agent_type: \"" + "t".repeat(40) + "...\" is 513 characters (limit 100)"),
         agent(
             "agent_task_id not a UUID",
             e -> e.setAgentTaskId("2b3c4d5e-6f70-4819-a2b3-c4d5e6f7081"),
@@ -304,7 +304,7 @@ class EventValidatorTest {
             e -> e.setIntegrationType("g".repeat(513)),
             "INVALID_TOO_LONG",
             "integration_type",
-            "integration_type: \"" + "g".repeat(40) + "...\" is 513 characters (limit 512)"),
+            "integration_type: \"" + "g".repeat(40) + "...\" is 513 characters (limit 100)"),
         integration(
             "event_type empty",
             e -> e.setEventType(""),
@@ -316,7 +316,7 @@ class EventValidatorTest {
             e -> e.setEventType("e".repeat(600)),
             "INVALID_TOO_LONG",
             "event_type",
-            "event_type: \"" + "e".repeat(40) + "...\" is 600 characters (limit 512)"),
+            "event_type: \"" + "e".repeat(40) + "...\" is 600 characters (limit 255)"),
         integration(
             "status null",
             e -> e.setStatus(null),
@@ -354,7 +354,8 @@ class EventValidatorTest {
   void shouldAcceptValuesExactlyAtTheirLimits() {
     TaskEvent task = Samples.task();
     task.setOccurredAt(Instant.parse("2026-11-22T05:05:00Z"));
-    task.setTitle("a".repeat(512));
+    // title, agent_type, integration_type and event_type are capped by their PostgreSQL columns.
+    task.setTitle("a".repeat(500));
     task.setPriority(5);
     task.setEstimatedHours(0.0);
     task.setMetadata(Map.of("k".repeat(512), "v".repeat(512)));
@@ -362,8 +363,12 @@ class EventValidatorTest {
     agent.setPerformanceScore(1.0);
     agent.setTokensUsed(0);
     agent.setCostMicros(0);
+    agent.setAgentType("t".repeat(100));
+    agent.setRepository("r".repeat(512));
     IntegrationEvent integration = Samples.integration();
     integration.setPayload("p".repeat(65_536));
+    integration.setIntegrationType("g".repeat(100));
+    integration.setEventType("e".repeat(255));
 
     assertThat(VALIDATOR.validate(task)).isEmpty();
     assertThat(VALIDATOR.validate(agent)).isEmpty();
@@ -374,7 +379,7 @@ class EventValidatorTest {
   void shouldCountCharactersAsCodePointsAndPayloadAsUtf8Bytes() {
     TaskEvent task = Samples.task();
     // 512 emoji: 1024 UTF-16 units, 512 characters.
-    task.setTitle("\uD83D\uDE00".repeat(512));
+    task.setSource("\uD83D\uDE00".repeat(512));
     IntegrationEvent integration = Samples.integration();
     // 16384 four-byte characters: exactly 65536 bytes.
     integration.setPayload("\uD83D\uDE00".repeat(16_384));

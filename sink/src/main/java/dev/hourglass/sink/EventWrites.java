@@ -144,11 +144,13 @@ final class EventWrites {
           + ", last_event_at = greatest(t.last_event_at, EXCLUDED.last_event_at),"
           + " updated_at = now()";
 
+  // A payload that is not JSON is kept verbatim as a JSON string: the processor counted the event,
+  // so refusing its row would count it twice in the books (rollup and dead letter).
   private static final String INTEGRATION_EVENTS =
       "INSERT INTO integration_events (id, organization_id, integration_type, event_type, status,"
           + " processed, latency_ms, payload, created_at) SELECT u.id::uuid, u.organization_id::uuid,"
           + " u.integration_type, u.event_type, u.status, u.processed, u.latency_ms,"
-          + " u.payload::jsonb, "
+          + " CASE WHEN u.payload IS JSON THEN u.payload::jsonb ELSE to_jsonb(u.payload) END, "
           + Sql.ts("u.created_at")
           + " FROM "
           + integrationRows().from()
@@ -406,7 +408,11 @@ final class EventWrites {
   }
 
   private static Long minNullable(Long a, Long b) {
-    return a == null ? b : b == null ? a : Math.min(a, b);
+    if (a == null) {
+      return b;
+    }
+    // Not a ternary: mixing Long and long there unboxes both sides and throws on a null b.
+    return b == null ? a : Long.valueOf(Math.min(a, b));
   }
 
   static String taskStatus(TaskEvent e) {
