@@ -1,0 +1,22 @@
+# The Hourglass application image: one jar, every component (see docker-compose.yml).
+# Build stage: the same Maven wrapper and pinned versions as a developer's machine.
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY .mvn .mvn
+COPY mvnw pom.xml ./
+COPY avro avro
+COPY schema-sql schema-sql
+COPY embedded embedded
+COPY producer producer
+COPY streams-processor streams-processor
+COPY sink sink
+COPY cli cli
+RUN ./mvnw -B -ntp -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 hourglass
+COPY --from=build /src/cli/target/hourglass.jar /app/hourglass.jar
+USER hourglass
+WORKDIR /home/hourglass
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/hourglass.jar"]
+CMD ["--help"]

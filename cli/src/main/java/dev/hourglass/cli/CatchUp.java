@@ -1,0 +1,69 @@
+package dev.hourglass.cli;
+
+import dev.hourglass.producer.TopicNames;
+import dev.hourglass.sink.SinkApp;
+import java.io.PrintStream;
+import java.time.Duration;
+
+/**
+ * Waits until everything sent is in PostgreSQL: the processor has accounted for every acknowledged
+ * event (counted, dead-lettered or suppressed, by its exact stats), and then the sink's offsets
+ * stored in PostgreSQL have equalled the topics' end offsets for long enough that no rollup update
+ * was still due (the processor emits on an interval).
+ */
+final class CatchUp {
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final Duration STABLE = Duration.ofSeconds(4);
+
+  private CatchUp() {}
+
+  static void await(
+      PrintStream out,
+      String bootstrapServers,
+      TopicNames topics,
+      SinkApp sink,
+      long acknowledged,
+      Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long lastReport = 0;
+    long caughtUpSince = 0;
+    while (true) {
+      StreamStats stats = StreamStats.read(bootstrapServers, topics.name(TopicNames.STATS));
+      long accounted = stats.counted() + stats.duplicatesSuppressed() + stats.deadLetteredTotal();
+      long lag = accounted >= acknowledged ? sink.lag() : -1;
+      long now = System.nanoTime();
+      if (sink.failure().isPresent()) {
+        throw new IllegalStateException("the sink stopped", sink.failure().get());
+      }
+      if (lag == 0) {
+        if (caughtUpSince == 0) {
+          caughtUpSince = now;
+        } else if (now - caughtUpSince >= STABLE.toNanos()) {
+          out.println("Caught up: every acknowledged event is accounted for in PostgreSQL.");
+          return;
+        }
+      } else {
+        caughtUpSince = 0;
+      }
+      if (now - lastReport > Duration.ofSeconds(5).toNanos()) {
+        out.printf(
+            "  waiting: processor accounted for %d of %d events; sink lag %s%n",
+            accounted, acknowledged, lag < 0 ? "(not yet measured)" : Long.toString(lag));
+        lastReport = now;
+      }
+      if (now > deadline) {
+        throw new IllegalStateException(
+            "not caught up within "
+                + timeout
+                + ": processor accounted for "
+                + accounted
+                + " of "
+                + acknowledged
+                + " events, sink lag "
+                + lag);
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+}

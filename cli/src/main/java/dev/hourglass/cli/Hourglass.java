@@ -1,0 +1,63 @@
+package dev.hourglass.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code hourglass} executable: one subcommand per component, and {@code local} for the whole
+ * pipeline on one machine. Run it through the {@code ./hourglass} launcher at the top of the
+ * repository, which builds the jar when sources changed.
+ *
+ * <p>Exit codes: 0 success; 1 the command ran and failed (for {@code local}: the books do not
+ * balance); 2 bad usage or configuration; 3 a server (Kafka, PostgreSQL) could not be reached.
+ */
+@Command(
+    name = "hourglass",
+    mixinStandardHelpOptions = true,
+    versionProvider = Hourglass.Version.class,
+    description =
+        "Event-driven metrics pipeline: Kafka events -> hourly rollups and alerts -> PostgreSQL.",
+    subcommands = {
+      LocalCommand.class,
+      MigrateCommand.class,
+      TopicsCommand.class,
+      ProduceCommand.class,
+      StreamsCommand.class,
+      SinkCommand.class,
+      AlertsCommand.class,
+      ReportCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Hourglass {
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+  static final int UNREACHABLE = 3;
+
+  private Hourglass() {}
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Hourglass());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof ConfigException) {
+            cmd.getErr()
+                .println(cmd.getColorScheme().errorText("Configuration error:\n" + e.getMessage()));
+            return USAGE;
+          }
+          throw e;
+        });
+    return cli;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Hourglass.class.getPackage().getImplementationVersion();
+      return new String[] {"hourglass " + (v == null ? "development build" : v)};
+    }
+  }
+}

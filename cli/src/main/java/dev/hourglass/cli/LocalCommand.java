@@ -1,0 +1,198 @@
+package dev.hourglass.cli;
+
+import dev.hourglass.embedded.EmbeddedKafka;
+import dev.hourglass.embedded.EmbeddedPostgres;
+import dev.hourglass.producer.LoadGenerator;
+import dev.hourglass.producer.LoadSummary;
+import dev.hourglass.producer.TopicNames;
+import dev.hourglass.producer.TopicProvisioner;
+import dev.hourglass.producer.TopicSettings;
+import dev.hourglass.schema.Migrator;
+import dev.hourglass.sink.SinkApp;
+import dev.hourglass.sink.SinkConfig;
+import dev.hourglass.streams.ProcessorConfig;
+import dev.hourglass.streams.StreamsProcessorApp;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole pipeline on one machine: an in-JVM Kafka broker and a PostgreSQL 18 child process (data
+ * kept in {@code --data-dir}), the schema migrated, the topics provisioned, the streams processor
+ * and the sink running in this JVM, and the load generator sending. Waits until the sink has caught
+ * up, then prints the books and checks that they balance (exit 1 when they do not).
+ */
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs the whole pipeline on embedded Kafka and PostgreSQL 18, sends a load, waits until"
+            + " PostgreSQL has caught up and checks the books. A second run on the same"
+            + " --data-dir adds to the first.")
+final class LocalCommand implements Callable<Integer> {
+  static final String DATABASE = "hourglass";
+
+  @Mixin ConfigOption config;
+  @Mixin LoadOptions load;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".hourglass",
+      description =
+          "Where the broker, PostgreSQL and the ledgers keep their data (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--kafka-port", defaultValue = "0", description = "Broker port (0 = a free one).")
+  int kafkaPort;
+
+  @Option(
+      names = "--pg-port",
+      defaultValue = "0",
+      description = "PostgreSQL port (0 = a free one).")
+  int pgPort;
+
+  @Option(
+      names = "--keep-running",
+      description = "Keep everything up for querying after the summary, until Ctrl-C.")
+  boolean keepRunning;
+
+  @Option(
+      names = "--catch-up-timeout",
+      defaultValue = "PT5M",
+      description = "How long to wait for the sink to catch up (default 5 minutes).")
+  Duration catchUpTimeout;
+
+  @Override
+  public Integer call() throws Exception {
+    return run(System.out).balanced() ? 0 : Hourglass.FAILED;
+  }
+
+  /** Runs the pipeline and returns its books (printed to {@code out} as well). */
+  Summary run(PrintStream out) throws Exception {
+    Settings base = config.settings();
+    Files.createDirectories(dataDir);
+    Path ledgers = Files.createDirectories(dataDir.resolve("ledgers"));
+    Path ledger = load.ledger != null ? load.ledger : nextLedger(ledgers);
+    long started = System.nanoTime();
+    out.println("Starting Kafka and PostgreSQL 18 in " + dataDir.toAbsolutePath() + " ...");
+    try (EmbeddedKafka kafka =
+            EmbeddedKafka.start(
+                EmbeddedKafka.Options.persistent(dataDir.resolve("kafka"), kafkaPort));
+        EmbeddedPostgres pg =
+            EmbeddedPostgres.start(
+                EmbeddedPostgres.Options.persistent(dataDir.resolve("postgres"), pgPort))) {
+      pg.createDatabase(DATABASE);
+      String jdbcUrl = pg.jdbcUrl(DATABASE);
+      Map<String, String> shared = new LinkedHashMap<>();
+      shared.put("bootstrap.servers", kafka.bootstrapServers());
+      shared.put("jdbc.url", jdbcUrl);
+      shared.put("jdbc.user", EmbeddedPostgres.SUPERUSER);
+      shared.put("jdbc.password", "");
+      Settings s = base.with(shared);
+      String prefix = s.get("topic.prefix", "hourglass.");
+      TopicNames topics = new TopicNames(prefix);
+
+      var migrated = Migrator.forUrl(jdbcUrl, EmbeddedPostgres.SUPERUSER, "").migrate();
+      out.println(
+          "Schema at version "
+              + migrated.currentVersion()
+              + " ("
+              + migrated.applied()
+              + " applied)");
+      out.println(
+          TopicProvisioner.provision(kafka.bootstrapServers(), TopicSettings.from(s.topics()))
+              .message());
+
+      Map<String, String> streamsSettings = s.component("streams.");
+      streamsSettings.putIfAbsent("state.dir", dataDir.resolve("streams-state").toString());
+      ProcessorConfig processorConfig = ProcessorConfig.from(streamsSettings);
+      SinkConfig sinkConfig = SinkConfig.from(s.component("sink."));
+      try (StreamsProcessorApp streams = StreamsProcessorApp.start(processorConfig);
+          SinkApp sink = new SinkApp(sinkConfig)) {
+        sink.start();
+        out.println(
+            "Streams processor ("
+                + streams.state()
+                + ") and sink running; sending events (ledger "
+                + ledger
+                + ")");
+        LoadSummary sent =
+            new LoadGenerator(withLedger(load.toOptions(kafka.bootstrapServers(), prefix), ledger))
+                .run(out);
+        List<Path> allLedgers = ledgers(ledgers, ledger);
+        LedgerCheck.Sent books = LedgerCheck.read(allLedgers).sent();
+        CatchUp.await(
+            out, kafka.bootstrapServers(), topics, sink, books.acknowledged(), catchUpTimeout);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Summary summary =
+            Summary.collect(kafka.bootstrapServers(), topics, jdbcUrl, allLedgers, sent, seconds);
+        summary.print(out, pg.port(), DATABASE);
+        if (keepRunning) {
+          out.println("Everything keeps running; Ctrl-C stops it.");
+          CountDownLatch stop = new CountDownLatch(1);
+          Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+          stop.await();
+        }
+        return summary;
+      }
+    }
+  }
+
+  private static dev.hourglass.producer.LoadGeneratorOptions withLedger(
+      dev.hourglass.producer.LoadGeneratorOptions o, Path ledger) {
+    return new dev.hourglass.producer.LoadGeneratorOptions(
+        o.bootstrapServers(),
+        o.topicPrefix(),
+        o.events(),
+        o.rate(),
+        o.duration(),
+        o.seed(),
+        o.orgs(),
+        o.concurrency(),
+        o.lateFraction(),
+        o.outOfOrderFraction(),
+        o.invalidFraction(),
+        o.poisonFraction(),
+        o.duplicateFraction(),
+        ledger,
+        Path.of(ledger + ".failed"),
+        o.grace(),
+        o.eventSpan(),
+        o.eventTimeEnd());
+  }
+
+  /** run-1.jsonl, run-2.jsonl, ...: each run of local mode on a data directory keeps its ledger. */
+  private static Path nextLedger(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      long runs = files.filter(p -> p.getFileName().toString().matches("run-\\d+\\.jsonl")).count();
+      return dir.resolve("run-" + (runs + 1) + ".jsonl");
+    }
+  }
+
+  private static List<Path> ledgers(Path dir, Path current) {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> found =
+          files
+              .filter(p -> p.getFileName().toString().matches("run-\\d+\\.jsonl"))
+              .sorted()
+              .toList();
+      return found.contains(current)
+          ? found
+          : Stream.concat(found.stream(), Stream.of(current)).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

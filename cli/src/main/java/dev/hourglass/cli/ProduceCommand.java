@@ -1,0 +1,27 @@
+package dev.hourglass.cli;
+
+import dev.hourglass.producer.LoadGenerator;
+import dev.hourglass.producer.LoadSummary;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(
+    name = "produce",
+    mixinStandardHelpOptions = true,
+    description =
+        "Sends synthetic task, agent and integration events (reproducible from --seed), with"
+            + " optional injected faults, and writes the ledger of acknowledged sends.")
+final class ProduceCommand implements Callable<Integer> {
+  @Mixin ConfigOption config;
+  @Mixin LoadOptions load;
+
+  @Override
+  public Integer call() {
+    Settings s = config.settings();
+    LoadSummary summary =
+        LoadGenerator.run(
+            load.toOptions(s.require("bootstrap.servers"), s.get("topic.prefix", "hourglass.")));
+    return summary.failed() == 0 ? 0 : Hourglass.FAILED;
+  }
+}

@@ -1,0 +1,84 @@
+package dev.hourglass.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The streams processor's books, summed over input partitions: the latest record per key of the
+ * compacted stats topic (committed records only, so exact under exactly-once).
+ */
+record StreamStats(
+    long counted, long duplicatesSuppressed, long lateCorrected, Map<String, Long> deadLettered) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  long deadLetteredTotal() {
+    return deadLettered.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  static StreamStats read(String bootstrapServers, String topic) {
+    Map<String, String> latest = new HashMap<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "hourglass-stats-" + UUID.randomUUID(),
+                // Counters of aborted transactions were never true.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map((PartitionInfo p) -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("stats topic " + topic + " not read within 30 s");
+        }
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          latest.put(r.key(), r.value());
+        }
+      }
+    }
+    long counted = 0;
+    long duplicates = 0;
+    long late = 0;
+    Map<String, Long> dead = new TreeMap<>();
+    for (String value : latest.values()) {
+      try {
+        JsonNode n = JSON.readTree(value);
+        counted += n.path("counted").asLong();
+        duplicates += n.path("duplicates_suppressed").asLong();
+        late += n.path("late_corrected").asLong();
+        n.path("dead_lettered")
+            .properties()
+            .forEach(e -> dead.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+      } catch (IOException e) {
+        throw new UncheckedIOException("unreadable stats record " + value, e);
+      }
+    }
+    return new StreamStats(counted, duplicates, late, dead);
+  }
+}

@@ -1,0 +1,91 @@
+package dev.hourglass.cli;
+
+import dev.hourglass.producer.LoadSummary;
+import dev.hourglass.producer.TopicNames;
+import dev.hourglass.schema.PipelineTotals;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Local mode's closing report: what was sent, what PostgreSQL holds, and whether it adds up. */
+record Summary(
+    LoadSummary run,
+    LedgerCheck.Sent sent,
+    StreamStats stats,
+    PipelineTotals.Totals totals,
+    List<LedgerCheck.Mismatch> mismatches,
+    int expectedRows,
+    double seconds) {
+
+  static Summary collect(
+      String bootstrapServers,
+      TopicNames topics,
+      String jdbcUrl,
+      List<Path> ledgers,
+      LoadSummary run,
+      double seconds) {
+    LedgerCheck check = LedgerCheck.read(ledgers);
+    StreamStats stats = StreamStats.read(bootstrapServers, topics.name(TopicNames.STATS));
+    PipelineTotals pg = PipelineTotals.connect(jdbcUrl, "postgres", "");
+    PipelineTotals.Totals totals =
+        pg.totals(List.of(topics.taskEvents(), topics.agentEvents(), topics.integrationEvents()));
+    return new Summary(
+        run,
+        check.sent(),
+        stats,
+        totals,
+        check.compare(pg.rollups()),
+        check.expectedRows(),
+        seconds);
+  }
+
+  /** I3: acknowledged = counted + dead-lettered + duplicates suppressed; I1/I2: no row differs. */
+  boolean balanced() {
+    return sent.acknowledged()
+            == totals.counted() + totals.deadLettered() + stats.duplicatesSuppressed()
+        && mismatches.isEmpty();
+  }
+
+  void print(PrintStream out, int pgPort, String database) {
+    long books = totals.counted() + totals.deadLettered() + stats.duplicatesSuppressed();
+    out.println();
+    out.println("== Hourglass local run");
+    out.printf(
+        "This run sent         %,d events (%,d acknowledged, %,d failed)%n",
+        run.sent(), run.acknowledged(), run.failed());
+    out.printf(
+        "All runs acknowledged %,d  (injected: %s)%n", sent.acknowledged(), sent.byInjection());
+    out.printf(
+        "Counted in rollups    %,d  (processor says %,d)%n", totals.counted(), stats.counted());
+    out.printf("Dead-lettered         %,d  %s%n", totals.deadLettered(), totals.deadLetters());
+    out.printf("Duplicates suppressed %,d%n", stats.duplicatesSuppressed());
+    out.printf(
+        "Late events corrected %,d  (processor says %,d)%n",
+        totals.lateCorrected(), stats.lateCorrected());
+    out.printf(
+        "Rollup rows           %,d  (%,d expected from the ledgers)%n",
+        totals.rollupRows(), expectedRows);
+    out.printf(
+        "Alerts                %,d firing, %,d resolved%n",
+        totals.alertsFiring(), totals.alertsResolved());
+    totals.latestAlerts().forEach(a -> out.println("  " + a));
+    out.printf(
+        "End to end            %,.0f events/s over %.1f s (start to caught up)%n",
+        run.acknowledged() / seconds, seconds);
+    out.printf(
+        "Books                 acknowledged %,d %s counted %,d + dead-lettered %,d + duplicates %,d = %,d%n",
+        sent.acknowledged(),
+        sent.acknowledged() == books ? "=" : "!=",
+        totals.counted(),
+        totals.deadLettered(),
+        stats.duplicatesSuppressed(),
+        books);
+    out.printf(
+        "Rollups vs ledger     %s%n",
+        mismatches.isEmpty()
+            ? "every row equals its recomputation from the ledgers (nothing lost, nothing extra)"
+            : mismatches.size() + " rows differ, first: " + mismatches.get(0));
+    out.println(balanced() ? "BOOKS BALANCE" : "BOOKS DO NOT BALANCE");
+    out.printf("Query it:  psql -h 127.0.0.1 -p %d -U postgres %s%n", pgPort, database);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.hourglass.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.hourglass.producer.TopicSettings;
+import dev.hourglass.sink.SinkConfig;
+import dev.hourglass.streams.ProcessorConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml sets only configuration the application knows, with values it accepts, and
+ * names only services the README describes.
+ */
+class ComposeFileTest {
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static JsonNode services;
+
+  @BeforeAll
+  static void read() throws IOException {
+    services =
+        new ObjectMapper(new YAMLFactory())
+            .readTree(ROOT.resolve("docker-compose.yml").toFile())
+            .path("services");
+  }
+
+  @Test
+  void shouldSetOnlyKnownConfigurationKeysWithValidValues() {
+    List<String> problems = new ArrayList<>();
+    services
+        .properties()
+        .forEach(
+            service -> {
+              Map<String, String> env = new LinkedHashMap<>();
+              service
+                  .getValue()
+                  .path("environment")
+                  .properties()
+                  .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+              try {
+                Settings s = new Settings(ConfigLoader.load(null, env, Settings::isKnown));
+                switch (service.getKey()) {
+                  case "streams" -> ProcessorConfig.from(s.component("streams."));
+                  case "sink" -> SinkConfig.from(s.component("sink."));
+                  case "topics" -> TopicSettings.from(s.topics());
+                  case "migrate" -> {
+                    s.require("jdbc.url");
+                    s.require("jdbc.user");
+                  }
+                  case "produce" -> s.require("bootstrap.servers");
+                  default -> {}
+                }
+              } catch (RuntimeException e) {
+                problems.add(service.getKey() + ": " + e.getMessage());
+              }
+            });
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void shouldDescribeEveryServiceInTheReadme() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    List<String> missing = new ArrayList<>();
+    services
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!readme.contains("`" + name + "`")) {
+                missing.add(name);
+              }
+            });
+    assertThat(missing).as("services of docker-compose.yml not described in README.md").isEmpty();
+  }
+}
