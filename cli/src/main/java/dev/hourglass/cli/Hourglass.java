@@ -43,14 +43,38 @@ public final class Hourglass {
     CommandLine cli = new CommandLine(new Hourglass());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          if (e instanceof ConfigException) {
+          // Component configs report every bad key at once in an IllegalArgumentException.
+          if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
             cmd.getErr()
                 .println(cmd.getColorScheme().errorText("Configuration error:\n" + e.getMessage()));
             return USAGE;
           }
+          if (unreachable(e)) {
+            cmd.getErr()
+                .println(
+                    cmd.getColorScheme().errorText("Cannot reach a server: " + e.getMessage()));
+            return UNREACHABLE;
+          }
           throw e;
         });
     return cli;
+  }
+
+  /** A refused connection or a Kafka client timeout anywhere in the cause chain. */
+  static boolean unreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (t instanceof java.net.ConnectException
+          || t instanceof org.apache.kafka.common.errors.TimeoutException
+          || message.contains("Connection refused")
+          || message.contains("connection attempt failed")) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   static final class Version implements CommandLine.IVersionProvider {
