@@ -115,7 +115,7 @@ final class LocalCommand implements Callable<Integer> {
           TopicProvisioner.provision(kafka.bootstrapServers(), TopicSettings.from(s.topics()))
               .message());
 
-      Map<String, String> streamsSettings = s.component("streams.");
+      Map<String, String> streamsSettings = s.component("streams.", Settings.KAFKA_ONLY);
       streamsSettings.putIfAbsent("state.dir", dataDir.resolve("streams-state").toString());
       ProcessorConfig processorConfig = ProcessorConfig.from(streamsSettings);
       SinkConfig sinkConfig = SinkConfig.from(s.component("sink."));

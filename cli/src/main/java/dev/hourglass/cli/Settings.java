@@ -33,12 +33,20 @@ record Settings(Map<String, String> values) {
     return SHARED.contains(key) || COMPONENTS.stream().anyMatch(key::startsWith);
   }
 
+  /** Shared keys the streams processor reads: it has no database. */
+  static final Set<String> KAFKA_ONLY = Set.of("bootstrap.servers", "topic.prefix");
+
   /** The shared keys plus the component's own, its prefix removed. */
   Map<String, String> component(String prefix) {
+    return component(prefix, SHARED);
+  }
+
+  /** The given shared keys plus the component's own, its prefix removed. */
+  Map<String, String> component(String prefix, Set<String> shared) {
     Map<String, String> out = new LinkedHashMap<>();
     values.forEach(
         (k, v) -> {
-          if (SHARED.contains(k)) {
+          if (shared.contains(k)) {
             out.put(k, v);
           } else if (k.startsWith(prefix)) {
             out.put(k.substring(prefix.length()), v);

@@ -17,7 +17,8 @@ final class StreamsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StreamsProcessorApp.run(ProcessorConfig.from(config.settings().component("streams.")));
+    StreamsProcessorApp.run(
+        ProcessorConfig.from(config.settings().component("streams.", Settings.KAFKA_ONLY)));
     return 0;
   }
 }

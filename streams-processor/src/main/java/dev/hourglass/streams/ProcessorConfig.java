@@ -126,6 +126,20 @@ public record ProcessorConfig(
    */
   public static ProcessorConfig from(Map<String, String> values) {
     List<String> problems = new ArrayList<>();
+    // A misspelt key must not silently leave its default in force.
+    new java.util.TreeMap<>(values)
+        .forEach(
+            (key, value) -> {
+              if (!DEFAULTS.containsKey(key)) {
+                problems.add(
+                    invalid(
+                        value,
+                        key,
+                        "unknown key (known: "
+                            + String.join(", ", new java.util.TreeSet<>(DEFAULTS.keySet()))
+                            + ")"));
+              }
+            });
     Parser p = new Parser(values, problems);
     String bootstrap = p.text(BOOTSTRAP_SERVERS);
     String appId = p.text(APPLICATION_ID);

@@ -110,4 +110,15 @@ class ProcessorConfigTest {
                     "PATH", "/bin")))
         .isEqualTo(Map.of("bootstrap.servers", "b:1", "commit.interval.ms", "500"));
   }
+
+  @Test
+  void shouldRefuseUnknownKeyNamingIt() {
+    assertThatThrownBy(() -> ProcessorConfig.from(Map.of("grace.period", "5m")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "Invalid value 5m for configuration grace.period: unknown key (known: alerts.format,"
+                + " application.id, bootstrap.servers, cache.max.bytes, commit.interval.ms,"
+                + " dedup.horizon, emit.interval, grace, num.stream.threads,"
+                + " processing.guarantee, rules.file, state.dir, topic.prefix)");
+  }
 }
