@@ -89,6 +89,11 @@ final class LoadOptions {
   Path ledger;
 
   LoadGeneratorOptions toOptions(String bootstrapServers, String topicPrefix) {
+    return toOptions(bootstrapServers, topicPrefix, ledger);
+  }
+
+  /** The options, writing the ledger to {@code ledger} (and failed sends to ledger.failed). */
+  LoadGeneratorOptions toOptions(String bootstrapServers, String topicPrefix, Path ledger) {
     return new LoadGeneratorOptions(
         bootstrapServers,
         topicPrefix,

@@ -129,8 +129,7 @@ final class LocalCommand implements Callable<Integer> {
                 + ledger
                 + ")");
         LoadSummary sent =
-            new LoadGenerator(withLedger(load.toOptions(kafka.bootstrapServers(), prefix), ledger))
-                .run(out);
+            new LoadGenerator(load.toOptions(kafka.bootstrapServers(), prefix, ledger)).run(out);
         List<Path> allLedgers = ledgers(ledgers, ledger);
         LedgerCheck.Sent books = LedgerCheck.read(allLedgers).sent();
         CatchUp.await(
@@ -148,29 +147,6 @@ final class LocalCommand implements Callable<Integer> {
         return summary;
       }
     }
-  }
-
-  private static dev.hourglass.producer.LoadGeneratorOptions withLedger(
-      dev.hourglass.producer.LoadGeneratorOptions o, Path ledger) {
-    return new dev.hourglass.producer.LoadGeneratorOptions(
-        o.bootstrapServers(),
-        o.topicPrefix(),
-        o.events(),
-        o.rate(),
-        o.duration(),
-        o.seed(),
-        o.orgs(),
-        o.concurrency(),
-        o.lateFraction(),
-        o.outOfOrderFraction(),
-        o.invalidFraction(),
-        o.poisonFraction(),
-        o.duplicateFraction(),
-        ledger,
-        Path.of(ledger + ".failed"),
-        o.grace(),
-        o.eventSpan(),
-        o.eventTimeEnd());
   }
 
   /** run-1.jsonl, run-2.jsonl, ...: each run of local mode on a data directory keeps its ledger. */
