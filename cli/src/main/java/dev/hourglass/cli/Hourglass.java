@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       SinkCommand.class,
       AlertsCommand.class,
       ReportCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Hourglass {

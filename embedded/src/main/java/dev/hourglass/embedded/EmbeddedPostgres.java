@@ -142,6 +142,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return options.dataDir();
   }
 
+  /**
+   * The postmaster's process id, from its {@code postmaster.pid}: the server runs detached from
+   * this JVM (started by pg_ctl), so it is not among this process's children. Benchmarks read the
+   * memory of it and its backends through this.
+   */
+  public long serverPid() {
+    Path pidFile = options.dataDir().resolve("pgdata").resolve("postmaster.pid");
+    try {
+      return Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+    } catch (IOException | RuntimeException e) {
+      throw new EmbeddedServerException(
+          "cannot read PostgreSQL's process id from " + pidFile + ": " + e.getMessage(), e);
+    }
+  }
+
   /** A JDBC URL for {@code database} on this server. */
   public String jdbcUrl(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;

@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,16 +51,23 @@ public final class LoadGenerator {
 
   private final LoadGeneratorOptions options;
   private final Clock clock;
+  private final SendObserver observer;
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean stopped;
 
   public LoadGenerator(LoadGeneratorOptions options) {
-    this(options, Clock.systemUTC());
+    this(options, SendObserver.NONE);
   }
 
-  LoadGenerator(LoadGeneratorOptions options, Clock clock) {
+  /** A generator that tells {@code observer} of every event just before sending it. */
+  public LoadGenerator(LoadGeneratorOptions options, SendObserver observer) {
+    this(options, Clock.systemUTC(), observer);
+  }
+
+  LoadGenerator(LoadGeneratorOptions options, Clock clock, SendObserver observer) {
     this.options = options;
     this.clock = clock;
+    this.observer = Objects.requireNonNull(observer, "observer");
   }
 
   /** Runs {@code options} to the end, printing the summary to standard output. */
@@ -217,9 +225,12 @@ public final class LoadGenerator {
     }
   }
 
-  private static void send(Planned p, EventPublisher publisher, Ledger ledger, Counters counters) {
+  private void send(Planned p, EventPublisher publisher, Ledger ledger, Counters counters) {
     String topic = publisher.topics().name(p.family().topicBase());
     long sentAt = System.nanoTime();
+    if (p.event() != null) {
+      observer.sending(p.event(), sentAt);
+    }
     CompletableFuture<RecordMetadata> result;
     try {
       result =

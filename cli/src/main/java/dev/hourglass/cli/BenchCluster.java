@@ -1,0 +1,148 @@
+package dev.hourglass.cli;
+
+import dev.hourglass.embedded.EmbeddedKafka;
+import dev.hourglass.embedded.EmbeddedPostgres;
+import dev.hourglass.producer.TopicNames;
+import dev.hourglass.producer.TopicProvisioner;
+import dev.hourglass.producer.TopicSettings;
+import dev.hourglass.schema.Migrator;
+import dev.hourglass.sink.SinkConfig;
+import dev.hourglass.streams.ProcessorConfig;
+import dev.hourglass.streams.StreamsProcessorApp;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The servers of a benchmark: an in-JVM Kafka broker and a PostgreSQL 18 child process, both on
+ * temporary directories deleted at close, the schema migrated. Each phase of a benchmark takes its
+ * own topic prefix, streams application id and sink group, so no phase sees another's records.
+ */
+final class BenchCluster implements AutoCloseable {
+  static final String DATABASE = "bench";
+
+  private final EmbeddedKafka kafka;
+  private final EmbeddedPostgres pg;
+  private final Settings settings;
+  private final Path stateDir;
+
+  private BenchCluster(EmbeddedKafka kafka, EmbeddedPostgres pg, Settings settings, Path stateDir) {
+    this.kafka = kafka;
+    this.pg = pg;
+    this.settings = settings;
+    this.stateDir = stateDir;
+  }
+
+  /** Starts both servers and migrates the schema; {@code base} supplies the components' tuning. */
+  static BenchCluster start(Settings base, PrintStream out) throws IOException {
+    out.println("Starting embedded Kafka and PostgreSQL 18 ...");
+    EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.temporary());
+    EmbeddedPostgres pg = null;
+    try {
+      pg = EmbeddedPostgres.start(EmbeddedPostgres.Options.temporary());
+      pg.createDatabase(DATABASE);
+      Map<String, String> shared = new LinkedHashMap<>();
+      shared.put("bootstrap.servers", kafka.bootstrapServers());
+      shared.put("jdbc.url", pg.jdbcUrl(DATABASE));
+      shared.put("jdbc.user", EmbeddedPostgres.SUPERUSER);
+      shared.put("jdbc.password", "");
+      Migrator.forUrl(pg.jdbcUrl(DATABASE), EmbeddedPostgres.SUPERUSER, "").migrate();
+      return new BenchCluster(
+          kafka, pg, base.with(shared), Files.createTempDirectory("hourglass-bench-state"));
+    } catch (IOException | RuntimeException e) {
+      if (pg != null) {
+        pg.close();
+      }
+      kafka.close();
+      throw e;
+    }
+  }
+
+  String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  String jdbcUrl() {
+    return pg.jdbcUrl(DATABASE);
+  }
+
+  /** The PostgreSQL server's process: its memory and its backends' count in the benchmarks. */
+  long postgresPid() {
+    return pg.serverPid();
+  }
+
+  String user() {
+    return EmbeddedPostgres.SUPERUSER;
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  /** Creates the pipeline's topics under {@code prefix} and returns their names. */
+  TopicNames provision(String prefix) {
+    TopicProvisioner.provision(
+        kafka.bootstrapServers(),
+        TopicSettings.from(settings.with(Map.of("topic.prefix", prefix)).topics()));
+    return new TopicNames(prefix);
+  }
+
+  /** The input topics of {@code prefix}: what the streams processor reads. */
+  static List<String> inputs(TopicNames topics) {
+    return List.of(
+        topics.name(TopicNames.TASK_EVENTS),
+        topics.name(TopicNames.AGENT_EVENTS),
+        topics.name(TopicNames.INTEGRATION_EVENTS));
+  }
+
+  /** The streams processor's configuration for one phase, on top of the user's settings. */
+  ProcessorConfig processor(String prefix, String applicationId, Map<String, String> overrides) {
+    Map<String, String> s = settings.component("streams.", Settings.KAFKA_ONLY);
+    s.put("topic.prefix", prefix);
+    s.put(ProcessorConfig.APPLICATION_ID, applicationId);
+    s.put(ProcessorConfig.STATE_DIR, stateDir.resolve(applicationId).toString());
+    s.putAll(overrides);
+    return ProcessorConfig.from(s);
+  }
+
+  /** The sink's configuration for one phase, on top of the user's settings. */
+  SinkConfig sink(String prefix, String groupId) {
+    Map<String, String> s = settings.component("sink.");
+    s.put("topic.prefix", prefix);
+    s.put("group.id", groupId);
+    return SinkConfig.from(s);
+  }
+
+  /** Waits until the streams processor has joined its group and is processing. */
+  static void awaitRunning(StreamsProcessorApp streams) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!streams.state().toString().equals("RUNNING")) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the streams processor is " + streams.state() + " after 60 s, not RUNNING");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Override
+  public void close() {
+    try (kafka;
+        pg) {
+      // Kafka Streams' state of every phase; the servers delete their own directories.
+      try (Stream<Path> files = Files.walk(stateDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not delete " + stateDir, e);
+      }
+    }
+  }
+}
