@@ -124,10 +124,10 @@ final class BenchCluster implements AutoCloseable {
   /** Waits until the streams processor has joined its group and is processing. */
   static void awaitRunning(StreamsProcessorApp streams) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!streams.state().toString().equals("RUNNING")) {
+    while (!streams.stateName().equals("RUNNING")) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "the streams processor is " + streams.state() + " after 60 s, not RUNNING");
+            "the streams processor is " + streams.stateName() + " after 60 s, not RUNNING");
       }
       Thread.sleep(50);
     }

@@ -189,7 +189,7 @@ final class BenchEosCommand implements Callable<Integer> {
               Locale.ROOT, "%s run %d: %,.0f records/s (%.1f s)%n", guarantee, run, rate, seconds);
           return new Run(guarantee, run, rate, progress);
         }
-        String state = streams.state().toString();
+        String state = streams.stateName();
         if (state.equals("ERROR") || state.startsWith("PENDING_")) {
           throw new IllegalStateException(
               guarantee + " run " + run + ": the processor is " + state);

@@ -124,7 +124,7 @@ final class LocalCommand implements Callable<Integer> {
         sink.start();
         out.println(
             "Streams processor ("
-                + streams.state()
+                + streams.stateName()
                 + ") and sink running; sending events (ledger "
                 + ledger
                 + ")");

@@ -92,6 +92,14 @@ public final class StreamsProcessorApp implements AutoCloseable {
     return streams.state();
   }
 
+  /**
+   * The state's name ({@code CREATED}, {@code REBALANCING}, {@code RUNNING}, {@code ERROR}, ...),
+   * for callers that must not depend on Kafka Streams' types.
+   */
+  public String stateName() {
+    return streams.state().name();
+  }
+
   @Override
   public void close() {
     LOG.info("Stopping the Hourglass streams processor");
