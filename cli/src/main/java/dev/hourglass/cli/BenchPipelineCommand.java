@@ -8,8 +8,6 @@ import dev.hourglass.producer.PublisherConfig;
 import dev.hourglass.producer.SendObserver;
 import dev.hourglass.producer.TopicNames;
 import dev.hourglass.schema.RollupWatch;
-import dev.hourglass.sink.SinkApp;
-import dev.hourglass.streams.StreamsProcessorApp;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -222,68 +220,31 @@ final class BenchPipelineCommand implements Callable<Integer> {
         referenceTopic,
         publisherRate);
     // 3. The whole pipeline, from the first send until PostgreSQL counts every event.
-    String prefix = "bench-" + name + ".";
-    TopicNames topics = cluster.provision(prefix);
     LongAdder sent = new LongAdder();
-    try (StreamsProcessorApp streams =
-            StreamsProcessorApp.start(cluster.processor(prefix, "bench-" + name, Map.of()));
-        SinkApp sink = new SinkApp(cluster.sink(prefix, "bench-" + name + "-sink"));
-        GroupLag input =
-            new GroupLag(cluster.bootstrapServers(), "bench-" + name, BenchCluster.inputs(topics));
-        RollupWatch watch = RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), "")) {
-      sink.start();
-      BenchCluster.awaitRunning(streams);
-      PipelineSampler sampler =
-          new PipelineSampler(
-              sent, input, watch, sink, cluster.postgresPid(), Duration.ofMillis(250));
-      try (sampler) {
-        long started = System.nanoTime();
-        LoadSummary summary =
-            new LoadGenerator(
-                    generatorOptions(cluster, topics, n, 0, null), (e, t) -> sent.increment())
-                .run(out);
-        double visibleAt = awaitVisible(sampler, summary.acknowledged(), sink);
-        double seconds = visibleAt - (started - sampler.startedNanos()) / 1e9;
-        peakMemory = heavier(peakMemory, sampler.peakMemory());
-        double rate = summary.acknowledged() / seconds;
-        out.printf(
-            Locale.ROOT,
-            "%s: pipeline %,.0f events/s (%,d events visible as rollups after %.1f s)%n",
-            name,
-            rate,
-            summary.acknowledged(),
-            seconds);
-        if (keep != null) {
-          keep.add(sampler.samples());
-        }
-        return new Run(reference, publisherRate, rate, seconds);
+    try (RunningPipeline pipeline = RunningPipeline.start(cluster, name);
+        PipelineSampler sampler = pipeline.sampler(sent, Duration.ofMillis(250))) {
+      long started = System.nanoTime();
+      LoadSummary summary =
+          new LoadGenerator(
+                  generatorOptions(cluster, pipeline.topics(), n, 0, null),
+                  (e, t) -> sent.increment())
+              .run(out);
+      double visibleAt = pipeline.awaitVisible(sampler, summary.acknowledged());
+      double seconds = visibleAt - (started - sampler.startedNanos()) / 1e9;
+      peakMemory = heavier(peakMemory, sampler.peakMemory());
+      double rate = summary.acknowledged() / seconds;
+      out.printf(
+          Locale.ROOT,
+          "%s: pipeline %,.0f events/s (%,d events visible as rollups after %.1f s)%n",
+          name,
+          rate,
+          summary.acknowledged(),
+          seconds);
+      if (keep != null) {
+        keep.add(sampler.samples());
       }
+      return new Run(reference, publisherRate, rate, seconds);
     }
-  }
-
-  /**
-   * Waits until the rollup rows count {@code events}; returns the sampler's time of that sample.
-   */
-  private static double awaitVisible(PipelineSampler sampler, long events, SinkApp sink)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      PipelineSampler.Sample s = sampler.last();
-      if (s != null && s.visible() >= events) {
-        return s.seconds();
-      }
-      if (sink.failure().isPresent()) {
-        throw new IllegalStateException("the sink failed: " + sink.failure().get());
-      }
-      Thread.sleep(50);
-    }
-    PipelineSampler.Sample s = sampler.last();
-    throw new IllegalStateException(
-        "after 10 minutes PostgreSQL's rollups count "
-            + (s == null ? 0 : s.visible())
-            + " of "
-            + events
-            + " events");
   }
 
   /** What the fixed-rate run measured. */
@@ -295,22 +256,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
       PipelineSampler.Sample peakMemory) {}
 
   private Latency latencyRun(BenchCluster cluster, double rate, PrintStream out) throws Exception {
-    String prefix = "bench-latency.";
-    TopicNames topics = cluster.provision(prefix);
-    Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    LoadGeneratorOptions options = generatorOptions(cluster, topics, 0, rate, end);
-    Instant firstWindow =
-        end.minus(options.eventSpan()).truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
     LongAdder sent = new LongAdder();
-    try (StreamsProcessorApp streams =
-            StreamsProcessorApp.start(cluster.processor(prefix, "bench-latency", Map.of()));
-        SinkApp sink = new SinkApp(cluster.sink(prefix, "bench-latency-sink"));
-        GroupLag input =
-            new GroupLag(cluster.bootstrapServers(), "bench-latency", BenchCluster.inputs(topics));
-        RollupWatch sampling = RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), "");
+    try (RunningPipeline pipeline = RunningPipeline.start(cluster, "latency");
         RollupWatch polling = RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), "")) {
-      sink.start();
-      BenchCluster.awaitRunning(streams);
+      TopicNames topics = pipeline.topics();
+      Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      LoadGeneratorOptions options = generatorOptions(cluster, topics, 0, rate, end);
+      Instant firstWindow =
+          end.minus(options.eventSpan()).truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
       long measureFrom = System.nanoTime() + warmUp.toNanos();
       long measureFromMillis = System.currentTimeMillis() + warmUp.toMillis();
       LatencyTracker tracker = new LatencyTracker(measureFrom);
@@ -325,25 +278,24 @@ final class BenchPipelineCommand implements Callable<Integer> {
               new KafkaHop(
                       cluster.bootstrapServers(), BenchCluster.inputs(topics), measureFromMillis)
                   .start();
-          PipelineSampler sampler =
-              new PipelineSampler(
-                  sent, input, sampling, sink, cluster.postgresPid(), Duration.ofSeconds(1));
+          PipelineSampler sampler = pipeline.sampler(sent, Duration.ofSeconds(1));
           RowPoller poller = new RowPoller(polling, firstWindow, tracker)) {
         new LoadGenerator(options, observer).run(out);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (tracker.unresolved() > 0 && System.nanoTime() < deadline) {
+          pipeline.checkRunning();
           Thread.sleep(100);
         }
         poller.check();
-        Histogram pipeline = tracker.histogram();
+        Histogram toRollup = tracker.histogram();
         Histogram kafka = hop.histogram();
         out.printf(
             Locale.ROOT,
             "latency: %d task events timed, %d never seen in PostgreSQL within 60 s%n",
-            pipeline.getTotalCount(),
+            toRollup.getTotalCount(),
             tracker.unresolved());
         return new Latency(
-            pipeline, kafka, tracker.unresolved(), sampler.samples(), sampler.peakMemory());
+            toRollup, kafka, tracker.unresolved(), sampler.samples(), sampler.peakMemory());
       }
     }
   }

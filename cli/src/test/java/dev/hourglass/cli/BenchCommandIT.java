@@ -1,0 +1,66 @@
+package dev.hourglass.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bench commands end to end at a tiny size, on their own embedded Kafka and PostgreSQL: they
+ * finish, write their JSON and charts, and account for every event. Their figures are not checked:
+ * benchmarks report, they do not pass or fail.
+ */
+class BenchCommandIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void shouldSeeEveryTimedEventReachItsRollupRowInThePipelineBenchmark(@TempDir Path out)
+      throws IOException {
+    int exit =
+        Hourglass.commandLine()
+            .execute(
+                "bench",
+                "pipeline",
+                "--events",
+                "3000",
+                "--runs",
+                "1",
+                "--latency-duration",
+                "PT6S",
+                "--warm-up",
+                "PT1S",
+                "--out",
+                out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode figures = JSON.readTree(out.resolve("pipeline.json").toFile()).get("figures");
+    assertThat(figures.get("latency_events_unresolved").asLong()).isZero();
+    assertThat(figures.get("send_to_rollup_ms").get("count").asLong()).isPositive();
+    assertThat(figures.get("kafka_hop_ms").get("count").asLong()).isPositive();
+    assertThat(figures.get("pipeline_events_per_second").asDouble()).isPositive();
+    assertThat(figures.get("peak_pss_mib").asDouble()).isPositive();
+    assertThat(out.resolve("pipeline-throughput.png")).isNotEmptyFile();
+    assertThat(out.resolve("pipeline-latency.png")).isNotEmptyFile();
+  }
+
+  @Test
+  void shouldTimeBothGuaranteesOnTheSameInputInTheEosBenchmark(@TempDir Path out)
+      throws IOException {
+    int exit =
+        Hourglass.commandLine()
+            .execute("bench", "eos", "--events", "2000", "--runs", "1", "--out", out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode json = JSON.readTree(out.resolve("eos.json").toFile());
+    assertThat(json.get("figures").get("input_events").asLong()).isEqualTo(2000);
+    assertThat(json.get("data").get("runs")).hasSize(2);
+    assertThat(json.get("data").get("runs").get(0).get("guarantee").asText())
+        .isEqualTo(BenchEosCommand.AT_LEAST_ONCE);
+    assertThat(Files.size(out.resolve("eos-progress.png"))).isPositive();
+  }
+}
