@@ -2,6 +2,7 @@ package dev.hourglass.cli;
 
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
+import dev.hourglass.producer.LoadGeneratorOptions;
 import dev.hourglass.producer.TopicNames;
 import dev.hourglass.producer.TopicProvisioner;
 import dev.hourglass.producer.TopicSettings;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,6 +95,43 @@ final class BenchCluster implements AutoCloseable {
         kafka.bootstrapServers(),
         TopicSettings.from(settings.with(Map.of("topic.prefix", prefix)).topics()));
     return new TopicNames(prefix);
+  }
+
+  /**
+   * Load generator options for a benchmark: clean events only (no late, invalid, poison or
+   * duplicate ones), the default grace and the shortest event span.
+   *
+   * @param events how many; 0 to send at {@code rate} for {@code duration}
+   * @param end where event time ends; null for the moment the generator starts
+   */
+  LoadGeneratorOptions cleanLoad(
+      String prefix,
+      long events,
+      double rate,
+      Duration duration,
+      long seed,
+      int orgs,
+      int concurrency,
+      Instant end) {
+    return new LoadGeneratorOptions(
+        kafka.bootstrapServers(),
+        prefix,
+        events,
+        rate,
+        events == 0 ? duration : null,
+        seed,
+        orgs,
+        concurrency,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null,
+        LoadGeneratorOptions.DEFAULT_GRACE,
+        LoadGeneratorOptions.MIN_EVENT_SPAN,
+        end);
   }
 
   /** The input topics of {@code prefix}: what the streams processor reads. */

@@ -68,25 +68,8 @@ final class BenchEosCommand implements Callable<Integer> {
       TopicNames topics = cluster.provision(prefix);
       LoadSummary filled =
           new LoadGenerator(
-                  new LoadGeneratorOptions(
-                      cluster.bootstrapServers(),
-                      prefix,
-                      events,
-                      0,
-                      null,
-                      1,
-                      LoadGeneratorOptions.DEFAULT_ORGS,
-                      2,
-                      0,
-                      0,
-                      0,
-                      0,
-                      0,
-                      null,
-                      null,
-                      LoadGeneratorOptions.DEFAULT_GRACE,
-                      LoadGeneratorOptions.MIN_EVENT_SPAN,
-                      null))
+                  cluster.cleanLoad(
+                      prefix, events, 0, null, 1, LoadGeneratorOptions.DEFAULT_ORGS, 2, null))
               .run(out);
       long input = filled.acknowledged();
       out.println("Warm-up run (" + EXACTLY_ONCE + ", not counted)");

@@ -368,25 +368,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
   private LoadGeneratorOptions generatorOptions(
       BenchCluster cluster, TopicNames topics, long n, double rate, Instant end) {
-    return new LoadGeneratorOptions(
-        cluster.bootstrapServers(),
-        topics.prefix(),
-        n,
-        rate,
-        n == 0 ? latencyDuration : null,
-        seed++,
-        orgs,
-        concurrency,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null,
-        null,
-        LoadGeneratorOptions.DEFAULT_GRACE,
-        LoadGeneratorOptions.MIN_EVENT_SPAN,
-        end);
+    return cluster.cleanLoad(
+        topics.prefix(), n, rate, latencyDuration, seed++, orgs, concurrency, end);
   }
 
   private static void addLatencyRows(BenchReport report, Latency latency, double rate) {
