@@ -3,6 +3,7 @@ package dev.hourglass.cli;
 import dev.hourglass.schema.RollupWatch;
 import dev.hourglass.sink.SinkApp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -39,6 +40,7 @@ final class PipelineSampler implements AutoCloseable {
   private final RollupWatch rollups;
   private final SinkApp sink;
   private final long postgresPid;
+  private final Instant windowsFrom;
   private final long visibleBefore;
   private final long started = System.nanoTime();
   private final List<Sample> samples = new ArrayList<>();
@@ -52,14 +54,16 @@ final class PipelineSampler implements AutoCloseable {
       RollupWatch rollups,
       SinkApp sink,
       long postgresPid,
+      Instant windowsFrom,
       Duration interval) {
+    this.windowsFrom = windowsFrom;
     this.postgresPid = postgresPid;
     this.sent = sent;
     this.input = input;
     this.rollups = rollups;
     this.sink = sink;
-    // Earlier phases' rows stay in the tables; count this phase's events only.
-    this.visibleBefore = rollups.totalEvents();
+    // Earlier phases' rows (and a loaded data set) stay in the tables: count this phase's only.
+    this.visibleBefore = rollups.eventsSince(windowsFrom);
     this.thread = new Thread(() -> loop(interval), "bench-sampler");
     thread.setDaemon(true);
     thread.start();
@@ -94,7 +98,7 @@ final class PipelineSampler implements AutoCloseable {
             sent.sum(),
             input.endOffsets(),
             input.committed(),
-            rollups.totalEvents() - visibleBefore,
+            rollups.eventsSince(windowsFrom) - visibleBefore,
             sink.lag(),
             ProcessMemory.now(postgresPid));
     synchronized (samples) {

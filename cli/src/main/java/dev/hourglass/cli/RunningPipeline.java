@@ -1,10 +1,13 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.producer.LoadGeneratorOptions;
 import dev.hourglass.producer.TopicNames;
 import dev.hourglass.schema.RollupWatch;
 import dev.hourglass.sink.SinkApp;
 import dev.hourglass.streams.StreamsProcessorApp;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -70,9 +73,17 @@ final class RunningPipeline implements AutoCloseable {
     return topics;
   }
 
-  /** Starts sampling this pipeline; {@code sent} counts what the generator has sent. */
+  /**
+   * Starts sampling this pipeline; {@code sent} counts what the generator has sent. The rollup
+   * windows watched start an hour before the earliest event time a load starting now can have.
+   */
   PipelineSampler sampler(LongAdder sent, Duration interval) {
-    return new PipelineSampler(sent, input, watch, sink, cluster.postgresPid(), interval);
+    Instant from =
+        Instant.now()
+            .minus(LoadGeneratorOptions.MIN_EVENT_SPAN)
+            .minus(Duration.ofHours(1))
+            .truncatedTo(ChronoUnit.HOURS);
+    return new PipelineSampler(sent, input, watch, sink, cluster.postgresPid(), from, interval);
   }
 
   /**
