@@ -49,6 +49,44 @@ class BenchCommandIT {
   }
 
   @Test
+  void shouldMeasureEveryQueryAtEveryClientCountWhileIngesting(@TempDir Path out)
+      throws IOException {
+    int exit =
+        Hourglass.commandLine()
+            .execute(
+                "bench",
+                "query",
+                "--orgs",
+                "5",
+                "--days",
+                "2",
+                "--raw-events",
+                "1000",
+                "--clients",
+                "1,2",
+                "--measure",
+                "PT0.3S",
+                "--ingest-rate",
+                "200",
+                "--out",
+                out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode json = JSON.readTree(out.resolve("query.json").toFile());
+    // Five organizations x 2 days x 24 hours x 3 rollup tables.
+    assertThat(json.get("figures").get("rollup_rows_loaded").asLong()).isEqualTo(5 * 48 * 3);
+    JsonNode stats = json.get("data").get("stats");
+    assertThat(stats.size() % 2).isZero();
+    for (JsonNode q : stats) {
+      assertThat(q.get("calls").asLong()).as(q.get("query").asText()).isPositive();
+    }
+    assertThat(json.get("figures").get("ingest_events_per_second_achieved").asDouble())
+        .isPositive();
+    assertThat(out.resolve("query-latency-1-clients.png")).isNotEmptyFile();
+    assertThat(out.resolve("query-latency-2-clients.png")).isNotEmptyFile();
+  }
+
+  @Test
   void shouldTimeBothGuaranteesOnTheSameInputInTheEosBenchmark(@TempDir Path out)
       throws IOException {
     int exit =
