@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,6 +38,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 final class FamilyProcessor<E extends SpecificRecord>
     implements Processor<byte[], byte[], Object, Object> {
 
+  /** 64 KiB: a generation's first filter holds 32,768 ids; later ones double. */
+  private static final int SEEN_FILTER_FIRST_BITS = 1 << 19;
+
   private final Family<E> family;
   private final Nodes nodes;
   private final String topic;
@@ -50,6 +54,7 @@ final class FamilyProcessor<E extends SpecificRecord>
   private KeyValueStore<String, byte[]> windows;
   private WindowStore<String, Long> dedup;
   private KeyValueStore<String, byte[]> statsStore;
+  private SeenFilter seenFilter;
   private EventValidator validator;
   private AlertEvaluator alerts;
 
@@ -114,6 +119,15 @@ final class FamilyProcessor<E extends SpecificRecord>
       }
     }
     recomputeEarliestClose();
+    // The filter in front of the dedup store is rebuilt from it: the store was restored from its
+    // changelog before init, so every id it holds is in the filter again.
+    seenFilter = new SeenFilter(Math.max(1, horizonMs / 2), SEEN_FILTER_FIRST_BITS);
+    try (KeyValueIterator<Windowed<String>, Long> it = dedup.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        seenFilter.add(kv.key.key(), kv.key.window().start());
+      }
+    }
     statsKey = topic + "-" + context.taskId().partition();
     stats = StateCodec.stats(statsStore.get(statsKey));
     statsUnpublished = true;
@@ -123,12 +137,20 @@ final class FamilyProcessor<E extends SpecificRecord>
     context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
 
-  /** What one valid, new event will change, computed before anything changes. */
+  /**
+   * What one valid, new event will change, computed and checked before anything changes: the window
+   * and its key, the delta to add to it in place ({@code null} for a new window, which holds the
+   * delta already), whether the window must be put into {@code open} (new, or was not dirty) and
+   * into the dirty set; or, for a late event, the correction.
+   */
   private record Prepared(
       String eventId,
       long newStreamTime,
       boolean late,
+      String key,
       WindowState window,
+      Measures addend,
+      boolean becameDirty,
       WindowState correction) {}
 
   @Override
@@ -221,14 +243,22 @@ final class FamilyProcessor<E extends SpecificRecord>
     if (late) {
       WindowState correction =
           new WindowState(org, entity, family.label(event), windowStart, 0, false, delta);
-      return new Prepared(family.eventId(event), newStreamTime, true, null, correction);
+      return new Prepared(
+          family.eventId(event), newStreamTime, true, null, null, null, false, correction);
     }
-    WindowState current = open.get(WindowState.key(org, entity, windowStart));
-    WindowState next =
-        current == null
-            ? new WindowState(org, entity, family.label(event), windowStart, 0, true, delta)
-            : current.with(current.measures().plusExact(delta));
-    return new Prepared(family.eventId(event), newStreamTime, false, next, null);
+    String key = WindowState.key(org, entity, windowStart);
+    WindowState current = open.get(key);
+    if (current == null) {
+      WindowState created =
+          new WindowState(org, entity, family.label(event), windowStart, 0, true, delta);
+      return new Prepared(
+          family.eventId(event), newStreamTime, false, key, created, null, true, null);
+    }
+    // Throws on overflow before anything changes; apply adds in place.
+    current.measures().checkAddable(delta);
+    WindowState next = current.dirty() ? current : current.with(current.measures());
+    return new Prepared(
+        family.eventId(event), newStreamTime, false, key, next, delta, !current.dirty(), null);
   }
 
   private void apply(Prepared p, long now) {
@@ -238,6 +268,7 @@ final class FamilyProcessor<E extends SpecificRecord>
     baseTime = stats.streamTime;
     lastRecordWall = now;
     dedup.put(p.eventId(), stats.streamTime, stats.streamTime);
+    seenFilter.add(p.eventId(), stats.streamTime);
     if (p.late()) {
       // Its window's final rollup went out when stream time passed end + grace (in advance), so
       // this delta follows it on the same partition.
@@ -245,10 +276,16 @@ final class FamilyProcessor<E extends SpecificRecord>
       stats.lateCorrected++;
     } else {
       WindowState w = p.window();
-      String key = w.key();
-      open.put(key, w);
+      String key = p.key();
+      if (p.addend() != null) {
+        w.measures().add(p.addend());
+      }
+      if (p.becameDirty()) {
+        // Only a new or clean window: the dirty set keeps the order windows became dirty in.
+        open.put(key, w);
+        dirty.add(key);
+      }
       windows.put(key, StateCodec.window(w));
-      dirty.add(key);
       earliestClose = Math.min(earliestClose, w.windowEnd() + graceMs);
     }
     stats.counted++;
@@ -260,6 +297,9 @@ final class FamilyProcessor<E extends SpecificRecord>
       return false;
     }
     long from = Math.max(0, stats.streamTime - horizonMs);
+    if (!seenFilter.mightContain(eventId, from)) {
+      return false;
+    }
     try (WindowStoreIterator<Long> it = dedup.fetch(eventId, from, Long.MAX_VALUE)) {
       return it.hasNext();
     }
@@ -268,6 +308,7 @@ final class FamilyProcessor<E extends SpecificRecord>
   /** Moves stream time forward and publishes the final version of every window it closes. */
   private void advance(long newStreamTime, long now) {
     stats.streamTime = newStreamTime;
+    seenFilter.expireBefore(Math.max(0, newStreamTime - horizonMs));
     if (newStreamTime < earliestClose) {
       return;
     }

@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * The measures of one window or one delta, in the layout its {@link Family} defines: counters and
- * integer sums in {@link #longs}, floating sums in {@link #doubles}, and a {@link LogHistogram}.
- * Treated as a value once built: {@link #plusExact} returns a new instance.
+ * integer sums in {@link #longs}, floating sums in {@link #doubles}, and a {@link LogHistogram}. An
+ * open window's measures are added to in place ({@link #checkAddable}, then {@link #add});
+ * everything else treats them as a value ({@link #plusExact} returns a new instance).
  */
 final class Measures {
   final long[] longs;
@@ -37,23 +38,46 @@ final class Measures {
    * reaching infinity, before anything changes, so one absurd event fails alone.
    */
   Measures plusExact(Measures other) {
-    long[] l = new long[longs.length];
-    for (int i = 0; i < l.length; i++) {
-      l[i] = Math.addExact(longs[i], other.longs[i]);
+    Measures sum = new Measures(longs.clone(), doubles.clone(), histogram.clone());
+    sum.checkAddable(other);
+    sum.add(other);
+    return sum;
+  }
+
+  /**
+   * Throws {@link ArithmeticException} if {@link #add} of {@code other} would wrap around or reach
+   * infinity; changes nothing. The processor checks an event against its window first, so that one
+   * absurd event fails alone, and then adds it in place: a window is not copied per event.
+   */
+  void checkAddable(Measures other) {
+    for (int i = 0; i < longs.length; i++) {
+      Math.addExact(longs[i], other.longs[i]);
     }
-    double[] d = new double[doubles.length];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = doubles[i] + other.doubles[i];
-      if (!Double.isFinite(d[i])) {
+    for (int i = 0; i < doubles.length; i++) {
+      if (!Double.isFinite(doubles[i] + other.doubles[i])) {
         throw new ArithmeticException(
             "double sum overflow: " + doubles[i] + " + " + other.doubles[i]);
       }
     }
-    long[] h = new long[histogram.length];
-    for (int i = 0; i < h.length; i++) {
-      h[i] = Math.addExact(histogram[i], other.histogram[i]);
+    for (int i = 0; i < histogram.length; i++) {
+      // An event's delta has one bucket set at most: skip the rest.
+      if (other.histogram[i] != 0) {
+        Math.addExact(histogram[i], other.histogram[i]);
+      }
     }
-    return new Measures(l, d, h);
+  }
+
+  /** Adds {@code other} to this, in place, after {@link #checkAddable} passed. */
+  void add(Measures other) {
+    for (int i = 0; i < longs.length; i++) {
+      longs[i] += other.longs[i];
+    }
+    for (int i = 0; i < doubles.length; i++) {
+      doubles[i] += other.doubles[i];
+    }
+    for (int i = 0; i < histogram.length; i++) {
+      histogram[i] += other.histogram[i];
+    }
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +21,87 @@ final class StateCodec {
 
   private StateCodec() {}
 
+  /**
+   * The window's bytes. Written on every event, so ASCII keys (UUIDs and names, the usual case) are
+   * written straight into an array of the exact size; anything else takes {@link #windowStream},
+   * which gives the same bytes.
+   */
   static byte[] window(WindowState w) {
+    String org = w.organizationId();
+    String entity = w.entityKey();
+    String label = w.label();
+    if (!ascii(org) || !ascii(entity) || !ascii(label)) {
+      return windowStream(w);
+    }
+    Measures m = w.measures();
+    int nonZero = 0;
+    for (long c : m.histogram) {
+      if (c != 0) {
+        nonZero++;
+      }
+    }
+    int size =
+        1
+            + 6
+            + org.length()
+            + entity.length()
+            + label.length()
+            + 17
+            + 1
+            + 8 * m.longs.length
+            + 1
+            + 8 * m.doubles.length
+            + 1
+            + 9 * nonZero;
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.put(V1);
+    putAscii(out, org);
+    putAscii(out, entity);
+    putAscii(out, label);
+    out.putLong(w.windowStart());
+    out.putLong(w.revision());
+    out.put(w.dirty() ? (byte) 1 : (byte) 0);
+    out.put((byte) m.longs.length);
+    for (long l : m.longs) {
+      out.putLong(l);
+    }
+    out.put((byte) m.doubles.length);
+    for (double d : m.doubles) {
+      out.putLong(Double.doubleToLongBits(d));
+    }
+    out.put((byte) nonZero);
+    for (int i = 0; i < m.histogram.length; i++) {
+      if (m.histogram[i] != 0) {
+        out.put((byte) i);
+        out.putLong(m.histogram[i]);
+      }
+    }
+    return out.array();
+  }
+
+  /** Whether {@link DataOutputStream#writeUTF} writes {@code s} as one byte per char. */
+  private static boolean ascii(String s) {
+    if (s.length() > 0xFFFF) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == 0 || c > 0x7F) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void putAscii(ByteBuffer out, String s) {
+    out.putShort((short) s.length());
+    for (int i = 0; i < s.length(); i++) {
+      out.put((byte) s.charAt(i));
+    }
+  }
+
+  /** The reference encoding of a window (any strings). */
+  static byte[] windowStream(WindowState w) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(V1);

@@ -8,6 +8,8 @@ import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.IntegrationStatus;
 import dev.hourglass.events.TaskEvent;
 import dev.hourglass.events.TaskEventKind;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +48,8 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class ProcessorThroughputBenchmark {
   private static final SingleObjectFormat FORMAT = SingleObjectFormat.standard();
   private static final String PREFIX = "bench.";
+  private static final Map<String, List<Double>> CPU = new HashMap<>();
+  private static final Map<String, List<Double>> JVM_CPU = new HashMap<>();
 
   private ProcessorThroughputBenchmark() {}
 
@@ -124,6 +128,16 @@ public final class ProcessorThroughputBenchmark {
           "  same, commit 100 ms     %,10.0f records/s %s%n",
           eos100,
           rates.get("exactly_once_v2@100ms"));
+      for (String variant : List.of("at_least_once", "exactly_once_v2", "exactly_once_v2@100ms")) {
+        System.out.printf(
+            Locale.ROOT,
+            "%-24s %6.1f µs CPU/record stream thread %s, %6.1f whole JVM %s%n",
+            variant,
+            median(CPU.get(variant)),
+            round(CPU.get(variant)),
+            median(JVM_CPU.get(variant)),
+            round(JVM_CPU.get(variant)));
+      }
       System.out.printf(
           Locale.ROOT, "R_processor = EOS / consumer        = %.3f%n", eos / consumer);
       System.out.printf(Locale.ROOT, "R_eos = EOS / ALOS (commit 1000 ms) = %.3f%n", eos / alos);
@@ -134,6 +148,10 @@ public final class ProcessorThroughputBenchmark {
   private static void record(String name, Map<String, List<Double>> rates, double rate) {
     System.out.printf(Locale.ROOT, "%-24s %,10.0f records/s%n", name, rate);
     rates.computeIfAbsent(name, k -> new ArrayList<>()).add(Math.rint(rate));
+  }
+
+  private static List<Double> round(List<Double> values) {
+    return values.stream().map(v -> Math.rint(v * 10) / 10).toList();
   }
 
   private static double median(List<Double> values) {
@@ -313,6 +331,8 @@ public final class ProcessorThroughputBenchmark {
         StreamsProcessorApp app = StreamsProcessorApp.start(config)) {
       long t0 = 0;
       long c0 = 0;
+      long thread0 = 0;
+      long jvm0 = 0;
       while (true) {
         if (app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
           throw new IllegalStateException("the application failed; see the log");
@@ -328,12 +348,27 @@ public final class ProcessorThroughputBenchmark {
         if (t0 == 0 && committed > 0) {
           t0 = now;
           c0 = committed;
+          thread0 = streamThreadCpuNanos(appId);
+          jvm0 = processCpuNanos();
         }
         if (committed >= events) {
           if (now == t0) {
             throw new IllegalStateException("run too short to measure; use more events");
           }
-          return (events - c0) / ((now - t0) / 1e9);
+          // CPU per record holds better than records/s on a shared machine: it does not depend on
+          // how much of a core the stream thread was given.
+          double records = events - c0;
+          double threadMicros = (streamThreadCpuNanos(appId) - thread0) / 1e3 / records;
+          double jvmMicros = (processCpuNanos() - jvm0) / 1e3 / records;
+          System.out.printf(
+              Locale.ROOT,
+              "%-24s %10.1f µs CPU/record in the stream thread, %.1f in the whole JVM%n",
+              variant,
+              threadMicros,
+              jvmMicros);
+          CPU.computeIfAbsent(variant, k -> new ArrayList<>()).add(threadMicros);
+          JVM_CPU.computeIfAbsent(variant, k -> new ArrayList<>()).add(jvmMicros);
+          return records / ((now - t0) / 1e9);
         }
         Thread.sleep(50);
       }
@@ -342,6 +377,24 @@ public final class ProcessorThroughputBenchmark {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /** CPU time of the application's stream threads so far (not their producers' threads). */
+  private static long streamThreadCpuNanos(String appId) {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith(appId + "-") && t.getName().contains("-StreamThread-")) {
+        sum += Math.max(0, mx.getThreadCpuTime(t.getId()));
+      }
+    }
+    return sum;
+  }
+
+  /** CPU time of this JVM so far: the processor, the broker, every client. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long endOffsets(String bootstrap, List<String> topics) throws Exception {
