@@ -1,8 +1,6 @@
 package dev.hourglass.sink;
 
 import dev.hourglass.rollups.Alert;
-import java.sql.Connection;
-import java.sql.SQLException;
 
 /** Alerts, insert-or-ignore: a replayed alert hits its primary key or its unique key (I5). */
 final class AlertWrites {
@@ -60,7 +58,7 @@ final class AlertWrites {
         a.getMessage());
   }
 
-  void write(Connection c) throws SQLException {
-    Sql.execute(c, SQL, rows);
+  Sql.Statement statement() {
+    return new Sql.Statement(SQL, rows);
   }
 }

@@ -58,7 +58,7 @@ final class BatchWriter {
       try {
         List<SinkRecord> isolated = List.of();
         try {
-          apply(c, batch.records());
+          Sql.execute(c, batch.statements());
         } catch (SQLException e) {
           if (SqlErrors.classify(e) != SqlErrors.Kind.DATA) {
             throw e;
@@ -87,6 +87,14 @@ final class BatchWriter {
 
   /** Every record's rows, table by table in foreign-key order. */
   static void apply(Connection c, List<SinkRecord> records) throws SQLException {
+    Sql.execute(c, prepare(records));
+  }
+
+  /**
+   * The statements that write {@code records}: pure computation, no connection, so that the loop's
+   * thread prepares a batch while the writer thread writes the previous one.
+   */
+  static List<Sql.Statement> prepare(List<SinkRecord> records) {
     EventWrites events = new EventWrites();
     RollupWrites rollups = new RollupWrites();
     AlertWrites alerts = new AlertWrites();
@@ -107,10 +115,14 @@ final class BatchWriter {
         throw new IllegalStateException("no writer for " + p);
       }
     }
-    events.write(c);
-    rollups.write(c);
-    alerts.write(c);
-    deadLetters.write(c);
+    List<Sql.Statement> out = new ArrayList<>(events.statements());
+    out.addAll(rollups.statements());
+    out.add(alerts.statement());
+    out.add(deadLetters.statement());
+    for (Sql.Statement s : out) {
+      s.rows().columns();
+    }
+    return List.copyOf(out);
   }
 
   /**

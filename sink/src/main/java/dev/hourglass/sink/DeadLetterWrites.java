@@ -2,8 +2,6 @@ package dev.hourglass.sink;
 
 import dev.hourglass.rollups.DeadLetter;
 import java.nio.ByteBuffer;
-import java.sql.Connection;
-import java.sql.SQLException;
 
 /**
  * Dead letters, insert-or-ignore on the source position: the streams processor and the sink both
@@ -71,8 +69,8 @@ final class DeadLetterWrites {
     return rows.size();
   }
 
-  void write(Connection c) throws SQLException {
-    Sql.execute(c, SQL, rows);
+  Sql.Statement statement() {
+    return new Sql.Statement(SQL, rows);
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

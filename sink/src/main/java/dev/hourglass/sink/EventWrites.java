@@ -6,9 +6,9 @@ import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -459,40 +459,43 @@ final class EventWrites {
     }
   }
 
-  void write(Connection c) throws SQLException {
+  /** The statements to run, in foreign-key order. */
+  List<Sql.Statement> statements() {
+    List<Sql.Statement> out = new ArrayList<>();
     Unnest rows = new Unnest().col("id", "text");
     organizations.keySet().forEach(rows::row);
-    Sql.execute(c, ORGANIZATIONS, rows);
+    out.add(new Sql.Statement(ORGANIZATIONS, rows));
     rows = new Unnest().col("id", "text").col("organization_id", "text");
     for (Map.Entry<String, String> u : users.entrySet()) {
       rows.row(u.getKey(), u.getValue());
     }
-    Sql.execute(c, USERS, rows);
+    out.add(new Sql.Statement(USERS, rows));
     rows = new Unnest().col("id", "text").col("organization_id", "text");
     for (Map.Entry<String, String> p : projects.entrySet()) {
       rows.row(p.getKey(), p.getValue());
     }
-    Sql.execute(c, PROJECTS, rows);
+    out.add(new Sql.Statement(PROJECTS, rows));
     rows = agentRows();
     agents.values().forEach(rows::row);
-    Sql.execute(c, AGENTS, rows);
+    out.add(new Sql.Statement(AGENTS, rows));
     rows = taskRows();
     for (Row r : tasks.values()) {
       r.v[7] = json(r.json);
       rows.row(r.v);
     }
-    Sql.execute(c, TASKS, rows);
+    out.add(new Sql.Statement(TASKS, rows));
     rows = executionRows();
     for (Row r : executions.values()) {
       rows.row(r.v);
     }
-    Sql.execute(c, EXECUTIONS, rows);
+    out.add(new Sql.Statement(EXECUTIONS, rows));
     rows = agentTaskRows();
     for (Row r : agentTasks.values()) {
       r.v[5] = json(r.json);
       rows.row(r.v);
     }
-    Sql.execute(c, AGENT_TASKS, rows);
-    Sql.execute(c, INTEGRATION_EVENTS, integrationEvents);
+    out.add(new Sql.Statement(AGENT_TASKS, rows));
+    out.add(new Sql.Statement(INTEGRATION_EVENTS, integrationEvents));
+    return out;
   }
 }

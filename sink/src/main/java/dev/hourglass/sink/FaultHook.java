@@ -1,12 +1,19 @@
 package dev.hourglass.sink;
 
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+
 /**
  * Called between the steps of a batch commit so that tests can crash the sink at a precise point
  * (by throwing an {@link Error}, which the sink does not catch: like a killed process, it closes
- * nothing). Production uses {@link #NONE}.
+ * nothing), and where the benchmark starts its clock. Production uses {@link #NONE}. The batch
+ * steps run on the writer thread, {@link #afterSeek} on the loop's thread.
  */
 interface FaultHook {
   FaultHook NONE = new FaultHook() {};
+
+  /** Partitions were seeked to their stored offsets: records are read from them from now on. */
+  default void afterSeek(Set<TopicPartition> partitions) {}
 
   /** The batch is cut; nothing of it has reached the database yet. */
   default void beforeWrite(Batch batch) {}

@@ -21,7 +21,8 @@ final class Partitions {
 
   private final Set<String> known = new HashSet<>();
 
-  void ensure(DataSource dataSource, Map<String, Set<LocalDate>> needed) throws SQLException {
+  synchronized void ensure(DataSource dataSource, Map<String, Set<LocalDate>> needed)
+      throws SQLException {
     Connection c = null;
     try {
       for (Map.Entry<String, Set<LocalDate>> e : needed.entrySet()) {
@@ -50,7 +51,7 @@ final class Partitions {
   }
 
   /** Forgets what exists: after a failure a partition may have been dropped meanwhile. */
-  void forget() {
+  synchronized void forget() {
     known.clear();
   }
 }

@@ -9,8 +9,6 @@ import dev.hourglass.rollups.IntegrationRollup;
 import dev.hourglass.rollups.TaskCorrection;
 import dev.hourglass.rollups.TaskMeasures;
 import dev.hourglass.rollups.TaskRollup;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -306,12 +304,14 @@ final class RollupWrites {
     return (Instant) get(record, "window_start");
   }
 
-  void write(Connection c) throws SQLException {
+  /** The statements to run, in order: per phase, per table, rollups then deltas. */
+  List<Sql.Statement> statements() {
+    List<Sql.Statement> out = new ArrayList<>();
     for (Phase phase : phases) {
       for (Table table : Table.values()) {
         Map<Key, SpecificRecord> rollups = phase.rollups.get(table);
         if (rollups != null) {
-          Sql.execute(c, table.rollupSql, rollupRows(table, rollups.values()));
+          out.add(new Sql.Statement(table.rollupSql, rollupRows(table, rollups.values())));
         }
         Map<Key, Delta> deltas = phase.corrections.get(table);
         if (deltas != null) {
@@ -319,10 +319,11 @@ final class RollupWrites {
           for (Delta d : deltas.values()) {
             rows.row(values(table, d.first, null, d));
           }
-          Sql.execute(c, table.correctionSql, rows);
+          out.add(new Sql.Statement(table.correctionSql, rows));
         }
       }
     }
+    return out;
   }
 
   /** The parameters of {@link Table#rollupSql} for these rollups of {@code table}. */

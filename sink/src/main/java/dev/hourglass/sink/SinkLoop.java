@@ -11,6 +11,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -25,7 +29,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's one thread: poll, decode, batch, write, repeat. It alone touches the consumer.
+ * The sink's loop: poll, decode, batch, write, repeat. Its thread alone touches the consumer and
+ * the loop's state; one writer thread runs {@link BatchWriter#commit} of one batch at a time, so
+ * that the next batch is fetched and decoded while the previous one is written.
+ *
+ * <p>Pipelining keeps the protocol's order: a batch is cut (its offset moves computed from the
+ * stored offsets) only once the previous batch's outcome is known, so at most one batch is in
+ * flight and the next batch's expected offsets are the ones the previous batch committed. A
+ * rebalance waits in the listener for the batch in flight before partitions are given up, so that
+ * the next owner reads its committed offsets. Retries after a failure are written synchronously,
+ * with every partition paused, as before.
  *
  * <p>Exactly-once: an assigned partition stays paused until its stored offset is read from {@code
  * sink_offsets} and the consumer is seeked there (no row: the beginning). A batch's rows and the
@@ -35,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Backpressure: while the database fails transiently, every partition is paused and the thread
  * keeps polling (so the group keeps it), retrying the same batch with bounded exponential backoff
- * and jitter; memory stays at one batch plus one poll.
+ * and jitter; memory stays at two batches (one written, one filling), each at most {@code
+ * batch.size + max.poll.records} records.
  */
 final class SinkLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
@@ -49,6 +63,7 @@ final class SinkLoop implements Runnable {
   private final Partitions partitions = new Partitions();
   private final BatchWriter writer;
   private final Backoff backoff;
+  private final FaultHook hook;
 
   /** Stored next offset of each owned, seeked partition ({@link OffsetStore#NONE}: no row). */
   private final Map<TopicPartition, Long> stored = new HashMap<>();
@@ -57,8 +72,24 @@ final class SinkLoop implements Runnable {
   private final Set<TopicPartition> needSeek = new HashSet<>();
 
   private final List<SinkRecord> buffer = new ArrayList<>();
+
+  /** Cut and not committed yet: being written ({@link #inFlight}) or to be retried. */
   private Batch pending;
+
+  /** The write of {@link #pending} running on the writer thread, or done and not yet looked at. */
+  private Write inFlight;
+
   private long firstRecordAt;
+
+  /** Writes batches while this loop's thread polls and decodes the next one. */
+  private final ExecutorService writerThread =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "hourglass-sink-writer");
+            // A crashed loop (a simulated kill) must not keep the JVM alive through this thread.
+            t.setDaemon(true);
+            return t;
+          });
 
   private volatile boolean running = true;
   private boolean consumerClosed;
@@ -78,6 +109,7 @@ final class SinkLoop implements Runnable {
     this.dataSource = dataSource;
     this.decoder = new RecordDecoder(config.topics(), Clock.systemUTC());
     this.offsets = new OffsetStore(config.groupId());
+    this.hook = hook;
     this.writer = new BatchWriter(dataSource, offsets, partitions, hook);
     this.backoff =
         new Backoff(
@@ -97,6 +129,9 @@ final class SinkLoop implements Runnable {
       failure = e;
       LOG.error("Sink stopped: {}", e.getMessage(), e);
     }
+    // A batch still being written finishes (committed or rolled back) before anything closes.
+    awaitInFlight();
+    writerThread.shutdown();
     // An Error (the fault hook's simulated crash) skips this on purpose: like a killed process,
     // the instance leaves its consumer and transaction behind without closing anything.
     closeConsumer(Duration.ofSeconds(30));
@@ -107,6 +142,9 @@ final class SinkLoop implements Runnable {
    * leaves it to the test's clean-up). Only called once the loop's thread is gone.
    */
   void closeAbandoned() {
+    // Nobody will record the outcome of a write the dead loop left behind; closing must not wait.
+    inFlight = null;
+    writerThread.shutdownNow();
     closeConsumer(Duration.ZERO);
   }
 
@@ -144,10 +182,17 @@ final class SinkLoop implements Runnable {
   private void loop() {
     long idleSince = System.nanoTime();
     while (running) {
+      // A finished write is looked at at once; any pending seek waits for the write in flight.
+      if (inFlight != null
+          && (inFlight.result().isDone() || !needSeek.isEmpty())
+          && !attempt("write a batch", this::commitPending)) {
+        continue;
+      }
       if (!needSeek.isEmpty() && !attempt("read stored offsets", this::seekFromStore)) {
         continue;
       }
-      if (pending != null && !attempt("write a batch", this::commitPending)) {
+      // A batch whose write failed is retried here, synchronously, every partition paused.
+      if (pending != null && inFlight == null && !attempt("write a batch", this::commitPending)) {
         continue;
       }
       resumeOwned();
@@ -157,7 +202,9 @@ final class SinkLoop implements Runnable {
       long waited = (System.nanoTime() - since) / 1_000_000;
       long wait = Math.max(0, config.batchMaxWait().toMillis() - waited);
       boolean wasEmpty = buffer.isEmpty();
-      take(consumer.poll(Duration.ofMillis(wait)));
+      if (buffer.size() < config.batchSize()) {
+        take(consumer.poll(Duration.ofMillis(wait)));
+      }
       long now = System.nanoTime();
       if (wasEmpty && !buffer.isEmpty()) {
         firstRecordAt = now;
@@ -165,8 +212,17 @@ final class SinkLoop implements Runnable {
       since = buffer.isEmpty() ? idleSince : firstRecordAt;
       if (buffer.size() >= config.batchSize()
           || (now - since) / 1_000_000 >= config.batchMaxWait().toMillis()) {
-        cut();
+        // The statements are built while the batch in flight is written; the next batch's
+        // offsets start where that one ends, so the batch is cut once its outcome is known.
+        List<Sql.Statement> statements = inFlight == null ? null : BatchWriter.prepare(buffer);
+        int prepared = buffer.size();
+        if (inFlight != null && !attempt("write a batch", this::commitPending)) {
+          continue;
+        }
+        // A rejected commit empties the buffer: those statements must not be written.
+        cut(buffer.size() == prepared ? statements : null);
         idleSince = now;
+        startWrite();
       }
     }
   }
@@ -177,8 +233,12 @@ final class SinkLoop implements Runnable {
     }
   }
 
-  /** Turns the buffer into the pending batch, with the offsets of every partition that moved. */
-  private void cut() {
+  /**
+   * Turns the buffer into the pending batch, with the offsets of every partition that moved.
+   *
+   * @param statements the buffer's statements if already prepared, else null
+   */
+  private void cut(List<Sql.Statement> statements) {
     Map<TopicPartition, OffsetStore.Advance> advances = new HashMap<>();
     for (TopicPartition tp : consumer.assignment()) {
       Long from = stored.get(tp);
@@ -197,7 +257,10 @@ final class SinkLoop implements Runnable {
       }
     }
     if (!buffer.isEmpty() || !advances.isEmpty()) {
-      pending = new Batch(buffer, advances);
+      pending =
+          statements == null
+              ? new Batch(buffer, advances)
+              : new Batch(buffer, advances, statements);
       buffer.clear();
     }
   }
@@ -299,28 +362,98 @@ final class SinkLoop implements Runnable {
     }
     needSeek.removeAll(partitionsToSeek);
     LOG.info("Seeked to stored offsets: {}", new java.util.TreeMap<>(stringKeys(loaded)));
+    hook.afterSeek(partitionsToSeek);
   }
 
-  private void commitPending() throws SQLException, BatchWriter.StaleOffsetsException {
-    Batch batch = pending;
-    if (batch.isEmpty()) {
+  /** A batch handed to the writer thread and the outcome of its commit. */
+  private record Write(Batch batch, Future<BatchWriter.Result> result) {}
+
+  /** Hands {@link #pending} to the writer thread; the loop goes on polling meanwhile. */
+  private void startWrite() {
+    if (pending == null || inFlight != null) {
+      return;
+    }
+    if (pending.isEmpty()) {
       pending = null;
       return;
     }
+    Batch batch = pending;
+    inFlight = new Write(batch, writerThread.submit(() -> write(batch)));
+  }
+
+  /** On the writer thread. The counters move as soon as the transaction is committed. */
+  private BatchWriter.Result write(Batch batch)
+      throws SQLException, BatchWriter.StaleOffsetsException {
     BatchWriter.Result result = writer.commit(batch);
-    batch.advances().forEach((tp, a) -> stored.put(tp, a.next()));
-    pending = null;
     batchesCommitted.incrementAndGet();
     recordsCommitted.addAndGet(result.records());
     deadLettered.addAndGet(result.deadLettered());
+    return result;
+  }
+
+  /** Waits for the pending batch's write (starting it if needed) and records its outcome. */
+  private void commitPending() throws SQLException, BatchWriter.StaleOffsetsException {
+    startWrite();
+    if (inFlight == null) {
+      return;
+    }
+    Write write = inFlight;
+    BatchWriter.Result result;
+    try {
+      result = write.result().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while a batch was written", e);
+    } catch (ExecutionException e) {
+      inFlight = null;
+      Throwable cause = e.getCause();
+      if (cause instanceof SQLException sql) {
+        throw sql;
+      } else if (cause instanceof BatchWriter.StaleOffsetsException stale) {
+        throw stale;
+      } else if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      } else if (cause instanceof Error error) {
+        // A simulated crash on the writer thread kills the loop as it would have killed a
+        // single-threaded sink: nothing is closed.
+        throw error;
+      }
+      throw new IllegalStateException("writing a batch failed: " + cause, cause);
+    }
+    inFlight = null;
+    committed(write.batch(), result);
+  }
+
+  private void committed(Batch batch, BatchWriter.Result result) {
+    batch.advances().forEach((tp, a) -> stored.put(tp, a.next()));
+    pending = null;
     if (result.deadLettered() > 0) {
       LOG.warn("Dead-lettered {} of {} records", result.deadLettered(), result.records());
+    }
+  }
+
+  /**
+   * Waits until the write in flight is done. A committed batch is recorded at once (its offsets
+   * become the stored ones); a failed one is left for the loop, which classifies and retries it.
+   */
+  private void awaitInFlight() {
+    if (inFlight == null) {
+      return;
+    }
+    try {
+      committed(inFlight.batch(), inFlight.result().get());
+      inFlight = null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // Stays in inFlight: commitPending throws it where attempt() handles it.
     }
   }
 
   /** After a rejected commit: forget all that is in memory and start again from the store. */
   private void reseekAll() {
     pending = null;
+    inFlight = null;
     buffer.clear();
     stored.clear();
     needSeek.addAll(consumer.assignment());
@@ -343,10 +476,15 @@ final class SinkLoop implements Runnable {
     return out;
   }
 
-  /** Runs inside poll(), on this thread. */
+  /**
+   * Runs inside poll(), on the loop's thread. Before partitions go, the batch in flight is waited
+   * for, so that the next owner seeks to the offsets it committed (as the KafkaConsumer Javadoc
+   * commits in onPartitionsRevoked); the compare-and-set would reject it otherwise.
+   */
   private final class Listener implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+      awaitInFlight();
       if (!revoked.isEmpty()) {
         partitionsRevoked.incrementAndGet();
         LOG.info("Partitions revoked: {}", revoked);
@@ -356,6 +494,7 @@ final class SinkLoop implements Runnable {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
+      awaitInFlight();
       partitionsRevoked.incrementAndGet();
       LOG.warn("Partitions lost: {}", lost);
       forget(lost);

@@ -46,6 +46,16 @@ final class Sql {
     return text == null ? null : text.replace('\u0000', ' ');
   }
 
+  /** One set-based statement: its fixed text and the rows bound to its array parameters. */
+  record Statement(String sql, Unnest rows) {}
+
+  /** Runs the statements in order (those without rows are skipped). */
+  static void execute(Connection c, List<Statement> statements) throws SQLException {
+    for (Statement s : statements) {
+      execute(c, s.sql(), s.rows());
+    }
+  }
+
   /** Runs {@code INSERT ... SELECT ... FROM unnest(...)} text built around {@code rows}. */
   static int execute(Connection c, String sql, Unnest rows) throws SQLException {
     if (rows.isEmpty()) {

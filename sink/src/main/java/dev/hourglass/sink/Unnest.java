@@ -19,6 +19,9 @@ final class Unnest {
   private final List<String> types = new ArrayList<>();
   private final List<Object[]> rows = new ArrayList<>();
 
+  /** {@link #columns()} once computed; a new row drops it. */
+  private Object[] columns;
+
   Unnest col(String name, String type) {
     names.add(name);
     types.add(type);
@@ -31,6 +34,7 @@ final class Unnest {
           "row of " + values.length + " values for " + names.size() + " columns " + names);
     }
     rows.add(values);
+    columns = null;
   }
 
   int size() {
@@ -53,11 +57,27 @@ final class Unnest {
   /** Binds the column arrays as parameters {@code first}, {@code first + 1}, .... */
   int bind(Connection connection, PreparedStatement statement, int first) throws SQLException {
     PGConnection pg = connection.unwrap(PGConnection.class);
-    for (int c = 0; c < names.size(); c++) {
-      Array array = pg.createArrayOf(types.get(c), column(c));
+    Object[] columns = columns();
+    for (int c = 0; c < columns.length; c++) {
+      Array array = pg.createArrayOf(types.get(c), columns[c]);
       statement.setArray(first + c, array);
     }
     return first + names.size();
+  }
+
+  /**
+   * Every column as the Java array {@link #bind} hands to pgjdbc; computed once, so that a batch
+   * prepared on one thread is bound on another without redoing it (a retry binds it again).
+   */
+  synchronized Object[] columns() {
+    if (columns == null) {
+      Object[] out = new Object[names.size()];
+      for (int c = 0; c < out.length; c++) {
+        out[c] = column(c);
+      }
+      columns = out;
+    }
+    return columns;
   }
 
   /** Column {@code c} as the array pgjdbc encodes best: primitive when it has no nulls. */

@@ -118,11 +118,19 @@ final class Fixtures {
     return out;
   }
 
-  /** Waits until the sink's stored offsets equal the topics' ends; fails at once if it stopped. */
+  /**
+   * Waits until the sink's stored offsets equal the topics' ends; fails at once if it stopped. A
+   * lag check that cannot get a connection (PostgreSQL just restarted, the pool still reconnecting)
+   * is this check failing, not the sink: it counts as not caught up yet.
+   */
   static void awaitCaughtUp(SinkApp sink, Duration atMost) {
     org.awaitility.Awaitility.await()
         .atMost(atMost)
         .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof IllegalStateException
+                    && e.getCause() instanceof java.sql.SQLTransientConnectionException)
         .until(
             () -> {
               if (sink.failure().isPresent()) {

@@ -1,0 +1,645 @@
+package dev.hourglass.sink;
+
+import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.rollups.TaskMeasures;
+import dev.hourglass.rollups.TaskRollup;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.postgresql.PGConnection;
+
+/**
+ * R_sink: the sink's rows/s from Kafka into PostgreSQL against {@code COPY ... FROM STDIN} of the
+ * same rows into the same table, measured in the same run (see /work/shared/PERFORMANCE.md and this
+ * module's BENCHMARKS.md). {@code hourglass bench sink} calls {@link #run}.
+ *
+ * <p>Each run times, one after the other on a freshly truncated {@code task_rollups_hourly}, with
+ * the same N {@code TaskRollup}s (a 128-bucket histogram each, distinct (organization, project,
+ * hour) keys):
+ *
+ * <ol>
+ *   <li>COPY: pgjdbc {@code CopyManager}, text format, the row text built in the timed section;
+ *   <li>writer: the sink's statements alone, batches of {@value #BATCH} rows, one transaction each,
+ *       no Kafka, no offsets;
+ *   <li>sink: N records on a fresh 3-partition rollups topic (produced before the clock starts), a
+ *       {@link SinkApp} with default settings, timed from the moment it has seeked its partitions
+ *       (the group join is not write throughput) until it has committed all N; the table must then
+ *       hold exactly N rows and the stored offsets equal the end offsets.
+ * </ol>
+ *
+ * <p>A first, warm-up run is not counted. The methods alternate run by run, so that each meets the
+ * same share of a noisy machine; medians are reported.
+ *
+ * <p>Needs a migrated database that nothing else uses (its {@code task_rollups_hourly} is
+ * truncated), a login that owns the schema's tables (TRUNCATE, VACUUM), and a broker on which the
+ * benchmark creates topics {@code <topicPrefix>run<i>.<topic>} (and deletes them after each run).
+ */
+public final class SinkBenchmark {
+  /** Rows per transaction of the writer alone: the sink's default {@code batch.size}. */
+  static final int BATCH = 5000;
+
+  static final String TABLE = "task_rollups_hourly";
+  static final String COLUMNS =
+      "organization_id, project_id, window_start, window_end, event_count, created_count,"
+          + " assigned_count, started_count, completed_count, failed_count, cancelled_count,"
+          + " estimated_hours_sum, actual_hours_sum, actual_hours_count, duration_histogram,"
+          + " revision, late_event_count, is_final";
+
+  private static final long SAMPLE_EVERY_MS = 250;
+  private static final Duration SINK_TIMEOUT = Duration.ofMinutes(10);
+  private static final SingleObjectFormat FORMAT = SingleObjectFormat.standard();
+
+  private SinkBenchmark() {}
+
+  /**
+   * What to run against what. Every problem is reported at once, each as {@code Invalid value X for
+   * configuration Y: why}; {@link #toString()} masks the password.
+   *
+   * @param bootstrapServers the broker the topics are created on
+   * @param jdbcUrl a {@code jdbc:postgresql:} URL of a migrated, otherwise unused database
+   * @param user a login that owns the schema's tables
+   * @param password its password (may be empty)
+   * @param rows rows per method and run, 1 to 5,000,000 (100,000 is the figure quoted)
+   * @param runs counted runs after the warm-up run, 1 to 100
+   * @param topicPrefix prefix of the benchmark's own topics, e.g. {@code bench.}
+   */
+  public record Options(
+      String bootstrapServers,
+      String jdbcUrl,
+      String user,
+      String password,
+      int rows,
+      int runs,
+      String topicPrefix) {
+    public Options {
+      List<String> problems = new ArrayList<>();
+      if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        problems.add(invalid(bootstrapServers, "bootstrapServers", "must be set"));
+      }
+      if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+        problems.add(invalid(jdbcUrl, "jdbcUrl", "must start with jdbc:postgresql:"));
+      }
+      if (user == null || user.isBlank()) {
+        problems.add(invalid(user, "user", "must be set"));
+      }
+      if (password == null) {
+        problems.add(invalid(null, "password", "must be set (may be empty)"));
+      }
+      if (rows < 1 || rows > 5_000_000) {
+        problems.add(invalid(rows, "rows", "must be between 1 and 5000000"));
+      }
+      if (runs < 1 || runs > 100) {
+        problems.add(invalid(runs, "runs", "must be between 1 and 100"));
+      }
+      if (topicPrefix == null || !topicPrefix.matches("[A-Za-z0-9._-]+")) {
+        problems.add(invalid(topicPrefix, "topicPrefix", "must match [A-Za-z0-9._-]+"));
+      }
+      if (!problems.isEmpty()) {
+        throw new IllegalArgumentException(String.join("\n", problems));
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Options[bootstrapServers="
+          + bootstrapServers
+          + ", jdbcUrl="
+          + jdbcUrl
+          + ", user="
+          + user
+          + ", password=<masked>, rows="
+          + rows
+          + ", runs="
+          + runs
+          + ", topicPrefix="
+          + topicPrefix
+          + "]";
+    }
+  }
+
+  /**
+   * One point of the sink's progress in a run.
+   *
+   * @param elapsedMillis since the sink seeked its partitions (the clock's start)
+   * @param rowsCommitted records whose rows and offsets were committed by then
+   */
+  public record Sample(long elapsedMillis, long rowsCommitted) {}
+
+  /**
+   * One run's rates, rows per second.
+   *
+   * @param copyRowsPerSecond COPY FROM STDIN, the reference
+   * @param sinkRowsPerSecond the sink, Kafka to PostgreSQL
+   * @param writerRowsPerSecond the sink's statements alone, no Kafka
+   * @param sinkSamples the sink's committed rows about every 250 ms, first (0, 0), last at the end
+   */
+  public record Run(
+      double copyRowsPerSecond,
+      double sinkRowsPerSecond,
+      double writerRowsPerSecond,
+      List<Sample> sinkSamples) {
+    public Run {
+      sinkSamples = List.copyOf(sinkSamples);
+    }
+  }
+
+  /**
+   * The counted runs (the warm-up run left out) and their medians.
+   *
+   * @param rows rows per method and run
+   * @param runs the counted runs, in order
+   */
+  public record Result(int rows, List<Run> runs) {
+    public Result {
+      runs = List.copyOf(runs);
+    }
+
+    public double medianCopyRowsPerSecond() {
+      return median(runs.stream().mapToDouble(Run::copyRowsPerSecond).toArray());
+    }
+
+    public double medianSinkRowsPerSecond() {
+      return median(runs.stream().mapToDouble(Run::sinkRowsPerSecond).toArray());
+    }
+
+    public double medianWriterRowsPerSecond() {
+      return median(runs.stream().mapToDouble(Run::writerRowsPerSecond).toArray());
+    }
+
+    /** R_sink: median sink rate over median COPY rate. */
+    public double rSink() {
+      return medianSinkRowsPerSecond() / medianCopyRowsPerSecond();
+    }
+
+    /** The writer alone over COPY: the ceiling of R_sink. */
+    public double rWriter() {
+      return medianWriterRowsPerSecond() / medianCopyRowsPerSecond();
+    }
+  }
+
+  /**
+   * Runs the warm-up run and {@code options.runs()} counted runs; prints one line per method and
+   * run, and the medians, to {@code progress}.
+   *
+   * @throws IllegalStateException when a step fails (names the step), or the sink does not write
+   *     exactly {@code rows} rows
+   */
+  public static Result run(Options options, PrintStream progress) throws InterruptedException {
+    return run(options, progress, Map.of(), List.of());
+  }
+
+  /** A further method timed in every counted run after the three above (the test benchmark's). */
+  static final class Extra {
+    /** Times one method on a connection (auto-commit on), resetting the table first; seconds. */
+    interface Timed {
+      double seconds(Connection c, List<SinkRecord> rows) throws SQLException;
+    }
+
+    final String name;
+    final Timed timed;
+    final List<Double> seconds = new ArrayList<>();
+
+    Extra(String name, Timed timed) {
+      this.name = name;
+      this.timed = timed;
+    }
+  }
+
+  /**
+   * {@link #run(Options, PrintStream)} with settings for the sink on top of the defaults (to
+   * measure a setting) and further methods timed in every run.
+   */
+  static Result run(
+      Options options, PrintStream progress, Map<String, String> sinkSettings, List<Extra> extras)
+      throws InterruptedException {
+    progress.printf(
+        "sink benchmark: %,d rows, 1 warm-up + %d runs, %s%n",
+        options.rows(), options.runs(), options);
+    List<SinkRecord> rows = rows(options.rows(), 1);
+    List<Run> runs = new ArrayList<>();
+    List<String> topics = new ArrayList<>();
+    // One producer for every run, and the topics deleted only at the end: a broker may still be
+    // deleting one run's partitions while the next run's records arrive.
+    try (Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers()));
+        KafkaProducer<byte[], byte[]> producer = producer(options)) {
+      try {
+        for (int i = 0; i <= options.runs(); i++) {
+          String label = i == 0 ? "warm-up" : "run " + i + "/" + options.runs();
+          SinkTopics runTopics = new SinkTopics(options.topicPrefix() + "run" + i + ".");
+          createTopics(admin, runTopics);
+          topics.addAll(runTopics.all());
+          Run run = run(options, progress, label, rows, producer, runTopics, sinkSettings);
+          if (i > 0) {
+            runs.add(run);
+            try (Connection c = connect(options)) {
+              for (Extra extra : extras) {
+                double s = step(extra.name, () -> extra.timed.seconds(c, rows));
+                extra.seconds.add(s);
+                progress.printf(
+                    "%-9s %-15s %,12.0f rows/s%n", label, extra.name, rate(rows.size(), s));
+              }
+            } catch (SQLException e) {
+              throw new IllegalStateException(
+                  "cannot connect to " + options.jdbcUrl() + ": " + e.getMessage(), e);
+            }
+          }
+        }
+      } finally {
+        if (!topics.isEmpty()) {
+          await("delete topics " + topics, admin.deleteTopics(topics).all());
+        }
+      }
+    }
+    Result result = new Result(options.rows(), runs);
+    progress.printf(
+        "medians: COPY %,.0f rows/s, writer %,.0f rows/s (%.2f of COPY), sink %,.0f rows/s,"
+            + " R_sink = %.2f%n",
+        result.medianCopyRowsPerSecond(),
+        result.medianWriterRowsPerSecond(),
+        result.rWriter(),
+        result.medianSinkRowsPerSecond(),
+        result.rSink());
+    return result;
+  }
+
+  /** COPY, the writer alone, then the sink, on one connection. */
+  private static Run run(
+      Options options,
+      PrintStream progress,
+      String label,
+      List<SinkRecord> rows,
+      KafkaProducer<byte[], byte[]> producer,
+      SinkTopics topics,
+      Map<String, String> sinkSettings)
+      throws InterruptedException {
+    try (Connection c = connect(options)) {
+      double copy = rate(rows.size(), step("COPY", () -> copySeconds(c, rows)));
+      progress.printf("%-9s COPY FROM STDIN %,12.0f rows/s%n", label, copy);
+      double writer = rate(rows.size(), step("writer", () -> writerSeconds(c, rows)));
+      progress.printf("%-9s writer alone    %,12.0f rows/s%n", label, writer);
+      reset(c, List.of());
+      produce(producer, topics.rollups(), rows);
+      SinkRun sink = timeSink(options, rows.size(), topics.prefix(), sinkSettings, c);
+      double sinkRate = rate(rows.size(), sink.seconds());
+      progress.printf(
+          "%-9s sink end to end %,12.0f rows/s  %.2f of COPY, writer thread busy %.0f%%%n",
+          label, sinkRate, sinkRate / copy, 100 * sink.writerBusy());
+      return new Run(copy, sinkRate, writer, sink.samples());
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "sink end to end failed on " + options.jdbcUrl() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private interface Step {
+    double seconds() throws SQLException, InterruptedException;
+  }
+
+  private static double step(String name, Step step) throws InterruptedException {
+    try {
+      return step.seconds();
+    } catch (SQLException e) {
+      throw new IllegalStateException(name + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static double rate(int rows, double seconds) {
+    return rows / seconds;
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static Connection connect(Options options) throws SQLException {
+    return DriverManager.getConnection(options.jdbcUrl(), options.user(), options.password());
+  }
+
+  /**
+   * N task rollups of distinct rows (organization, project, hour) with one revision, as the sink
+   * decodes them (offsets 0 to N - 1 of one partition).
+   */
+  static List<SinkRecord> rows(int n, long revision) {
+    List<SinkRecord> out = new ArrayList<>(n);
+    Instant base = Instant.parse("2026-11-01T00:00:00Z");
+    for (int i = 0; i < n; i++) {
+      String org = new UUID(1, i % 50).toString();
+      String project = new UUID(2, (i / 50) % 20).toString();
+      Instant start = base.plus(Duration.ofHours(i / 1000));
+      long events = 1 + i % 40;
+      List<Long> histogram = new ArrayList<>(128);
+      for (int b = 0; b < 128; b++) {
+        histogram.add(b == events % 128 ? events : 0L);
+      }
+      TaskRollup r =
+          TaskRollup.newBuilder()
+              .setOrganizationId(org)
+              .setProjectId(project)
+              .setWindowStart(start)
+              .setWindowEnd(start.plus(Duration.ofHours(1)))
+              .setMeasures(
+                  TaskMeasures.newBuilder()
+                      .setEventCount(events)
+                      .setCreatedCount(3 * events)
+                      .setAssignedCount(0)
+                      .setStartedCount(0)
+                      .setCompletedCount(0)
+                      .setFailedCount(0)
+                      .setCancelledCount(0)
+                      .setEstimatedHoursSum(events * 0.5)
+                      .setActualHoursSum(0)
+                      .setActualHoursCount(0)
+                      .setDurationHistogram(histogram)
+                      .build())
+              .setRevision(revision)
+              .setIsFinal(true)
+              .setEmittedAt(start.plus(Duration.ofHours(1)))
+              .build();
+      out.add(new SinkRecord("bench", 0, i, 0, null, null, r));
+    }
+    return out;
+  }
+
+  /**
+   * Empties the table (and the benchmark's stored offsets), creates the month partitions the rows
+   * fall in, loads {@code preload} with COPY, and refreshes statistics. Auto-commit must be on.
+   */
+  static void reset(Connection c, List<SinkRecord> preload) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("TRUNCATE " + TABLE);
+      s.execute("DELETE FROM sink_offsets WHERE consumer_group LIKE 'hourglass-bench-%'");
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT create_monthly_partition(?, ?)")) {
+      // Every month the generated rows can reach: 5,000,000 rows span 5,000 hours from November.
+      LocalDate first = LocalDate.of(2026, 11, 1);
+      for (int m = 0; m < 8; m++) {
+        ps.setString(1, TABLE);
+        ps.setObject(2, first.plusMonths(m));
+        ps.execute();
+      }
+    }
+    if (!preload.isEmpty()) {
+      copy(c, preload);
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("VACUUM ANALYZE " + TABLE);
+    }
+  }
+
+  static double copySeconds(Connection c, List<SinkRecord> rows) throws SQLException {
+    reset(c, List.of());
+    long t0 = System.nanoTime();
+    copy(c, rows);
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** COPY FROM STDIN, text format, the text built here (part of the reference's cost). */
+  static void copy(Connection c, List<SinkRecord> rows) throws SQLException {
+    copy(c, TABLE, rows);
+  }
+
+  static void copy(Connection c, String table, List<SinkRecord> rows) throws SQLException {
+    try {
+      c.unwrap(PGConnection.class)
+          .getCopyAPI()
+          .copyIn(
+              "COPY " + table + " (" + COLUMNS + ") FROM STDIN", new StringReader(copyText(rows)));
+    } catch (IOException e) {
+      throw new SQLException("COPY failed: " + e.getMessage(), e);
+    }
+  }
+
+  static String copyText(List<SinkRecord> rows) {
+    StringBuilder out = new StringBuilder(rows.size() * 400);
+    for (SinkRecord r : rows) {
+      TaskRollup t = (TaskRollup) r.payload();
+      TaskMeasures m = t.getMeasures();
+      out.append(t.getOrganizationId()).append('\t').append(t.getProjectId()).append('\t');
+      out.append(t.getWindowStart()).append('\t').append(t.getWindowEnd()).append('\t');
+      out.append(m.getEventCount()).append('\t').append(m.getCreatedCount()).append('\t');
+      out.append(m.getAssignedCount()).append('\t').append(m.getStartedCount()).append('\t');
+      out.append(m.getCompletedCount()).append('\t').append(m.getFailedCount()).append('\t');
+      out.append(m.getCancelledCount()).append('\t').append(m.getEstimatedHoursSum()).append('\t');
+      out.append(m.getActualHoursSum()).append('\t').append(m.getActualHoursCount()).append('\t');
+      out.append(Sql.histogram(m.getDurationHistogram())).append('\t');
+      out.append(t.getRevision()).append("\t0\t").append(t.getIsFinal() ? 't' : 'f').append('\n');
+    }
+    return out.toString();
+  }
+
+  /** The statements of one batch, in the batch's transaction. */
+  interface BatchStatements {
+    void apply(Connection c, List<SinkRecord> batch) throws SQLException;
+  }
+
+  /** The sink's writer alone on an empty table: {@link BatchWriter#apply} per batch. */
+  static double writerSeconds(Connection c, List<SinkRecord> rows) throws SQLException {
+    reset(c, List.of());
+    return batchSeconds(c, rows, BatchWriter::apply);
+  }
+
+  /** {@code statements} per batch of {@value #BATCH} rows, one transaction each. */
+  static double batchSeconds(Connection c, List<SinkRecord> rows, BatchStatements statements)
+      throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < rows.size(); i += BATCH) {
+        statements.apply(c, rows.subList(i, Math.min(rows.size(), i + BATCH)));
+        c.commit();
+      }
+      return (System.nanoTime() - t0) / 1e9;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  /**
+   * One end-to-end run: its seconds, its progress, and the share of the run the writer thread was
+   * writing (near 1: the database side limits; lower: fetching and decoding do).
+   */
+  record SinkRun(double seconds, List<Sample> samples, double writerBusy) {}
+
+  private static void createTopics(Admin admin, SinkTopics topics) throws InterruptedException {
+    List<NewTopic> create = new ArrayList<>();
+    for (String t : topics.all()) {
+      // The broker's default replication factor: the benchmark may run against a real cluster.
+      create.add(new NewTopic(t, Optional.of(3), Optional.empty()));
+    }
+    await("create topics " + topics.all(), admin.createTopics(create).all());
+  }
+
+  private static void await(String what, org.apache.kafka.common.KafkaFuture<Void> future)
+      throws InterruptedException {
+    try {
+      future.get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(Options options) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    // Untimed set-up: large batches so that producing the records takes little of the run.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    return new KafkaProducer<>(p);
+  }
+
+  /** The rows' records on the rollups topic, keyed by organization, before the clock starts. */
+  private static void produce(
+      KafkaProducer<byte[], byte[]> producer, String topic, List<SinkRecord> rows) {
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    for (SinkRecord r : rows) {
+      TaskRollup t = (TaskRollup) r.payload();
+      producer.send(
+          new ProducerRecord<>(
+              topic, t.getOrganizationId().getBytes(StandardCharsets.UTF_8), FORMAT.encode(t)),
+          (metadata, e) -> {
+            if (e != null) {
+              failed.compareAndSet(null, e);
+            }
+          });
+    }
+    producer.flush();
+    if (failed.get() != null) {
+      throw new IllegalStateException(
+          "cannot produce the benchmark's records: " + failed.get().getMessage(), failed.get());
+    }
+  }
+
+  /**
+   * A sink with default settings (plus {@code sinkSettings}) on the run's topics, timed from its
+   * seek to its last commit; checks the table and the stored offsets afterwards.
+   */
+  private static SinkRun timeSink(
+      Options options, int n, String prefix, Map<String, String> sinkSettings, Connection c)
+      throws SQLException, InterruptedException {
+    Map<String, String> s = new HashMap<>();
+    s.put("bootstrap.servers", options.bootstrapServers());
+    s.put("topic.prefix", prefix);
+    s.put("group.id", "hourglass-bench-" + prefix);
+    s.put("jdbc.url", options.jdbcUrl());
+    s.put("jdbc.user", options.user());
+    s.put("jdbc.password", options.password());
+    s.putAll(sinkSettings);
+    AtomicLong seekedAt = new AtomicLong();
+    AtomicLong writeStarted = new AtomicLong();
+    AtomicLong writing = new AtomicLong();
+    FaultHook clock =
+        new FaultHook() {
+          @Override
+          public void afterSeek(Set<TopicPartition> partitions) {
+            seekedAt.compareAndSet(0, System.nanoTime());
+          }
+
+          // On the writer thread: how much of the run it is busy, the rest it waits for batches.
+          @Override
+          public void beforeWrite(Batch batch) {
+            writeStarted.set(System.nanoTime());
+          }
+
+          @Override
+          public void afterCommit(Batch batch) {
+            writing.addAndGet(System.nanoTime() - writeStarted.get());
+          }
+        };
+    try (SinkApp sink = new SinkApp(SinkConfig.from(s), clock)) {
+      long deadline = System.nanoTime() + SINK_TIMEOUT.toNanos();
+      sink.start();
+      while (seekedAt.get() == 0) {
+        check(sink, deadline);
+        Thread.sleep(1);
+      }
+      long t0 = seekedAt.get();
+      List<Sample> samples = new ArrayList<>();
+      samples.add(new Sample(0, 0));
+      long nextSample = t0 + TimeUnit.MILLISECONDS.toNanos(SAMPLE_EVERY_MS);
+      long committed;
+      while ((committed = sink.stats().recordsCommitted()) < n) {
+        check(sink, deadline);
+        long now = System.nanoTime();
+        if (now >= nextSample) {
+          samples.add(new Sample(TimeUnit.NANOSECONDS.toMillis(now - t0), committed));
+          nextSample += TimeUnit.MILLISECONDS.toNanos(SAMPLE_EVERY_MS);
+        }
+        Thread.sleep(1);
+      }
+      long end = System.nanoTime();
+      samples.add(new Sample(TimeUnit.NANOSECONDS.toMillis(end - t0), committed));
+      if (committed != n || !sink.caughtUp()) {
+        throw new IllegalStateException(
+            "the sink committed " + committed + " records of " + n + " or is not caught up");
+      }
+      long inTable = count(c);
+      if (inTable != n) {
+        throw new IllegalStateException(
+            "the sink wrote " + inTable + " rows into " + TABLE + ", expected " + n);
+      }
+      return new SinkRun((end - t0) / 1e9, samples, writing.get() / (double) (end - t0));
+    }
+  }
+
+  private static void check(SinkApp sink, long deadline) {
+    if (sink.failure().isPresent()) {
+      throw new IllegalStateException(
+          "the sink stopped: " + sink.failure().get().getMessage(), sink.failure().get());
+    }
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException(
+          "the sink did not write the benchmark's rows within " + SINK_TIMEOUT);
+    }
+  }
+
+  private static long count(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT count(*) FROM " + TABLE)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static String invalid(Object value, String key, String why) {
+    return "Invalid value " + value + " for configuration " + key + ": " + why;
+  }
+}
