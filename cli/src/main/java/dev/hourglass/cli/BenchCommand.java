@@ -12,5 +12,10 @@ import picocli.CommandLine.Command;
         "Benchmarks on embedded Kafka and PostgreSQL. Each prints a table, writes"
             + " <name>.json and PNG charts into --out, and reports ratios against a reference"
             + " measured in the same run.",
-    subcommands = {BenchPipelineCommand.class, BenchQueryCommand.class, BenchEosCommand.class})
+    subcommands = {
+      BenchPipelineCommand.class,
+      BenchSinkCommand.class,
+      BenchQueryCommand.class,
+      BenchEosCommand.class
+    })
 final class BenchCommand {}

@@ -87,6 +87,21 @@ class BenchCommandIT {
   }
 
   @Test
+  void shouldCompareTheSinkWithCopyOnTheSameRows(@TempDir Path out) throws IOException {
+    int exit =
+        Hourglass.commandLine()
+            .execute("bench", "sink", "--rows", "2000", "--runs", "1", "--out", out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode json = JSON.readTree(out.resolve("sink.json").toFile());
+    assertThat(json.get("figures").get("rows").asInt()).isEqualTo(2000);
+    assertThat(json.get("data").get("runs")).hasSize(1);
+    JsonNode samples = json.get("data").get("runs").get(0).get("sinkSamples");
+    assertThat(samples.get(samples.size() - 1).get("rowsCommitted").asLong()).isEqualTo(2000);
+    assertThat(out.resolve("sink-progress.png")).isNotEmptyFile();
+  }
+
+  @Test
   void shouldTimeBothGuaranteesOnTheSameInputInTheEosBenchmark(@TempDir Path out)
       throws IOException {
     int exit =
