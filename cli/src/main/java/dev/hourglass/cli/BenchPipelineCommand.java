@@ -86,7 +86,12 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
   /** One throughput run's rates. */
   record Run(
-      double producerPerformance, double publisher, double pipeline, double secondsToVisible) {}
+      double producerPerformance,
+      double publisher,
+      double pipeline,
+      double secondsToVisible,
+      long events,
+      Map<String, Double> cpuSeconds) {}
 
   private int seed = 1;
   private PipelineSampler.Sample peakMemory;
@@ -158,6 +163,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
             "< 1.5 GB");
       }
       report.print(out);
+      Run middle = medianRun(all);
+      printProfile(out, middle);
+      report.figure("cpu_seconds_median_run", middle.cpuSeconds());
       report.figure("producer_performance_records_per_second", reference);
       report.figure("publisher_events_per_second", alone);
       report.figure("pipeline_events_per_second", pipeline);
@@ -181,7 +189,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
       report.chart(
           BenchCharts.latencyDistribution(
               dir.resolve("pipeline-latency.png"),
-              String.format(Locale.ROOT, "Send to rollup row in PostgreSQL at %.0f events/s", rate),
+              String.format(
+                  Locale.ROOT, "Send to rollup row in PostgreSQL at %,.0f events/s", rate),
               List.of(
                   new BenchCharts.Distribution("send to rollup row", latency.pipeline(), 0.001),
                   new BenchCharts.Distribution("Kafka hop alone", latency.hop(), 0.001))));
@@ -230,6 +239,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                   (e, t) -> sent.increment())
               .run(out);
       double visibleAt = pipeline.awaitVisible(sampler, summary.acknowledged());
+      Map<String, Double> cpu = sampler.cpuSeconds();
       double seconds = visibleAt - (started - sampler.startedNanos()) / 1e9;
       peakMemory = heavier(peakMemory, sampler.peakMemory());
       double rate = summary.acknowledged() / seconds;
@@ -243,7 +253,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
       if (keep != null) {
         keep.add(sampler.samples());
       }
-      return new Run(reference, publisherRate, rate, seconds);
+      return new Run(reference, publisherRate, rate, seconds, summary.acknowledged(), cpu);
     }
   }
 
@@ -433,6 +443,37 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
   private static double[] column(List<double[]> rows, int i) {
     return rows.stream().mapToDouble(r -> r[i]).toArray();
+  }
+
+  /** The run whose pipeline rate is the median one. */
+  private static Run medianRun(List<Run> runs) {
+    List<Run> sorted = new ArrayList<>(runs);
+    sorted.sort((a, b) -> Double.compare(a.pipeline(), b.pipeline()));
+    return sorted.get(sorted.size() / 2);
+  }
+
+  /** Where the CPU went in one full-speed run: seconds and microseconds per event by component. */
+  private static void printProfile(PrintStream out, Run run) {
+    double total = run.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+    out.printf(
+        Locale.ROOT,
+        "%nWhere the CPU went in the median run (%,d events in %.1f s: %.1f CPU seconds of %.1f"
+            + " available on %d cores):%n",
+        run.events(),
+        run.secondsToVisible(),
+        total,
+        run.secondsToVisible() * Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().availableProcessors());
+    run.cpuSeconds()
+        .forEach(
+            (component, seconds) ->
+                out.printf(
+                    Locale.ROOT,
+                    "  %-40s %6.1f s  %5.1f%%  %6.1f µs per event%n",
+                    component,
+                    seconds,
+                    100 * seconds / total,
+                    seconds * 1e6 / run.events()));
   }
 
   /** The sample with more resident memory; either may be null. */

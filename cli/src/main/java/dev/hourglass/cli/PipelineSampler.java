@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -43,6 +44,9 @@ final class PipelineSampler implements AutoCloseable {
   private final Instant windowsFrom;
   private final long visibleBefore;
   private final long started = System.nanoTime();
+  private final CpuProfile cpu;
+  private ProcessMemory memory;
+  private long ticks;
   private final List<Sample> samples = new ArrayList<>();
   private final Thread thread;
   private volatile boolean running = true;
@@ -62,6 +66,7 @@ final class PipelineSampler implements AutoCloseable {
     this.input = input;
     this.rollups = rollups;
     this.sink = sink;
+    this.cpu = new CpuProfile(postgresPid);
     // Earlier phases' rows (and a loaded data set) stay in the tables: count this phase's only.
     this.visibleBefore = rollups.eventsSince(windowsFrom);
     this.thread = new Thread(() -> loop(interval), "bench-sampler");
@@ -92,6 +97,12 @@ final class PipelineSampler implements AutoCloseable {
 
   private void sample() {
     double seconds = (System.nanoTime() - started) / 1e9;
+    cpu.sample();
+    // Reading PSS walks every mapping of every process: every 8th sample only, so that the
+    // sampler costs little of the CPU it measures.
+    if (ticks++ % 8 == 0) {
+      memory = ProcessMemory.now(postgresPid);
+    }
     Sample s =
         new Sample(
             seconds,
@@ -100,7 +111,7 @@ final class PipelineSampler implements AutoCloseable {
             input.committed(),
             rollups.eventsSince(windowsFrom) - visibleBefore,
             sink.lag(),
-            ProcessMemory.now(postgresPid));
+            memory);
     synchronized (samples) {
       samples.add(s);
     }
@@ -120,6 +131,12 @@ final class PipelineSampler implements AutoCloseable {
   Sample last() {
     List<Sample> all = samples();
     return all.isEmpty() ? null : all.get(all.size() - 1);
+  }
+
+  /** CPU seconds by component since the sampler started, read now. */
+  Map<String, Double> cpuSeconds() {
+    cpu.sample();
+    return cpu.seconds();
   }
 
   /** When the sampler started ({@link System#nanoTime()}): the zero of every sample's seconds. */
