@@ -9,9 +9,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * Where the CPU went during a benchmark phase: CPU time of this JVM's threads grouped by component
@@ -112,17 +109,8 @@ final class CpuProfile {
 
   /** utime + stime of a process and its descendants, in nanoseconds (Linux; 0 elsewhere). */
   private static long processTreeNanos(long root) {
-    Set<Long> pids = new TreeSet<>();
-    pids.add(root);
-    ProcessHandle.of(root)
-        .ifPresent(
-            h -> {
-              try (Stream<ProcessHandle> all = h.descendants()) {
-                all.forEach(p -> pids.add(p.pid()));
-              }
-            });
     long ticks = 0;
-    for (long pid : pids) {
+    for (long pid : ProcessTree.of(root)) {
       try {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         // Fields after the command name (which may hold spaces) start after the last ')'.

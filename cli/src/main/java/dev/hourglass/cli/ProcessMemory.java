@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * Resident memory of this JVM and of other processes with their descendants (the embedded
@@ -24,19 +22,9 @@ record ProcessMemory(long jvmPssKib, long childrenPssKib, long rssSumKib) {
     ProcessHandle self = ProcessHandle.current();
     long jvm = kib(self.pid(), "Pss:");
     long rss = kib(self.pid(), "Rss:");
-    Set<Long> pids = new TreeSet<>();
-    try (Stream<ProcessHandle> all = self.descendants()) {
-      all.forEach(p -> pids.add(p.pid()));
-    }
+    Set<Long> pids = ProcessTree.descendantsOfSelf();
     for (long root : others) {
-      pids.add(root);
-      ProcessHandle.of(root)
-          .ifPresent(
-              h -> {
-                try (Stream<ProcessHandle> all = h.descendants()) {
-                  all.forEach(p -> pids.add(p.pid()));
-                }
-              });
+      pids.addAll(ProcessTree.of(root));
     }
     long children = 0;
     for (long pid : pids) {
