@@ -26,17 +26,17 @@ final class AlertEvaluator {
   /** Unresolved hours kept per key (a week); older ones are dropped with a warning. */
   static final int MAX_UNRESOLVED = 168;
 
-  private final Family<?> family;
+  private final Aggregation<?> aggregation;
   private final List<Rule> rules;
   private final KeyValueStore<String, byte[]> store;
   private final BiConsumer<String, Alert> out;
 
   AlertEvaluator(
-      Family<?> family,
+      Aggregation<?> aggregation,
       List<Rule> rules,
       KeyValueStore<String, byte[]> store,
       BiConsumer<String, Alert> out) {
-    this.family = family;
+    this.aggregation = aggregation;
     this.rules = rules;
     this.store = store;
     this.out = out;
@@ -50,8 +50,9 @@ final class AlertEvaluator {
 
   private void evaluate(Rule rule, WindowState w, boolean isFinal, long now) {
     Measures m = w.measures();
-    double value = family.metric(rule.metric(), m);
-    boolean enough = family.sample(rule.metric(), m) >= rule.minEvents() && !Double.isNaN(value);
+    double value = aggregation.metric(rule.metric(), m);
+    boolean enough =
+        aggregation.sample(rule.metric(), m) >= rule.minEvents() && !Double.isNaN(value);
     if (!enough) {
       return;
     }
@@ -99,7 +100,7 @@ final class AlertEvaluator {
             rule.name(),
             rule.metric().configName(),
             format(value),
-            family.entityType(),
+            aggregation.family().entityType(),
             w.entityKey(),
             w.organizationId(),
             Instant.ofEpochMilli(w.windowStart()),
@@ -118,7 +119,7 @@ final class AlertEvaluator {
             rule.name(),
             rule.metric().configName(),
             format(value),
-            family.entityType(),
+            aggregation.family().entityType(),
             clearing.entityKey(),
             clearing.organizationId(),
             Instant.ofEpochMilli(clearing.windowStart()),
@@ -153,7 +154,7 @@ final class AlertEvaluator {
         .setSeverity(rule.severity())
         .setState(state)
         .setOrganizationId(w.organizationId())
-        .setEntityType(family.entityType())
+        .setEntityType(aggregation.family().entityType())
         .setEntityKey(w.entityKey())
         .setWindowStart(Instant.ofEpochMilli(windowStart))
         .setWindowEnd(Instant.ofEpochMilli(windowStart + WindowState.HOUR_MS))

@@ -1,6 +1,7 @@
 package dev.hourglass.streams;
 
 import dev.hourglass.avro.LogHistogram;
+import dev.hourglass.contract.Family;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.IntegrationStatus;
@@ -15,22 +16,31 @@ import dev.hourglass.rollups.TaskCorrection;
 import dev.hourglass.rollups.TaskMeasures;
 import dev.hourglass.rollups.TaskRollup;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
-/** The three families. Index constants name the slots of {@link Measures} for each. */
+/**
+ * The aggregation of each family of the contract. Index constants name the slots of {@link
+ * Measures} for each. Every family has exactly one aggregation, of its event type: checked when
+ * this class loads, so a family added to the contract without its measures fails at once.
+ */
 final class Families {
   private Families() {}
 
-  static final Family<TaskEvent> TASK = new Task();
-  static final Family<AgentEvent> AGENT = new Agent();
-  static final Family<IntegrationEvent> INTEGRATION = new Integration();
+  static final Aggregation<TaskEvent> TASK = new Task();
+  static final Aggregation<AgentEvent> AGENT = new Agent();
+  static final Aggregation<IntegrationEvent> INTEGRATION = new Integration();
+
+  private static final Map<Family, Aggregation<?>> BY_FAMILY = byFamily(TASK, AGENT, INTEGRATION);
 
   private static final double MS_PER_HOUR = 3_600_000.0;
 
   /** Tasks per (organization, project): counts per kind, hours, actual hours as a histogram. */
-  static final class Task implements Family<TaskEvent> {
+  static final class Task implements Aggregation<TaskEvent> {
     static final int EVENTS = 0;
     static final int CREATED = 1;
     static final int ASSIGNED = 2;
@@ -45,38 +55,13 @@ final class Families {
     static final int DOUBLES = 2;
 
     @Override
-    public String name() {
-      return "task";
-    }
-
-    @Override
-    public String entityType() {
-      return "project";
+    public Family family() {
+      return Family.TASK;
     }
 
     @Override
     public Class<TaskEvent> eventType() {
       return TaskEvent.class;
-    }
-
-    @Override
-    public String eventId(TaskEvent e) {
-      return e.getEventId();
-    }
-
-    @Override
-    public long occurredAt(TaskEvent e) {
-      return e.getOccurredAt().toEpochMilli();
-    }
-
-    @Override
-    public String organizationId(TaskEvent e) {
-      return e.getOrganizationId();
-    }
-
-    @Override
-    public String entityKey(TaskEvent e) {
-      return e.getProjectId();
     }
 
     @Override
@@ -127,7 +112,7 @@ final class Families {
           .setEstimatedHoursSum(m.doubles[ESTIMATED_HOURS_SUM])
           .setActualHoursSum(m.doubles[ACTUAL_HOURS_SUM])
           .setActualHoursCount(m.longs[ACTUAL_HOURS_COUNT])
-          .setDurationHistogram(Family.histogram(m.histogram))
+          .setDurationHistogram(Aggregation.histogram(m.histogram))
           .build();
     }
 
@@ -167,8 +152,9 @@ final class Families {
     public double metric(Metric metric, Measures m) {
       return switch (metric) {
         case FAILED_COUNT -> m.longs[FAILED];
-        case FAILURE_RATE -> Family.ratio(m.longs[FAILED], m.longs[COMPLETED] + m.longs[FAILED]);
-        case P95_DURATION_MS -> Family.p95(m.histogram);
+        case FAILURE_RATE ->
+            Aggregation.ratio(m.longs[FAILED], m.longs[COMPLETED] + m.longs[FAILED]);
+        case P95_DURATION_MS -> Aggregation.p95(m.histogram);
         default -> throw unsupported(this, metric);
       };
     }
@@ -185,7 +171,7 @@ final class Families {
   }
 
   /** Agents per (organization, agent): runs, tokens, cost, scores, durations. */
-  static final class Agent implements Family<AgentEvent> {
+  static final class Agent implements Aggregation<AgentEvent> {
     static final int EVENTS = 0;
     static final int STARTED = 1;
     static final int COMPLETED = 2;
@@ -200,38 +186,13 @@ final class Families {
     static final int DOUBLES = 1;
 
     @Override
-    public String name() {
-      return "agent";
-    }
-
-    @Override
-    public String entityType() {
-      return "agent";
+    public Family family() {
+      return Family.AGENT;
     }
 
     @Override
     public Class<AgentEvent> eventType() {
       return AgentEvent.class;
-    }
-
-    @Override
-    public String eventId(AgentEvent e) {
-      return e.getEventId();
-    }
-
-    @Override
-    public long occurredAt(AgentEvent e) {
-      return e.getOccurredAt().toEpochMilli();
-    }
-
-    @Override
-    public String organizationId(AgentEvent e) {
-      return e.getOrganizationId();
-    }
-
-    @Override
-    public String entityKey(AgentEvent e) {
-      return e.getAgentId();
     }
 
     @Override
@@ -282,7 +243,7 @@ final class Families {
           .setPerformanceScoreCount(m.longs[SCORE_COUNT])
           .setDurationMsSum(m.longs[DURATION_SUM])
           .setDurationCount(m.longs[DURATION_COUNT])
-          .setDurationHistogram(Family.histogram(m.histogram))
+          .setDurationHistogram(Aggregation.histogram(m.histogram))
           .build();
     }
 
@@ -324,10 +285,11 @@ final class Families {
     @Override
     public double metric(Metric metric, Measures m) {
       return switch (metric) {
-        case FAILURE_RATE -> Family.ratio(m.longs[FAILED], m.longs[COMPLETED] + m.longs[FAILED]);
+        case FAILURE_RATE ->
+            Aggregation.ratio(m.longs[FAILED], m.longs[COMPLETED] + m.longs[FAILED]);
         case FAILED_COUNT -> m.longs[FAILED];
         case COST_USD -> m.longs[COST_MICROS] / 1e6;
-        case P95_DURATION_MS -> Family.p95(m.histogram);
+        case P95_DURATION_MS -> Aggregation.p95(m.histogram);
         default -> throw unsupported(this, metric);
       };
     }
@@ -344,7 +306,7 @@ final class Families {
   }
 
   /** Integrations per (organization, integration_type): outcomes, backlog, latency. */
-  static final class Integration implements Family<IntegrationEvent> {
+  static final class Integration implements Aggregation<IntegrationEvent> {
     static final int EVENTS = 0;
     static final int SUCCESS = 1;
     static final int ERROR = 2;
@@ -353,38 +315,13 @@ final class Families {
     static final int LONGS = 5;
 
     @Override
-    public String name() {
-      return "integration";
-    }
-
-    @Override
-    public String entityType() {
-      return "integration";
+    public Family family() {
+      return Family.INTEGRATION;
     }
 
     @Override
     public Class<IntegrationEvent> eventType() {
       return IntegrationEvent.class;
-    }
-
-    @Override
-    public String eventId(IntegrationEvent e) {
-      return e.getEventId();
-    }
-
-    @Override
-    public long occurredAt(IntegrationEvent e) {
-      return e.getOccurredAt().toEpochMilli();
-    }
-
-    @Override
-    public String organizationId(IntegrationEvent e) {
-      return e.getOrganizationId();
-    }
-
-    @Override
-    public String entityKey(IntegrationEvent e) {
-      return e.getIntegrationType();
     }
 
     @Override
@@ -417,7 +354,7 @@ final class Families {
           .setErrorCount(m.longs[ERROR])
           .setUnprocessedCount(m.longs[UNPROCESSED])
           .setLatencyMsSum(m.longs[LATENCY_SUM])
-          .setLatencyHistogram(Family.histogram(m.histogram))
+          .setLatencyHistogram(Aggregation.histogram(m.histogram))
           .build();
     }
 
@@ -456,8 +393,8 @@ final class Families {
     @Override
     public double metric(Metric metric, Measures m) {
       return switch (metric) {
-        case ERROR_RATE -> Family.ratio(m.longs[ERROR], m.longs[EVENTS]);
-        case P95_LATENCY_MS -> Family.p95(m.histogram);
+        case ERROR_RATE -> Aggregation.ratio(m.longs[ERROR], m.longs[EVENTS]);
+        case P95_LATENCY_MS -> Aggregation.p95(m.histogram);
         default -> throw unsupported(this, metric);
       };
     }
@@ -471,17 +408,41 @@ final class Families {
     }
   }
 
-  private static IllegalArgumentException unsupported(Family<?> family, Metric metric) {
+  private static IllegalArgumentException unsupported(Aggregation<?> aggregation, Metric metric) {
     return new IllegalArgumentException(
-        "family " + family.name() + " has no metric " + metric.configName());
+        "family " + aggregation.family().id() + " has no metric " + metric.configName());
   }
 
-  static Family<?> byName(String name) {
-    for (Family<?> f : Family.all()) {
-      if (f.name().equals(name)) {
-        return f;
+  /** Every aggregation, in the contract's family order. */
+  static List<Aggregation<?>> all() {
+    return List.copyOf(BY_FAMILY.values());
+  }
+
+  /** The aggregation of {@code family}. */
+  static Aggregation<?> of(Family family) {
+    return BY_FAMILY.get(family);
+  }
+
+  private static Map<Family, Aggregation<?>> byFamily(Aggregation<?>... aggregations) {
+    Map<Family, Aggregation<?>> map = new EnumMap<>(Family.class);
+    for (Aggregation<?> a : aggregations) {
+      if (a.eventType() != a.family().eventType()) {
+        throw new IllegalStateException(
+            a.family() + " events are " + a.family().eventType() + ", not " + a.eventType());
+      }
+      if (map.put(a.family(), a) != null) {
+        throw new IllegalStateException("two aggregations of family " + a.family().id());
       }
     }
-    return null;
+    for (Family f : Family.values()) {
+      if (!map.containsKey(f)) {
+        throw new IllegalStateException(
+            "family "
+                + f.id()
+                + " has no aggregation: write its measures in Families (docs/contracts.md,"
+                + " \"Adding a family\")");
+      }
+    }
+    return map;
   }
 }

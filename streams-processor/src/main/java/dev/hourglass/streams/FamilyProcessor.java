@@ -4,6 +4,7 @@ import dev.hourglass.avro.BadRecordException;
 import dev.hourglass.avro.EventValidator;
 import dev.hourglass.avro.RecordFormat;
 import dev.hourglass.avro.Violation;
+import dev.hourglass.contract.Family;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,7 +42,8 @@ final class FamilyProcessor<E extends SpecificRecord>
   /** 64 KiB: a generation's first filter holds 32,768 ids; later ones double. */
   private static final int SEEN_FILTER_FIRST_BITS = 1 << 19;
 
-  private final Family<E> family;
+  private final Aggregation<E> aggregation;
+  private final Family family;
   private final Nodes nodes;
   private final String topic;
   private final TopologySettings settings;
@@ -71,13 +73,14 @@ final class FamilyProcessor<E extends SpecificRecord>
   private long lastRecordWall;
 
   FamilyProcessor(
-      Family<E> family,
+      Aggregation<E> aggregation,
       Nodes nodes,
       String topic,
       TopologySettings settings,
       List<Rule> rules,
       RecordFormat format) {
-    this.family = family;
+    this.aggregation = aggregation;
+    this.family = aggregation.family();
     this.nodes = nodes;
     this.topic = topic;
     this.settings = settings;
@@ -98,7 +101,7 @@ final class FamilyProcessor<E extends SpecificRecord>
         new EventValidator(settings.limits(), new ContextClock(context::currentSystemTimeMs));
     alerts =
         new AlertEvaluator(
-            family,
+            aggregation,
             rules,
             alertStore,
             (key, alert) ->
@@ -165,17 +168,17 @@ final class FamilyProcessor<E extends SpecificRecord>
     Prepared prepared;
     try {
       SpecificRecord decoded = format.decode(source.topic(), record.value());
-      if (!family.eventType().isInstance(decoded)) {
+      if (!aggregation.eventType().isInstance(decoded)) {
         throw new BadRecordException(
             BadRecordException.Reason.WRONG_TYPE,
             source.topic(),
             "expected "
-                + family.eventType().getSimpleName()
+                + aggregation.eventType().getSimpleName()
                 + ", got "
                 + decoded.getSchema().getFullName(),
             null);
       }
-      E event = family.eventType().cast(decoded);
+      E event = aggregation.eventType().cast(decoded);
       organizationId = family.organizationId(event);
       eventId = family.eventId(event);
       Optional<Violation> violation = validator.validate(event);
@@ -233,32 +236,30 @@ final class FamilyProcessor<E extends SpecificRecord>
   }
 
   private Prepared prepare(E event) {
-    long at = family.occurredAt(event);
+    String eventId = family.eventId(event);
+    long at = family.occurredAt(event).toEpochMilli();
     long newStreamTime = Math.max(stats.streamTime, at);
     long windowStart = WindowState.windowStartOf(at);
     String org = family.organizationId(event);
     String entity = family.entityKey(event);
-    Measures delta = family.measure(event);
+    Measures delta = aggregation.measure(event);
     boolean late = windowStart + WindowState.HOUR_MS + graceMs <= newStreamTime;
     if (late) {
       WindowState correction =
-          new WindowState(org, entity, family.label(event), windowStart, 0, false, delta);
-      return new Prepared(
-          family.eventId(event), newStreamTime, true, null, null, null, false, correction);
+          new WindowState(org, entity, aggregation.label(event), windowStart, 0, false, delta);
+      return new Prepared(eventId, newStreamTime, true, null, null, null, false, correction);
     }
     String key = WindowState.key(org, entity, windowStart);
     WindowState current = open.get(key);
     if (current == null) {
       WindowState created =
-          new WindowState(org, entity, family.label(event), windowStart, 0, true, delta);
-      return new Prepared(
-          family.eventId(event), newStreamTime, false, key, created, null, true, null);
+          new WindowState(org, entity, aggregation.label(event), windowStart, 0, true, delta);
+      return new Prepared(eventId, newStreamTime, false, key, created, null, true, null);
     }
     // Throws on overflow before anything changes; apply adds in place.
     current.measures().checkAddable(delta);
     WindowState next = current.dirty() ? current : current.with(current.measures());
-    return new Prepared(
-        family.eventId(event), newStreamTime, false, key, next, delta, !current.dirty(), null);
+    return new Prepared(eventId, newStreamTime, false, key, next, delta, !current.dirty(), null);
   }
 
   private void apply(Prepared p, long now) {
@@ -272,7 +273,8 @@ final class FamilyProcessor<E extends SpecificRecord>
     if (p.late()) {
       // Its window's final rollup went out when stream time passed end + grace (in advance), so
       // this delta follows it on the same partition.
-      forwardRollup(p.correction().organizationId(), family.correction(p.correction(), now), now);
+      forwardRollup(
+          p.correction().organizationId(), aggregation.correction(p.correction(), now), now);
       stats.lateCorrected++;
     } else {
       WindowState w = p.window();
@@ -322,7 +324,7 @@ final class FamilyProcessor<E extends SpecificRecord>
         Comparator.comparingLong(WindowState::windowStart).thenComparing(WindowState::key));
     for (WindowState w : closing) {
       WindowState last = w.emitted(w.revision() + 1);
-      forwardRollup(last.organizationId(), family.rollup(last, true, now), now);
+      forwardRollup(last.organizationId(), aggregation.rollup(last, true, now), now);
       alerts.evaluate(last, true, now);
       String key = w.key();
       open.remove(key);
@@ -345,7 +347,7 @@ final class FamilyProcessor<E extends SpecificRecord>
     for (String key : dirty) {
       WindowState w = open.get(key);
       WindowState next = w.emitted(w.revision() + 1);
-      forwardRollup(next.organizationId(), family.rollup(next, false, now), now);
+      forwardRollup(next.organizationId(), aggregation.rollup(next, false, now), now);
       open.put(key, next);
       windows.put(key, StateCodec.window(next));
       alerts.evaluate(next, false, now);

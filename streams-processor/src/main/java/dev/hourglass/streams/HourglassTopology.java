@@ -2,7 +2,9 @@ package dev.hourglass.streams;
 
 import dev.hourglass.avro.RecordFormat;
 import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.contract.Topics;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -57,26 +59,28 @@ public final class HourglassTopology {
 
   static Topology build(TopologySettings settings, Topics topics, Rules rules) {
     Topology topology = new Topology();
-    add(topology, Families.TASK, topics.taskEvents(), topics, settings, rules);
-    add(topology, Families.AGENT, topics.agentEvents(), topics, settings, rules);
-    add(topology, Families.INTEGRATION, topics.integrationEvents(), topics, settings, rules);
+    for (Aggregation<?> aggregation : Families.all()) {
+      add(topology, aggregation, topics, settings, rules);
+    }
     return topology;
   }
 
   private static <E extends SpecificRecord> void add(
       Topology topology,
-      Family<E> family,
-      Topic<byte[], byte[]> input,
+      Aggregation<E> aggregation,
       Topics topics,
       TopologySettings settings,
       Rules rules) {
-    Nodes n = Nodes.of(family);
-    topology.addSource(
-        n.source(), input.keys().deserializer(), input.values().deserializer(), input.name());
-    var familyRules = rules.of(family);
+    Nodes n = Nodes.of(aggregation.family());
+    String input = topics.events(aggregation.family()).name();
+    // Keys and values are read as bytes and decoded by the processor, so that a record that does
+    // not decode is dead-lettered with its partition, offset and exact reason.
+    Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
+    topology.addSource(n.source(), bytes, bytes, input);
+    var familyRules = rules.of(aggregation);
     topology.addProcessor(
         n.processor(),
-        () -> new FamilyProcessor<>(family, n, input.name(), settings, familyRules, FORMAT),
+        () -> new FamilyProcessor<>(aggregation, n, input, settings, familyRules, FORMAT),
         n.source());
     // Open windows, alert state and stats are small (open hours of the partition's keys), so they
     // live in memory, backed by their changelogs: a RocksDB instance each per task cost more than

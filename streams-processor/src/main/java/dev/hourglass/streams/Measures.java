@@ -4,10 +4,11 @@ import dev.hourglass.avro.LogHistogram;
 import java.util.Arrays;
 
 /**
- * The measures of one window or one delta, in the layout its {@link Family} defines: counters and
- * integer sums in {@link #longs}, floating sums in {@link #doubles}, and a {@link LogHistogram}. An
- * open window's measures are added to in place ({@link #checkAddable}, then {@link #add});
- * everything else treats them as a value ({@link #plusExact} returns a new instance).
+ * The measures of one window or one delta, in the layout its {@link Aggregation} defines: counters
+ * and integer sums in {@link #longs}, floating sums in {@link #doubles}, and a {@link
+ * LogHistogram}. An open window's measures are added to in place ({@link #checkAddable}, then
+ * {@link #add}); everything else treats them as a value ({@link #plusExact} returns a new
+ * instance).
  */
 final class Measures {
   final long[] longs;

@@ -2,7 +2,7 @@ package dev.hourglass.streams;
 
 import java.util.Locale;
 
-/** What an alert rule looks at in a rollup. Which families offer which metric: {@link Family}. */
+/** What an alert rule looks at in a rollup. Which families offer which metric: {@link Families}. */
 enum Metric {
   /** failed / (completed + failed); sample: completed + failed (finished runs). */
   FAILURE_RATE,

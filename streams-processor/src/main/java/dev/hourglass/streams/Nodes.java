@@ -1,5 +1,7 @@
 package dev.hourglass.streams;
 
+import dev.hourglass.contract.Family;
+
 /**
  * The names of one family's nodes and stores in the topology. Every name is explicit, so that
  * changelog topics keep their names when the topology changes (and {@code
@@ -17,8 +19,8 @@ record Nodes(
     String deadLettersSink,
     String statsSink) {
 
-  static Nodes of(Family<?> family) {
-    String f = family.name();
+  static Nodes of(Family family) {
+    String f = family.id();
     return new Nodes(
         f + "-events",
         f + "-processor",

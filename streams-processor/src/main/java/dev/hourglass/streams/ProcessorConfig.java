@@ -1,6 +1,8 @@
 package dev.hourglass.streams;
 
 import dev.hourglass.avro.ValidationLimits;
+import dev.hourglass.contract.AlertsFormat;
+import dev.hourglass.contract.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import dev.hourglass.rollups.Severity;
  */
 record Rule(
     String name,
-    Family<?> family,
+    Aggregation<?> family,
     Metric metric,
     double fireAbove,
     double clearBelow,

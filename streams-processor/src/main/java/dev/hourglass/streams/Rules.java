@@ -3,6 +3,7 @@ package dev.hourglass.streams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.hourglass.contract.Family;
 import dev.hourglass.rollups.Severity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -28,6 +30,9 @@ public record Rules(List<Rule> rules) {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> FIELDS =
       Set.of("name", "family", "metric", "fire_above", "clear_below", "min_events", "severity");
+
+  /** "task, agent or integration": the contract's family ids, for error messages. */
+  private static final String FAMILY_IDS = familyIds();
 
   public Rules {
     rules = List.copyOf(rules);
@@ -133,7 +138,10 @@ public record Rules(List<Rule> rules) {
               + "must be 1 to 64 characters of a-z, 0-9 and _ (it is part of the alert key)");
     }
     String familyName = text(node, "family", at, problems);
-    Family<?> family = familyName == null ? null : Families.byName(familyName);
+    Aggregation<?> family =
+        familyName == null
+            ? null
+            : Family.forId(familyName).<Aggregation<?>>map(Families::of).orElse(null);
     if (familyName != null && family == null) {
       problems.add(
           "Invalid value "
@@ -141,7 +149,8 @@ public record Rules(List<Rule> rules) {
               + " for configuration "
               + at
               + ".family: "
-              + "must be task, agent or integration");
+              + "must be "
+              + FAMILY_IDS);
     }
     String metricName = text(node, "metric", at, problems);
     Metric metric = null;
@@ -161,7 +170,7 @@ public record Rules(List<Rule> rules) {
                 + (family == null
                     ? "unknown metric"
                     : "family "
-                        + family.name()
+                        + family.family().id()
                         + " offers "
                         + family.metrics().stream().map(Metric::configName).sorted().toList()));
         metric = null;
@@ -242,7 +251,14 @@ public record Rules(List<Rule> rules) {
     return n.asDouble();
   }
 
-  List<Rule> of(Family<?> family) {
+  private static String familyIds() {
+    List<String> ids = Arrays.stream(Family.values()).map(Family::id).toList();
+    return ids.size() == 1
+        ? ids.get(0)
+        : String.join(", ", ids.subList(0, ids.size() - 1)) + " or " + ids.get(ids.size() - 1);
+  }
+
+  List<Rule> of(Aggregation<?> family) {
     return rules.stream().filter(r -> r.family() == family).toList();
   }
 }

@@ -2,6 +2,8 @@ package dev.hourglass.streams;
 
 import dev.hourglass.avro.AvroSerdes;
 import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.contract.Family;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.rollups.Alert;
 import dev.hourglass.rollups.DeadLetter;
 import java.nio.charset.StandardCharsets;
@@ -53,9 +55,9 @@ final class Driver implements AutoCloseable {
     Properties props = config.streamsProperties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     driver = new TopologyTestDriver(topology, props, WALL_START);
-    tasks = input(topics.taskEvents());
-    agents = input(topics.agentEvents());
-    integrations = input(topics.integrationEvents());
+    tasks = input(Family.TASK);
+    agents = input(Family.AGENT);
+    integrations = input(Family.INTEGRATION);
     rollups =
         driver.createOutputTopic(
             topics.rollups().name(),
@@ -79,9 +81,11 @@ final class Driver implements AutoCloseable {
             topics.alerts().name(), Serdes.String().deserializer(), Serdes.String().deserializer());
   }
 
-  private TestInputTopic<byte[], byte[]> input(Topic<byte[], byte[]> topic) {
+  private TestInputTopic<byte[], byte[]> input(Family family) {
     return driver.createInputTopic(
-        topic.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        topics.events(family).name(),
+        Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer());
   }
 
   static byte[] key(String org) {
@@ -94,14 +98,13 @@ final class Driver implements AutoCloseable {
 
   /** Pipes a valid event keyed by its organization onto the topic for its type. */
   void send(SpecificRecord event) {
-    String org = String.valueOf(event.get(event.getSchema().getField("organization_id").pos()));
+    Family family = Family.ofEvent(event);
+    byte[] key = key(family.organizationId(event));
     byte[] value = encode(event);
-    String type = event.getSchema().getName();
-    switch (type) {
-      case "TaskEvent" -> tasks.pipeInput(key(org), value);
-      case "AgentEvent" -> agents.pipeInput(key(org), value);
-      case "IntegrationEvent" -> integrations.pipeInput(key(org), value);
-      default -> throw new IllegalArgumentException(type);
+    switch (family) {
+      case TASK -> tasks.pipeInput(key, value);
+      case AGENT -> agents.pipeInput(key, value);
+      case INTEGRATION -> integrations.pipeInput(key, value);
     }
   }
 

@@ -9,6 +9,7 @@ import static dev.hourglass.streams.Events.PROJECT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourglass.avro.LogHistogram;
+import dev.hourglass.contract.Family;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.AgentEventKind;
 import dev.hourglass.events.IntegrationStatus;
@@ -220,7 +221,7 @@ class HourglassTopologyTest {
     assertThat(out.get(1))
         .isEqualTo(new TaskCorrection(ORG, PROJECT, H9, H10, delta, 1L, WALL_START));
     d.tick();
-    assertThat(d.stats().get(d.topics.taskEvents().name() + "-0"))
+    assertThat(d.stats().get(d.topics.events(Family.TASK).name() + "-0"))
         .isEqualTo(
             "{\"counted\":3,\"duplicates_suppressed\":0,\"late_corrected\":1,"
                 + "\"dead_lettered\":{},\"stream_time\":"
@@ -242,7 +243,7 @@ class HourglassTopologyTest {
         .singleElement()
         .extracting(r -> r.getMeasures().getEventCount())
         .isEqualTo(2L);
-    assertThat(d.stats().get(d.topics.taskEvents().name() + "-0"))
+    assertThat(d.stats().get(d.topics.events(Family.TASK).name() + "-0"))
         .startsWith("{\"counted\":2,\"duplicates_suppressed\":2,\"late_corrected\":0,");
   }
 
@@ -305,7 +306,7 @@ class HourglassTopologyTest {
     d.tasks.pipeInput(Driver.key(ORG), junk);
 
     DeadLetter dl = d.deadLetters.readValue();
-    assertThat(dl.getSourceTopic()).isEqualTo(d.topics.taskEvents().name());
+    assertThat(dl.getSourceTopic()).isEqualTo(d.topics.events(Family.TASK).name());
     assertThat(dl.getSourcePartition()).isZero();
     assertThat(dl.getSourceOffset()).isZero();
     assertThat(dl.getReasonCode()).isEqualTo("NOT_SINGLE_OBJECT");
@@ -362,7 +363,7 @@ class HourglassTopologyTest {
     assertThat(dls.get(0).getEventId()).isEqualTo(negative.getEventId());
     d.tick();
     assertThat(d.rollups()).isEmpty();
-    assertThat(d.stats().get(d.topics.agentEvents().name() + "-0"))
+    assertThat(d.stats().get(d.topics.events(Family.AGENT).name() + "-0"))
         .isEqualTo(
             "{\"counted\":0,\"duplicates_suppressed\":0,\"late_corrected\":0,"
                 + "\"dead_lettered\":{\"INVALID_FUTURE_TIME\":1,\"INVALID_NEGATIVE\":1},"
@@ -399,7 +400,7 @@ class HourglassTopologyTest {
     AgentRollup rollup = (AgentRollup) d.rollups().get(0);
     assertThat(rollup.getMeasures().getEventCount()).isEqualTo(2L);
     assertThat(rollup.getMeasures().getTokensUsedSum()).isEqualTo(12L);
-    assertThat(d.stats().get(d.topics.agentEvents().name() + "-0"))
+    assertThat(d.stats().get(d.topics.events(Family.AGENT).name() + "-0"))
         .startsWith(
             "{\"counted\":2,\"duplicates_suppressed\":0,\"late_corrected\":0,"
                 + "\"dead_lettered\":{\"PROCESSING_ERROR\":1}");

@@ -3,6 +3,7 @@ package dev.hourglass.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hourglass.contract.AlertsFormat;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;

@@ -1,6 +1,8 @@
 package dev.hourglass.streams;
 
 import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.contract.Family;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.AgentEventKind;
@@ -59,12 +61,12 @@ public final class ProcessorThroughputBenchmark {
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.temporary())) {
       String bootstrap = kafka.bootstrapServers();
-      Topics topics = Topics.withPrefix(PREFIX, AlertsFormat.AVRO);
+      Topics topics = Topics.withPrefix(PREFIX);
       List<String> inputs =
           List.of(
-              topics.taskEvents().name(),
-              topics.agentEvents().name(),
-              topics.integrationEvents().name());
+              topics.events(Family.TASK).name(),
+              topics.events(Family.AGENT).name(),
+              topics.events(Family.INTEGRATION).name());
       try (Admin admin =
           Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
         List<NewTopic> all = new ArrayList<>();
@@ -198,7 +200,7 @@ public final class ProcessorThroughputBenchmark {
         String topic;
         switch (i % 3) {
           case 0 -> {
-            topic = topics.taskEvents().name();
+            topic = topics.events(Family.TASK).name();
             value =
                 FORMAT.encode(
                     TaskEvent.newBuilder()
@@ -216,7 +218,7 @@ public final class ProcessorThroughputBenchmark {
                         .build());
           }
           case 1 -> {
-            topic = topics.agentEvents().name();
+            topic = topics.events(Family.AGENT).name();
             value =
                 FORMAT.encode(
                     AgentEvent.newBuilder()
@@ -234,7 +236,7 @@ public final class ProcessorThroughputBenchmark {
                         .build());
           }
           default -> {
-            topic = topics.integrationEvents().name();
+            topic = topics.events(Family.INTEGRATION).name();
             value =
                 FORMAT.encode(
                     IntegrationEvent.newBuilder()

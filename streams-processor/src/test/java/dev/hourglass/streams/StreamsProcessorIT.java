@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.hourglass.avro.AvroSerdes;
 import dev.hourglass.avro.LogHistogram;
 import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.contract.Family;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.HourglassIT;
 import dev.hourglass.embedded.TestKafka;
 import dev.hourglass.events.AgentEvent;
@@ -74,15 +76,7 @@ class StreamsProcessorIT {
   @Test
   void shouldProduceExactlyTheIndependentlyComputedRollups(TestKafka kafka, @TempDir Path state)
       throws Exception {
-    kafka.createTopics(
-        3,
-        "task-events",
-        "agent-events",
-        "integration-events",
-        "rollups",
-        "alerts",
-        "dead-letters",
-        "stats");
+    kafka.createTopics(3, Topics.BASES.toArray(String[]::new));
     ProcessorConfig config =
         ProcessorConfig.from(
             Map.of(
@@ -170,13 +164,13 @@ class StreamsProcessorIT {
           if (random.nextInt(40) == 0) {
             AgentEvent bad = agent(org, t);
             bad.setCostMicros(-5);
-            sends.add(record(topics.agentEvents().name(), org, FORMAT.encode(bad)));
+            sends.add(record(topics.events(Family.AGENT).name(), org, FORMAT.encode(bad)));
             invalid++;
           }
           if (random.nextInt(60) == 0) {
             sends.add(
                 record(
-                    topics.taskEvents().name(),
+                    topics.events(Family.TASK).name(),
                     org,
                     ("poison-" + random.nextInt()).getBytes(StandardCharsets.UTF_8)));
             poison++;
@@ -204,12 +198,7 @@ class StreamsProcessorIT {
 
   private Sent send(Topics topics, SpecificRecord event) {
     String org = field(event, "organization_id").toString();
-    String topic =
-        switch (event.getSchema().getName()) {
-          case "TaskEvent" -> topics.taskEvents().name();
-          case "AgentEvent" -> topics.agentEvents().name();
-          default -> topics.integrationEvents().name();
-        };
+    String topic = topics.events(Family.ofEvent(event)).name();
     ProducerRecord<byte[], byte[]> r = record(topic, org, FORMAT.encode(event));
     sends.add(r);
     expect(event);

@@ -1,33 +1,25 @@
 package dev.hourglass.streams;
 
 import dev.hourglass.avro.LogHistogram;
+import dev.hourglass.contract.Family;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * One kind of event and the rollup it adds up to: how to read an event's key and time, what it adds
- * to a window, and how windows become Avro rollups and corrections. The processor is written once
- * against this interface; a new measure is a change to one family.
+ * What one {@link Family} of the contract adds up to in the processor: what an event adds to its
+ * window, how windows become the family's Avro rollups and corrections, and the metrics its alert
+ * rules may use. The family's identity (name, entity, types, topic, the fields every event carries)
+ * is the contract's; the processor is written once against this interface, and a new measure is a
+ * change to one aggregation ({@link Families}).
  */
-interface Family<E extends SpecificRecord> {
+interface Aggregation<E extends SpecificRecord> {
 
-  /** task, agent or integration: used in store, node and rule names. */
-  String name();
+  Family family();
 
-  /** project, agent or integration: the Alert's entity_type. */
-  String entityType();
-
+  /** {@code family().eventType()}, typed for {@link #measure} (checked by {@link Families}). */
   Class<E> eventType();
-
-  String eventId(E event);
-
-  long occurredAt(E event);
-
-  String organizationId(E event);
-
-  String entityKey(E event);
 
   /**
    * A descriptive attribute carried into the rollup (agent_type), or "" when the family has none.
@@ -50,10 +42,6 @@ interface Family<E extends SpecificRecord> {
 
   /** How many events {@code metric} was computed from, compared with a rule's min_events. */
   long sample(Metric metric, Measures measures);
-
-  static List<Family<?>> all() {
-    return List.of(Families.TASK, Families.AGENT, Families.INTEGRATION);
-  }
 
   static List<Long> histogram(long[] counts) {
     List<Long> list = new ArrayList<>(LogHistogram.BUCKETS);
