@@ -1,6 +1,8 @@
 package dev.hourglass.sink;
 
+import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
+import dev.hourglass.events.TaskEvent;
 import dev.hourglass.rollups.Alert;
 import dev.hourglass.rollups.DeadLetter;
 import java.sql.Connection;
@@ -103,8 +105,12 @@ final class BatchWriter {
       Object p = r.payload();
       if (p instanceof SinkRecord.Rejected why) {
         deadLetters.add(r, why);
-      } else if (EventWrites.handles(p)) {
-        events.add(p);
+      } else if (p instanceof TaskEvent e) {
+        events.add(e);
+      } else if (p instanceof AgentEvent e) {
+        events.add(e);
+      } else if (p instanceof IntegrationEvent e) {
+        events.add(e);
       } else if (RollupWrites.handles(p)) {
         rollups.add((SpecificRecord) p);
       } else if (p instanceof Alert a) {

@@ -1,13 +1,17 @@
 package dev.hourglass.sink;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
-import java.io.IOException;
+import dev.hourglass.sink.EventRows.AgentRow;
+import dev.hourglass.sink.EventRows.AgentTaskRow;
+import dev.hourglass.sink.EventRows.ExecutionRow;
+import dev.hourglass.sink.EventRows.IntegrationEventRow;
+import dev.hourglass.sink.EventRows.OrganizationRow;
+import dev.hourglass.sink.EventRows.ProjectRow;
+import dev.hourglass.sink.EventRows.TaskRow;
+import dev.hourglass.sink.EventRows.UserRow;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,8 +28,6 @@ import java.util.TreeMap;
  * Referenced rows are sorted by id so that two sink instances lock them in the same order.
  */
 final class EventWrites {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** The stored row is older than (or as old as) the incoming one. */
   private static final String NEWER =
       "(t.last_event_at IS NULL OR EXCLUDED.last_event_at >= t.last_event_at)";
@@ -237,226 +239,76 @@ final class EventWrites {
         .col("created_at", "int8");
   }
 
-  /** Mutable fold of the events of one id in a batch; see the class comment for the rule. */
-  private static final class Row {
-    final Object[] v;
-    long last;
-    final Map<String, String> json = new LinkedHashMap<>();
+  private final Map<String, OrganizationRow> organizations = new TreeMap<>();
+  private final Map<String, UserRow> users = new TreeMap<>();
+  private final Map<String, ProjectRow> projects = new TreeMap<>();
+  private final Map<String, AgentRow> agents = new TreeMap<>();
+  private final Map<String, TaskRow> tasks = new TreeMap<>();
+  private final Map<String, ExecutionRow> executions = new TreeMap<>();
+  private final Map<String, AgentTaskRow> agentTasks = new TreeMap<>();
+  private final List<IntegrationEventRow> integrationEvents = new ArrayList<>();
 
-    Row(Object[] v, long last) {
-      this.v = v;
-      this.last = last;
-    }
-  }
-
-  private final TreeMap<String, String> organizations = new TreeMap<>();
-  private final TreeMap<String, String> users = new TreeMap<>();
-  private final TreeMap<String, String> projects = new TreeMap<>();
-  private final TreeMap<String, Object[]> agents = new TreeMap<>();
-  private final TreeMap<String, Row> tasks = new TreeMap<>();
-  private final TreeMap<String, Row> executions = new TreeMap<>();
-  private final TreeMap<String, Row> agentTasks = new TreeMap<>();
-  private final Unnest integrationEvents = integrationRows();
-
-  static boolean handles(Object payload) {
-    return payload instanceof TaskEvent
-        || payload instanceof AgentEvent
-        || payload instanceof IntegrationEvent;
-  }
-
-  void add(Object event) {
-    if (event instanceof TaskEvent e) {
-      addTask(e);
-    } else if (event instanceof AgentEvent e) {
-      addAgent(e);
-    } else if (event instanceof IntegrationEvent e) {
-      organizations.put(e.getOrganizationId(), e.getOrganizationId());
-      integrationEvents.row(
-          e.getEventId(),
-          e.getOrganizationId(),
-          e.getIntegrationType(),
-          e.getEventType(),
-          e.getStatus().name().toLowerCase(java.util.Locale.ROOT),
-          e.getProcessed(),
-          e.getLatencyMs(),
-          jsonb(e.getPayload()),
-          e.getOccurredAt().toEpochMilli());
-    }
-  }
-
-  private void addTask(TaskEvent e) {
-    String org = e.getOrganizationId();
-    organizations.put(org, org);
-    projects.putIfAbsent(e.getProjectId(), org);
+  /** Folds a task event into its task, its execution (if it is a step of one) and references. */
+  void add(TaskEvent e) {
+    reference(e.getOrganizationId());
+    // The first reference names the organization; rows that exist are left alone anyway.
+    projects.putIfAbsent(e.getProjectId(), new ProjectRow(e.getProjectId(), e.getOrganizationId()));
     if (e.getAssignedTo() != null) {
-      users.putIfAbsent(e.getAssignedTo(), org);
+      users.putIfAbsent(e.getAssignedTo(), new UserRow(e.getAssignedTo(), e.getOrganizationId()));
     }
-    long at = e.getOccurredAt().toEpochMilli();
-    Object[] incoming = {
-      e.getTaskId(),
-      org,
-      e.getProjectId(),
-      e.getTitle(),
-      taskStatus(e),
-      e.getPriority(),
-      e.getAssignedTo(),
-      null,
-      e.getEstimatedHours(),
-      e.getActualHours(),
-      at,
-      at
-    };
-    Row row = tasks.get(e.getTaskId());
-    if (row == null) {
-      row = new Row(incoming, at);
-      tasks.put(e.getTaskId(), row);
-      row.json.putAll(e.getMetadata());
-    } else {
-      boolean newer = at >= row.last;
-      fold(row, incoming, newer, new int[] {4, 5}, new int[] {3, 6, 8, 9});
-      if (newer) {
-        row.json.putAll(e.getMetadata());
-      } else {
-        e.getMetadata().forEach(row.json::putIfAbsent);
-      }
-      row.v[10] = Math.min((Long) row.v[10], at);
-      row.v[11] = Math.max((Long) row.v[11], at);
-      row.last = Math.max(row.last, at);
-    }
-    String status = executionStatus(e);
-    if (e.getExecutionId() != null && status != null) {
-      Long started = status.equals("running") ? at : null;
-      Long completed = status.equals("running") ? null : at;
-      Object[] exec = {e.getExecutionId(), org, e.getTaskId(), status, started, completed, at};
-      Row x = executions.get(e.getExecutionId());
-      if (x == null) {
-        executions.put(e.getExecutionId(), new Row(exec, at));
-      } else {
-        boolean newer = at >= x.last;
-        fold(x, exec, newer, new int[] {3}, new int[] {5});
-        x.v[4] = minNullable((Long) x.v[4], started);
-        x.v[6] = Math.max((Long) x.v[6], at);
-        x.last = Math.max(x.last, at);
-      }
+    tasks.merge(e.getTaskId(), TaskRow.of(e), TaskRow::merge);
+    ExecutionRow execution = ExecutionRow.of(e);
+    if (execution != null) {
+      executions.merge(execution.id(), execution, ExecutionRow::merge);
     }
   }
 
-  private void addAgent(AgentEvent e) {
-    String org = e.getOrganizationId();
-    organizations.put(org, org);
-    long at = e.getOccurredAt().toEpochMilli();
-    Object[] agent = agents.get(e.getAgentId());
-    if (agent == null || (Long) agent[3] < at) {
-      agents.put(
-          e.getAgentId(),
-          new Object[] {e.getAgentId(), agent == null ? org : agent[1], e.getAgentType(), at});
-    }
-    String status =
-        switch (e.getKind()) {
-          case STARTED -> "running";
-          case COMPLETED -> "completed";
-          case FAILED -> "failed";
-        };
-    Long started = status.equals("running") ? at : null;
-    Long completed = status.equals("running") ? null : at;
-    Object[] run = {
-      e.getAgentTaskId(),
-      org,
-      e.getAgentId(),
-      e.getProjectId(),
-      status,
-      null,
-      e.getTokensUsed(),
-      e.getCostMicros(),
-      e.getPerformanceScore(),
-      e.getDurationMs(),
-      started,
-      completed,
-      at
-    };
-    Row row = agentTasks.get(e.getAgentTaskId());
-    if (row == null) {
-      row = new Row(run, at);
-      agentTasks.put(e.getAgentTaskId(), row);
-      if (e.getRepository() != null) {
-        row.json.put("repository", e.getRepository());
-      }
-    } else {
-      boolean newer = at >= row.last;
-      fold(row, run, newer, new int[] {4, 6, 7}, new int[] {3, 8, 9, 11});
-      if (e.getRepository() != null && (newer || !row.json.containsKey("repository"))) {
-        row.json.put("repository", e.getRepository());
-      }
-      row.v[10] = minNullable((Long) row.v[10], started);
-      row.v[12] = Math.max((Long) row.v[12], at);
-      row.last = Math.max(row.last, at);
-    }
+  /** Folds an agent event into its agent and its run. */
+  void add(AgentEvent e) {
+    reference(e.getOrganizationId());
+    agents.merge(e.getAgentId(), AgentRow.of(e), AgentRow::merge);
+    agentTasks.merge(e.getAgentTaskId(), AgentTaskRow.of(e), AgentTaskRow::merge);
   }
 
-  /** Newer event: its values win ({@code latest}) or win when not null ({@code nonNull}). */
-  private static void fold(Row row, Object[] incoming, boolean newer, int[] latest, int[] nonNull) {
-    for (int i : latest) {
-      if (newer) {
-        row.v[i] = incoming[i];
-      }
-    }
-    for (int i : nonNull) {
-      if (incoming[i] != null && (newer || row.v[i] == null)) {
-        row.v[i] = incoming[i];
-      }
-    }
+  void add(IntegrationEvent e) {
+    reference(e.getOrganizationId());
+    integrationEvents.add(IntegrationEventRow.of(e));
   }
 
-  private static Long minNullable(Long a, Long b) {
-    if (a == null) {
-      return b;
-    }
-    // Not a ternary: mixing Long and long there unboxes both sides and throws on a null b.
-    return b == null ? a : Long.valueOf(Math.min(a, b));
+  private void reference(String organizationId) {
+    organizations.putIfAbsent(organizationId, new OrganizationRow(organizationId));
   }
 
-  static String taskStatus(TaskEvent e) {
-    return switch (e.getKind()) {
-      case CREATED -> "pending";
-      case ASSIGNED -> "assigned";
-      case STARTED -> "in_progress";
-      case COMPLETED -> "completed";
-      case FAILED -> "failed";
-      case CANCELLED -> "cancelled";
-    };
+  List<OrganizationRow> organizations() {
+    return List.copyOf(organizations.values());
   }
 
-  static String executionStatus(TaskEvent e) {
-    return switch (e.getKind()) {
-      case STARTED -> "running";
-      case COMPLETED -> "completed";
-      case FAILED -> "failed";
-      default -> null;
-    };
+  List<UserRow> users() {
+    return List.copyOf(users.values());
   }
 
-  /**
-   * The payload as {@code jsonb} text: as is when it is JSON, else as a JSON string, so that a
-   * payload the processor counted is never refused here.
-   */
-  static String jsonb(String payload) {
-    if (payload == null) {
-      return null;
-    }
-    try {
-      JSON.readTree(payload);
-      return payload;
-    } catch (IOException e) {
-      return json(payload);
-    }
+  List<ProjectRow> projects() {
+    return List.copyOf(projects.values());
   }
 
-  private static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON of a string or map", e);
-    }
+  List<AgentRow> agents() {
+    return List.copyOf(agents.values());
+  }
+
+  List<TaskRow> tasks() {
+    return List.copyOf(tasks.values());
+  }
+
+  List<ExecutionRow> executions() {
+    return List.copyOf(executions.values());
+  }
+
+  List<AgentTaskRow> agentTasks() {
+    return List.copyOf(agentTasks.values());
+  }
+
+  List<IntegrationEventRow> integrationEvents() {
+    return List.copyOf(integrationEvents);
   }
 
   /** The statements to run, in foreign-key order. */
@@ -466,36 +318,81 @@ final class EventWrites {
     organizations.keySet().forEach(rows::row);
     out.add(new Sql.Statement(ORGANIZATIONS, rows));
     rows = new Unnest().col("id", "text").col("organization_id", "text");
-    for (Map.Entry<String, String> u : users.entrySet()) {
-      rows.row(u.getKey(), u.getValue());
+    for (UserRow u : users.values()) {
+      rows.row(u.id(), u.organizationId());
     }
     out.add(new Sql.Statement(USERS, rows));
     rows = new Unnest().col("id", "text").col("organization_id", "text");
-    for (Map.Entry<String, String> p : projects.entrySet()) {
-      rows.row(p.getKey(), p.getValue());
+    for (ProjectRow p : projects.values()) {
+      rows.row(p.id(), p.organizationId());
     }
     out.add(new Sql.Statement(PROJECTS, rows));
     rows = agentRows();
-    agents.values().forEach(rows::row);
+    for (AgentRow a : agents.values()) {
+      rows.row(a.id(), a.organizationId(), a.agentType(), a.lastUsedAt());
+    }
     out.add(new Sql.Statement(AGENTS, rows));
     rows = taskRows();
-    for (Row r : tasks.values()) {
-      r.v[7] = json(r.json);
-      rows.row(r.v);
+    for (TaskRow t : tasks.values()) {
+      rows.row(
+          t.id(),
+          t.organizationId(),
+          t.projectId(),
+          t.title(),
+          t.status(),
+          t.priority(),
+          t.assignedTo(),
+          EventRows.json(t.metadata()),
+          t.estimatedHours(),
+          t.actualHours(),
+          t.createdAt(),
+          t.lastEventAt());
     }
     out.add(new Sql.Statement(TASKS, rows));
     rows = executionRows();
-    for (Row r : executions.values()) {
-      rows.row(r.v);
+    for (ExecutionRow x : executions.values()) {
+      rows.row(
+          x.id(),
+          x.organizationId(),
+          x.taskId(),
+          x.status(),
+          x.startedAt(),
+          x.completedAt(),
+          x.lastEventAt());
     }
     out.add(new Sql.Statement(EXECUTIONS, rows));
     rows = agentTaskRows();
-    for (Row r : agentTasks.values()) {
-      r.v[5] = json(r.json);
-      rows.row(r.v);
+    for (AgentTaskRow r : agentTasks.values()) {
+      rows.row(
+          r.id(),
+          r.organizationId(),
+          r.agentId(),
+          r.projectId(),
+          r.status(),
+          EventRows.json(r.context()),
+          r.tokensUsed(),
+          r.costMicros(),
+          r.performanceScore(),
+          r.durationMs(),
+          r.startedAt(),
+          r.completedAt(),
+          r.lastEventAt());
     }
     out.add(new Sql.Statement(AGENT_TASKS, rows));
-    out.add(new Sql.Statement(INTEGRATION_EVENTS, integrationEvents));
+    rows = integrationRows();
+    for (IntegrationEventRow i : integrationEvents) {
+      rows.row(
+          i.id(),
+          i.organizationId(),
+          i.integrationType(),
+          i.eventType(),
+          i.status(),
+          i.processed(),
+          i.latencyMs(),
+          i.payload(),
+          i.createdAt());
+    }
+    out.add(new Sql.Statement(INTEGRATION_EVENTS, rows));
     return out;
   }
 }
