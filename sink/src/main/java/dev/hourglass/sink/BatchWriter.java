@@ -111,8 +111,8 @@ final class BatchWriter {
         events.add(e);
       } else if (p instanceof IntegrationEvent e) {
         events.add(e);
-      } else if (RollupWrites.handles(p)) {
-        rollups.add((SpecificRecord) p);
+      } else if (p instanceof SpecificRecord s && RollupWrites.Table.of(s.getClass()) != null) {
+        rollups.add(RollupWrites.Table.of(s.getClass()), s);
       } else if (p instanceof Alert a) {
         alerts.add(a);
       } else if (p instanceof DeadLetter d) {
@@ -125,9 +125,6 @@ final class BatchWriter {
     out.addAll(rollups.statements());
     out.add(alerts.statement());
     out.add(deadLetters.statement());
-    for (Sql.Statement s : out) {
-      s.rows().columns();
-    }
     return List.copyOf(out);
   }
 
@@ -213,8 +210,7 @@ final class BatchWriter {
     Map<String, Set<LocalDate>> out = new HashMap<>();
     for (SinkRecord r : records) {
       Object p = r.payload();
-      if (RollupWrites.handles(p)) {
-        SpecificRecord s = (SpecificRecord) p;
+      if (p instanceof SpecificRecord s && RollupWrites.Table.of(s.getClass()) != null) {
         add(out, RollupWrites.Table.of(s.getClass()).name, RollupWrites.windowStart(s));
       } else if (p instanceof IntegrationEvent e) {
         add(out, "integration_events", e.getOccurredAt());

@@ -28,26 +28,99 @@ import java.util.TreeMap;
  * Referenced rows are sorted by id so that two sink instances lock them in the same order.
  */
 final class EventWrites {
+  private static final Unnest<OrganizationRow> ORGANIZATION_COLUMNS =
+      new Unnest<OrganizationRow>().col("id", "text", OrganizationRow::id);
+
+  private static final Unnest<UserRow> USER_COLUMNS =
+      new Unnest<UserRow>()
+          .col("id", "text", UserRow::id)
+          .col("organization_id", "text", UserRow::organizationId);
+
+  private static final Unnest<ProjectRow> PROJECT_COLUMNS =
+      new Unnest<ProjectRow>()
+          .col("id", "text", ProjectRow::id)
+          .col("organization_id", "text", ProjectRow::organizationId);
+
+  private static final Unnest<AgentRow> AGENT_COLUMNS =
+      new Unnest<AgentRow>()
+          .col("id", "text", AgentRow::id)
+          .col("organization_id", "text", AgentRow::organizationId)
+          .col("agent_type", "text", AgentRow::agentType)
+          .col("last_used_at", "int8", AgentRow::lastUsedAt);
+
+  private static final Unnest<TaskRow> TASK_COLUMNS =
+      new Unnest<TaskRow>()
+          .col("id", "text", TaskRow::id)
+          .col("organization_id", "text", TaskRow::organizationId)
+          .col("project_id", "text", TaskRow::projectId)
+          .col("title", "text", TaskRow::title)
+          .col("status", "text", TaskRow::status)
+          .col("priority", "int4", TaskRow::priority)
+          .col("assigned_to", "text", TaskRow::assignedTo)
+          .col("metadata", "text", r -> EventRows.json(r.metadata()))
+          .col("estimated_hours", "float8", TaskRow::estimatedHours)
+          .col("actual_hours", "float8", TaskRow::actualHours)
+          .col("created_at", "int8", TaskRow::createdAt)
+          .col("last_event_at", "int8", TaskRow::lastEventAt);
+
+  private static final Unnest<ExecutionRow> EXECUTION_COLUMNS =
+      new Unnest<ExecutionRow>()
+          .col("id", "text", ExecutionRow::id)
+          .col("organization_id", "text", ExecutionRow::organizationId)
+          .col("task_id", "text", ExecutionRow::taskId)
+          .col("status", "text", ExecutionRow::status)
+          .col("started_at", "int8", ExecutionRow::startedAt)
+          .col("completed_at", "int8", ExecutionRow::completedAt)
+          .col("last_event_at", "int8", ExecutionRow::lastEventAt);
+
+  private static final Unnest<AgentTaskRow> AGENT_TASK_COLUMNS =
+      new Unnest<AgentTaskRow>()
+          .col("id", "text", AgentTaskRow::id)
+          .col("organization_id", "text", AgentTaskRow::organizationId)
+          .col("agent_id", "text", AgentTaskRow::agentId)
+          .col("project_id", "text", AgentTaskRow::projectId)
+          .col("status", "text", AgentTaskRow::status)
+          .col("context", "text", r -> EventRows.json(r.context()))
+          .col("tokens_used", "int8", AgentTaskRow::tokensUsed)
+          .col("cost_micros", "int8", AgentTaskRow::costMicros)
+          .col("performance_score", "float8", AgentTaskRow::performanceScore)
+          .col("duration_ms", "int8", AgentTaskRow::durationMs)
+          .col("started_at", "int8", AgentTaskRow::startedAt)
+          .col("completed_at", "int8", AgentTaskRow::completedAt)
+          .col("last_event_at", "int8", AgentTaskRow::lastEventAt);
+
+  private static final Unnest<IntegrationEventRow> INTEGRATION_EVENT_COLUMNS =
+      new Unnest<IntegrationEventRow>()
+          .col("id", "text", IntegrationEventRow::id)
+          .col("organization_id", "text", IntegrationEventRow::organizationId)
+          .col("integration_type", "text", IntegrationEventRow::integrationType)
+          .col("event_type", "text", IntegrationEventRow::eventType)
+          .col("status", "text", IntegrationEventRow::status)
+          .col("processed", "bool", IntegrationEventRow::processed)
+          .col("latency_ms", "int8", IntegrationEventRow::latencyMs)
+          .col("payload", "text", IntegrationEventRow::payload)
+          .col("created_at", "int8", IntegrationEventRow::createdAt);
+
   /** The stored row is older than (or as old as) the incoming one. */
   private static final String NEWER =
       "(t.last_event_at IS NULL OR EXCLUDED.last_event_at >= t.last_event_at)";
 
   private static final String ORGANIZATIONS =
       "INSERT INTO organizations (id, name) SELECT u.id::uuid, 'org-' || left(u.id, 8) FROM "
-          + new Unnest().col("id", "text").from()
+          + ORGANIZATION_COLUMNS.from()
           + " ON CONFLICT DO NOTHING";
 
   private static final String USERS =
       "INSERT INTO users (id, organization_id, name, email)"
           + " SELECT u.id::uuid, u.organization_id::uuid, 'user-' || left(u.id, 8),"
           + " u.id || '@users.invalid' FROM "
-          + new Unnest().col("id", "text").col("organization_id", "text").from()
+          + USER_COLUMNS.from()
           + " ON CONFLICT DO NOTHING";
 
   private static final String PROJECTS =
       "INSERT INTO projects (id, organization_id, name)"
           + " SELECT u.id::uuid, u.organization_id::uuid, 'project-' || left(u.id, 8) FROM "
-          + new Unnest().col("id", "text").col("organization_id", "text").from()
+          + PROJECT_COLUMNS.from()
           + " ON CONFLICT DO NOTHING";
 
   private static final String AGENTS =
@@ -55,7 +128,7 @@ final class EventWrites {
           + " SELECT u.id::uuid, u.organization_id::uuid, 'agent-' || left(u.id, 8), u.agent_type, "
           + Sql.ts("u.last_used_at")
           + " FROM "
-          + agentRows().from()
+          + AGENT_COLUMNS.from()
           + " ON CONFLICT (id) DO UPDATE SET last_used_at = EXCLUDED.last_used_at, updated_at = now()"
           + " WHERE t.last_used_at IS NULL OR t.last_used_at < EXCLUDED.last_used_at";
 
@@ -68,7 +141,7 @@ final class EventWrites {
           + ", "
           + Sql.ts("u.last_event_at")
           + " FROM "
-          + taskRows().from()
+          + TASK_COLUMNS.from()
           + " ON CONFLICT (id) DO UPDATE SET"
           + " status = CASE WHEN "
           + NEWER
@@ -100,7 +173,7 @@ final class EventWrites {
           + ", "
           + Sql.ts("u.last_event_at")
           + " FROM "
-          + executionRows().from()
+          + EXECUTION_COLUMNS.from()
           + " ON CONFLICT (id) DO UPDATE SET"
           + " status = CASE WHEN "
           + NEWER
@@ -122,7 +195,7 @@ final class EventWrites {
           + ", "
           + Sql.ts("u.last_event_at")
           + " FROM "
-          + agentTaskRows().from()
+          + AGENT_TASK_COLUMNS.from()
           + " ON CONFLICT (id) DO UPDATE SET"
           + " status = CASE WHEN "
           + NEWER
@@ -155,7 +228,7 @@ final class EventWrites {
           + " CASE WHEN u.payload IS JSON THEN u.payload::jsonb ELSE to_jsonb(u.payload) END, "
           + Sql.ts("u.created_at")
           + " FROM "
-          + integrationRows().from()
+          + INTEGRATION_EVENT_COLUMNS.from()
           + " ON CONFLICT DO NOTHING";
 
   private static String newestNonNull(String c) {
@@ -172,71 +245,6 @@ final class EventWrites {
         + ", EXCLUDED."
         + c
         + ") END";
-  }
-
-  private static Unnest agentRows() {
-    return new Unnest()
-        .col("id", "text")
-        .col("organization_id", "text")
-        .col("agent_type", "text")
-        .col("last_used_at", "int8");
-  }
-
-  private static Unnest taskRows() {
-    return new Unnest()
-        .col("id", "text")
-        .col("organization_id", "text")
-        .col("project_id", "text")
-        .col("title", "text")
-        .col("status", "text")
-        .col("priority", "int4")
-        .col("assigned_to", "text")
-        .col("metadata", "text")
-        .col("estimated_hours", "float8")
-        .col("actual_hours", "float8")
-        .col("created_at", "int8")
-        .col("last_event_at", "int8");
-  }
-
-  private static Unnest executionRows() {
-    return new Unnest()
-        .col("id", "text")
-        .col("organization_id", "text")
-        .col("task_id", "text")
-        .col("status", "text")
-        .col("started_at", "int8")
-        .col("completed_at", "int8")
-        .col("last_event_at", "int8");
-  }
-
-  private static Unnest agentTaskRows() {
-    return new Unnest()
-        .col("id", "text")
-        .col("organization_id", "text")
-        .col("agent_id", "text")
-        .col("project_id", "text")
-        .col("status", "text")
-        .col("context", "text")
-        .col("tokens_used", "int8")
-        .col("cost_micros", "int8")
-        .col("performance_score", "float8")
-        .col("duration_ms", "int8")
-        .col("started_at", "int8")
-        .col("completed_at", "int8")
-        .col("last_event_at", "int8");
-  }
-
-  private static Unnest integrationRows() {
-    return new Unnest()
-        .col("id", "text")
-        .col("organization_id", "text")
-        .col("integration_type", "text")
-        .col("event_type", "text")
-        .col("status", "text")
-        .col("processed", "bool")
-        .col("latency_ms", "int8")
-        .col("payload", "text")
-        .col("created_at", "int8");
   }
 
   private final Map<String, OrganizationRow> organizations = new TreeMap<>();
@@ -313,86 +321,19 @@ final class EventWrites {
 
   /** The statements to run, in foreign-key order. */
   List<Sql.Statement> statements() {
-    List<Sql.Statement> out = new ArrayList<>();
-    Unnest rows = new Unnest().col("id", "text");
-    organizations.keySet().forEach(rows::row);
-    out.add(new Sql.Statement(ORGANIZATIONS, rows));
-    rows = new Unnest().col("id", "text").col("organization_id", "text");
-    for (UserRow u : users.values()) {
-      rows.row(u.id(), u.organizationId());
-    }
-    out.add(new Sql.Statement(USERS, rows));
-    rows = new Unnest().col("id", "text").col("organization_id", "text");
-    for (ProjectRow p : projects.values()) {
-      rows.row(p.id(), p.organizationId());
-    }
-    out.add(new Sql.Statement(PROJECTS, rows));
-    rows = agentRows();
-    for (AgentRow a : agents.values()) {
-      rows.row(a.id(), a.organizationId(), a.agentType(), a.lastUsedAt());
-    }
-    out.add(new Sql.Statement(AGENTS, rows));
-    rows = taskRows();
-    for (TaskRow t : tasks.values()) {
-      rows.row(
-          t.id(),
-          t.organizationId(),
-          t.projectId(),
-          t.title(),
-          t.status(),
-          t.priority(),
-          t.assignedTo(),
-          EventRows.json(t.metadata()),
-          t.estimatedHours(),
-          t.actualHours(),
-          t.createdAt(),
-          t.lastEventAt());
-    }
-    out.add(new Sql.Statement(TASKS, rows));
-    rows = executionRows();
-    for (ExecutionRow x : executions.values()) {
-      rows.row(
-          x.id(),
-          x.organizationId(),
-          x.taskId(),
-          x.status(),
-          x.startedAt(),
-          x.completedAt(),
-          x.lastEventAt());
-    }
-    out.add(new Sql.Statement(EXECUTIONS, rows));
-    rows = agentTaskRows();
-    for (AgentTaskRow r : agentTasks.values()) {
-      rows.row(
-          r.id(),
-          r.organizationId(),
-          r.agentId(),
-          r.projectId(),
-          r.status(),
-          EventRows.json(r.context()),
-          r.tokensUsed(),
-          r.costMicros(),
-          r.performanceScore(),
-          r.durationMs(),
-          r.startedAt(),
-          r.completedAt(),
-          r.lastEventAt());
-    }
-    out.add(new Sql.Statement(AGENT_TASKS, rows));
-    rows = integrationRows();
-    for (IntegrationEventRow i : integrationEvents) {
-      rows.row(
-          i.id(),
-          i.organizationId(),
-          i.integrationType(),
-          i.eventType(),
-          i.status(),
-          i.processed(),
-          i.latencyMs(),
-          i.payload(),
-          i.createdAt());
-    }
-    out.add(new Sql.Statement(INTEGRATION_EVENTS, rows));
-    return out;
+    return List.of(
+        new Sql.Statement(
+            "organizations", ORGANIZATIONS, ORGANIZATION_COLUMNS.rows(organizations.values())),
+        new Sql.Statement("users", USERS, USER_COLUMNS.rows(users.values())),
+        new Sql.Statement("projects", PROJECTS, PROJECT_COLUMNS.rows(projects.values())),
+        new Sql.Statement("codegen_agents", AGENTS, AGENT_COLUMNS.rows(agents.values())),
+        new Sql.Statement("tasks", TASKS, TASK_COLUMNS.rows(tasks.values())),
+        new Sql.Statement(
+            "task_executions", EXECUTIONS, EXECUTION_COLUMNS.rows(executions.values())),
+        new Sql.Statement("agent_tasks", AGENT_TASKS, AGENT_TASK_COLUMNS.rows(agentTasks.values())),
+        new Sql.Statement(
+            "integration_events",
+            INTEGRATION_EVENTS,
+            INTEGRATION_EVENT_COLUMNS.rows(integrationEvents)));
   }
 }

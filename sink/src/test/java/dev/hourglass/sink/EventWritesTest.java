@@ -1,6 +1,7 @@
 package dev.hourglass.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.AgentEventKind;
@@ -17,6 +18,7 @@ import dev.hourglass.sink.EventRows.ProjectRow;
 import dev.hourglass.sink.EventRows.TaskRow;
 import dev.hourglass.sink.EventRows.UserRow;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -331,6 +333,40 @@ class EventWritesTest {
                 RUN, ORG, "github", "push", "error", true, 12, "\"not json\"", 1_000),
             new IntegrationEventRow(RUN, ORG, "github", "push", "error", true, 12, null, 1_000));
     assertThat(writes.organizations()).containsExactly(new OrganizationRow(ORG));
+  }
+
+  @Test
+  void shouldSendTheFoldedRowsTableByTableInForeignKeyOrder() {
+    writes.add(
+        task(TaskEventKind.COMPLETED, 2_000)
+            .setExecutionId(EXECUTION)
+            .setAssignedTo(USER)
+            .setMetadata(Map.of("a", "1"))
+            .build());
+    writes.add(agent(AgentEventKind.COMPLETED, 3_000).setCostMicros(7_000).build());
+    writes.add(integration(4_000, "{}").setOrganizationId(ORG_2).build());
+
+    List<Sql.Statement> statements = writes.statements();
+
+    assertThat(statements)
+        .extracting(Sql.Statement::table, s -> s.rows().size())
+        .containsExactly(
+            tuple("organizations", 2),
+            tuple("users", 1),
+            tuple("projects", 1),
+            tuple("codegen_agents", 1),
+            tuple("tasks", 1),
+            tuple("task_executions", 1),
+            tuple("agent_tasks", 1),
+            tuple("integration_events", 1));
+    assertThat((String[]) statements.get(0).rows().column("id")).containsExactly(ORG, ORG_2);
+    assertThat((String[]) statements.get(4).rows().column("metadata"))
+        .containsExactly("{\"a\":\"1\"}");
+    assertThat((Long[]) statements.get(5).rows().column("started_at")).containsExactly((Long) null);
+    assertThat((long[]) statements.get(5).rows().column("completed_at")).containsExactly(2_000L);
+    assertThat((long[]) statements.get(6).rows().column("cost_micros")).containsExactly(7_000L);
+    assertThat((String[]) statements.get(6).rows().column("context")).containsExactly("{}");
+    assertThat((String[]) statements.get(7).rows().column("status")).containsExactly("error");
   }
 
   static TaskEvent.Builder task(TaskEventKind kind, long at) {
