@@ -25,7 +25,9 @@ import java.util.TreeMap;
  * <p>Several events of one task (or run) in a batch are folded into one row with the same rule the
  * upsert applies against the stored row: the event with the latest {@code occurred_at} sets the
  * status (a tie goes to the later offset), the newest non-null value of each other attribute wins.
- * Referenced rows are sorted by id so that two sink instances lock them in the same order.
+ * Each table's row and its {@code merge} are in {@link EventRows}; each column below names the
+ * value it binds. Referenced rows are sorted by id so that two sink instances lock them in the same
+ * order.
  */
 final class EventWrites {
   private static final Unnest<OrganizationRow> ORGANIZATION_COLUMNS =
