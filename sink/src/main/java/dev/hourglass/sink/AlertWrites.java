@@ -1,9 +1,28 @@
 package dev.hourglass.sink;
 
 import dev.hourglass.rollups.Alert;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Alerts, insert-or-ignore: a replayed alert hits its primary key or its unique key (I5). */
 final class AlertWrites {
+  private static final Unnest<Alert> COLUMNS =
+      new Unnest<Alert>()
+          .col("alert_id", "text", Alert::getAlertId)
+          .col("rule", "text", Alert::getRule)
+          .col("severity", "text", a -> a.getSeverity().name())
+          .col("state", "text", a -> a.getState().name())
+          .col("organization_id", "text", Alert::getOrganizationId)
+          .col("entity_type", "text", Alert::getEntityType)
+          .col("entity_key", "text", Alert::getEntityKey)
+          .col("window_start", "int8", a -> Sql.millis(a.getWindowStart()))
+          .col("window_end", "int8", a -> Sql.millis(a.getWindowEnd()))
+          .col("observed_value", "float8", Alert::getObservedValue)
+          .col("threshold", "float8", Alert::getThreshold)
+          .col("fired_at", "int8", a -> Sql.millis(a.getFiredAt()))
+          .col("resolved_at", "int8", a -> Sql.millis(a.getResolvedAt()))
+          .col("message", "text", Alert::getMessage);
+
   private static final String SQL =
       "INSERT INTO alerts (alert_id, rule, severity, state, organization_id, entity_type,"
           + " entity_key, window_start, window_end, observed_value, threshold, fired_at,"
@@ -17,48 +36,16 @@ final class AlertWrites {
           + ", "
           + Sql.ts("u.resolved_at")
           + ", u.message FROM "
-          + rows().from()
+          + COLUMNS.from()
           + " ON CONFLICT DO NOTHING";
 
-  private final Unnest rows = rows();
-
-  private static Unnest rows() {
-    return new Unnest()
-        .col("alert_id", "text")
-        .col("rule", "text")
-        .col("severity", "text")
-        .col("state", "text")
-        .col("organization_id", "text")
-        .col("entity_type", "text")
-        .col("entity_key", "text")
-        .col("window_start", "int8")
-        .col("window_end", "int8")
-        .col("observed_value", "float8")
-        .col("threshold", "float8")
-        .col("fired_at", "int8")
-        .col("resolved_at", "int8")
-        .col("message", "text");
-  }
+  private final List<Alert> alerts = new ArrayList<>();
 
   void add(Alert a) {
-    rows.row(
-        a.getAlertId(),
-        a.getRule(),
-        a.getSeverity().name(),
-        a.getState().name(),
-        a.getOrganizationId(),
-        a.getEntityType(),
-        a.getEntityKey(),
-        Sql.millis(a.getWindowStart()),
-        Sql.millis(a.getWindowEnd()),
-        a.getObservedValue(),
-        a.getThreshold(),
-        Sql.millis(a.getFiredAt()),
-        Sql.millis(a.getResolvedAt()),
-        a.getMessage());
+    alerts.add(a);
   }
 
   Sql.Statement statement() {
-    return new Sql.Statement(SQL, rows);
+    return new Sql.Statement("alerts", SQL, COLUMNS.rows(alerts));
   }
 }

@@ -1,46 +1,125 @@
 package dev.hourglass.sink;
 
+import dev.hourglass.events.AgentEvent;
+import dev.hourglass.events.IntegrationEvent;
+import dev.hourglass.events.TaskEvent;
+import dev.hourglass.rollups.Alert;
+import dev.hourglass.rollups.DeadLetter;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The records of one database transaction, in the order they were consumed, the offset moves
- * committed with them, and the statements that write the records ({@link BatchWriter#prepare},
- * computed when the batch is made, on the thread that makes it). A batch may have no records: only
- * offsets then move (past transaction markers), so that stored offsets reach the topics' end
- * offsets.
+ * The plan of one database transaction, pure data: the records in the order they were consumed, the
+ * statements that write them (one per table and kind, in foreign-key order, their parameters
+ * computed), the month partitions they need, how many of them are dead letters of the sink's own
+ * (records it could not decode), and the offset moves committed with them. {@link #plan} makes it;
+ * {@link BatchWriter#commit} executes it top to bottom. A batch may have no records: only offsets
+ * then move (past transaction markers), so that stored offsets reach the topics' end offsets.
+ *
+ * @param statements only those that have rows
+ * @param months the first day (UTC) of each month each partitioned table receives rows for, sorted
+ * @param rejected records the sink refused itself, dead-lettered by the dead-letters statement
  */
 record Batch(
     List<SinkRecord> records,
-    Map<TopicPartition, OffsetStore.Advance> advances,
-    List<Sql.Statement> statements) {
+    List<Sql.Statement> statements,
+    Map<String, Set<LocalDate>> months,
+    int rejected,
+    Map<TopicPartition, OffsetStore.Advance> advances) {
   Batch {
     records = List.copyOf(records);
-    advances = Map.copyOf(advances);
     statements = List.copyOf(statements);
+    // Sorted, so that partitions are created in the same order by every instance.
+    Map<String, Set<LocalDate>> copy = new TreeMap<>();
+    months.forEach(
+        (table, days) -> copy.put(table, Collections.unmodifiableSet(new TreeSet<>(days))));
+    months = Collections.unmodifiableMap(copy);
+    advances = Map.copyOf(advances);
   }
 
-  Batch(List<SinkRecord> records, Map<TopicPartition, OffsetStore.Advance> advances) {
-    this(records, advances, BatchWriter.prepare(records));
+  /**
+   * The plan that writes {@code records}, moving no offsets yet ({@link #advancing}). The one place
+   * that tells records apart by type: every other step reads the plan.
+   */
+  static Batch plan(List<SinkRecord> records) {
+    EventWrites events = new EventWrites();
+    RollupWrites rollups = new RollupWrites();
+    AlertWrites alerts = new AlertWrites();
+    DeadLetterWrites deadLetters = new DeadLetterWrites();
+    Map<String, Set<LocalDate>> months = new TreeMap<>();
+    int rejected = 0;
+    for (SinkRecord r : records) {
+      Object p = r.payload();
+      if (p instanceof SinkRecord.Rejected why) {
+        deadLetters.add(r, why);
+        rejected++;
+      } else if (p instanceof TaskEvent e) {
+        events.add(e);
+      } else if (p instanceof AgentEvent e) {
+        events.add(e);
+      } else if (p instanceof IntegrationEvent e) {
+        events.add(e);
+        month(months, "integration_events", e.getOccurredAt());
+      } else if (p instanceof Alert a) {
+        alerts.add(a);
+      } else if (p instanceof DeadLetter d) {
+        deadLetters.add(d);
+      } else {
+        RollupWrites.Table table = RollupWrites.Table.of(p.getClass());
+        if (table == null) {
+          throw new IllegalStateException("no writer for " + p);
+        }
+        SpecificRecord rollupOrCorrection = (SpecificRecord) p;
+        rollups.add(table, rollupOrCorrection);
+        month(months, table.name, RollupWrites.windowStart(rollupOrCorrection));
+      }
+    }
+    List<Sql.Statement> statements = new ArrayList<>(events.statements());
+    statements.addAll(rollups.statements());
+    statements.add(alerts.statement());
+    statements.add(deadLetters.statement());
+    statements.removeIf(s -> s.rows().isEmpty());
+    return new Batch(records, statements, months, rejected, Map.of());
   }
 
-  /** This batch without the partitions this instance no longer owns. */
+  /** This plan, committing these offset moves with its rows. */
+  Batch advancing(Map<TopicPartition, OffsetStore.Advance> advances) {
+    return new Batch(records, statements, months, rejected, advances);
+  }
+
+  /**
+   * This batch without the partitions this instance no longer owns: planned again from the records
+   * that stay when any of its records goes, else the same plan with fewer offset moves.
+   */
   Batch without(Collection<TopicPartition> revoked) {
     Set<TopicPartition> gone = Set.copyOf(revoked);
     Map<TopicPartition, OffsetStore.Advance> kept = new HashMap<>(advances);
     kept.keySet().removeAll(gone);
-    return new Batch(
+    List<SinkRecord> stay =
         records.stream()
             .filter(r -> !gone.contains(new TopicPartition(r.topic(), r.partition())))
-            .toList(),
-        kept);
+            .toList();
+    return (stay.size() == records.size() ? this : plan(stay)).advancing(kept);
   }
 
   boolean isEmpty() {
     return advances.isEmpty() && records.isEmpty();
+  }
+
+  private static void month(Map<String, Set<LocalDate>> months, String table, Instant at) {
+    LocalDate day = at.atOffset(ZoneOffset.UTC).toLocalDate();
+    months.computeIfAbsent(table, t -> new TreeSet<>()).add(day.withDayOfMonth(1));
   }
 }

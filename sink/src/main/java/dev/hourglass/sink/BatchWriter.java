@@ -1,29 +1,20 @@
 package dev.hourglass.sink;
 
-import dev.hourglass.events.IntegrationEvent;
-import dev.hourglass.rollups.Alert;
-import dev.hourglass.rollups.DeadLetter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Writes one {@link Batch} in one transaction: the rows of every table (one set-based statement per
- * table), the dead letters, and the compare-and-set of every partition's stored offset; then
- * commits. A data error (a row that violates a constraint or cannot be represented) rolls back and
- * the batch is written again with the offending records isolated by bisection under savepoints:
- * they are dead-lettered with the server's reason and everything else is committed.
+ * Executes one {@link Batch} plan, top to bottom: creates the month partitions it needs, then in
+ * one transaction runs its statements (the rows of every table, the dead letters), moves every
+ * partition's stored offset by compare-and-set, and commits. A data error (a row that violates a
+ * constraint or cannot be represented) rolls back and the batch's records are written again with
+ * the offending ones isolated by bisection under savepoints: they are dead-lettered with the
+ * server's reason and everything else is committed with the same offset moves.
  */
 final class BatchWriter {
   /** The batch's offsets had moved under it: another instance owns (or owned) its partitions. */
@@ -52,23 +43,12 @@ final class BatchWriter {
 
   Result commit(Batch batch) throws SQLException, StaleOffsetsException {
     hook.beforeWrite(batch);
-    partitions.ensure(dataSource, months(batch.records()));
-    int deadLettered;
+    partitions.ensure(dataSource, batch.months());
+    int refused;
     try (Connection c = dataSource.getConnection()) {
       try {
-        List<SinkRecord> isolated = List.of();
-        try {
-          Sql.execute(c, batch.statements());
-        } catch (SQLException e) {
-          if (SqlErrors.classify(e) != SqlErrors.Kind.DATA) {
-            throw e;
-          }
-          c.rollback();
-          isolated = isolate(c, batch.records());
-        }
-        deadLettered = isolated.size() + rejected(batch.records());
+        refused = write(c, batch);
         if (!offsets.advance(c, batch.advances())) {
-          c.rollback();
           throw new StaleOffsetsException(
               "stored offsets are not where this instance left them for "
                   + batch.advances().keySet()
@@ -76,53 +56,35 @@ final class BatchWriter {
         }
         hook.beforeCommit(batch);
         c.commit();
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException | StaleOffsetsException | RuntimeException e) {
         rollbackQuietly(c, e);
         throw e;
       }
     }
     hook.afterCommit(batch);
-    return new Result(batch.records().size(), deadLettered);
-  }
-
-  /** Every record's rows, table by table in foreign-key order. */
-  static void apply(Connection c, List<SinkRecord> records) throws SQLException {
-    Sql.execute(c, prepare(records));
+    return new Result(batch.records().size(), refused + batch.rejected());
   }
 
   /**
-   * The statements that write {@code records}: pure computation, no connection, so that the loop's
-   * thread prepares a batch while the writer thread writes the previous one.
+   * Runs the batch's statements. On a data error, rolls back and writes its records again leaving
+   * out (and dead-lettering) those the database refuses; returns how many it refused.
    */
-  static List<Sql.Statement> prepare(List<SinkRecord> records) {
-    EventWrites events = new EventWrites();
-    RollupWrites rollups = new RollupWrites();
-    AlertWrites alerts = new AlertWrites();
-    DeadLetterWrites deadLetters = new DeadLetterWrites();
-    for (SinkRecord r : records) {
-      Object p = r.payload();
-      if (p instanceof SinkRecord.Rejected why) {
-        deadLetters.add(r, why);
-      } else if (EventWrites.handles(p)) {
-        events.add(p);
-      } else if (RollupWrites.handles(p)) {
-        rollups.add((SpecificRecord) p);
-      } else if (p instanceof Alert a) {
-        alerts.add(a);
-      } else if (p instanceof DeadLetter d) {
-        deadLetters.add(d);
-      } else {
-        throw new IllegalStateException("no writer for " + p);
+  private static int write(Connection c, Batch batch) throws SQLException {
+    try {
+      Sql.execute(c, batch.statements());
+      return 0;
+    } catch (SQLException e) {
+      if (SqlErrors.classify(e) != SqlErrors.Kind.DATA) {
+        throw e;
       }
+      c.rollback();
+      return isolate(c, batch.records()).size();
     }
-    List<Sql.Statement> out = new ArrayList<>(events.statements());
-    out.addAll(rollups.statements());
-    out.add(alerts.statement());
-    out.add(deadLetters.statement());
-    for (Sql.Statement s : out) {
-      s.rows().columns();
-    }
-    return List.copyOf(out);
+  }
+
+  /** Every record's rows, table by table in foreign-key order, in {@code c}'s transaction. */
+  static void apply(Connection c, List<SinkRecord> records) throws SQLException {
+    Sql.execute(c, Batch.plan(records).statements());
   }
 
   /**
@@ -190,36 +152,6 @@ final class BatchWriter {
       return v == null ? null : v.toString();
     }
     return null;
-  }
-
-  private static int rejected(List<SinkRecord> records) {
-    int n = 0;
-    for (SinkRecord r : records) {
-      if (r.payload() instanceof SinkRecord.Rejected) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** The month partitions each partitioned table needs for these records. */
-  static Map<String, Set<LocalDate>> months(List<SinkRecord> records) {
-    Map<String, Set<LocalDate>> out = new HashMap<>();
-    for (SinkRecord r : records) {
-      Object p = r.payload();
-      if (RollupWrites.handles(p)) {
-        SpecificRecord s = (SpecificRecord) p;
-        add(out, RollupWrites.Table.of(s.getClass()).name, RollupWrites.windowStart(s));
-      } else if (p instanceof IntegrationEvent e) {
-        add(out, "integration_events", e.getOccurredAt());
-      }
-    }
-    return out;
-  }
-
-  private static void add(Map<String, Set<LocalDate>> out, String table, Instant at) {
-    LocalDate day = at.atOffset(ZoneOffset.UTC).toLocalDate();
-    out.computeIfAbsent(table, t -> new TreeSet<>()).add(day.withDayOfMonth(1));
   }
 
   private static void rollbackQuietly(Connection c, Exception cause) {

@@ -1,13 +1,17 @@
 package dev.hourglass.sink;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
-import java.io.IOException;
+import dev.hourglass.sink.EventRows.AgentRow;
+import dev.hourglass.sink.EventRows.AgentTaskRow;
+import dev.hourglass.sink.EventRows.ExecutionRow;
+import dev.hourglass.sink.EventRows.IntegrationEventRow;
+import dev.hourglass.sink.EventRows.OrganizationRow;
+import dev.hourglass.sink.EventRows.ProjectRow;
+import dev.hourglass.sink.EventRows.TaskRow;
+import dev.hourglass.sink.EventRows.UserRow;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,10 +25,83 @@ import java.util.TreeMap;
  * <p>Several events of one task (or run) in a batch are folded into one row with the same rule the
  * upsert applies against the stored row: the event with the latest {@code occurred_at} sets the
  * status (a tie goes to the later offset), the newest non-null value of each other attribute wins.
- * Referenced rows are sorted by id so that two sink instances lock them in the same order.
+ * Each table's row and its {@code merge} are in {@link EventRows}; each column below names the
+ * value it binds. Referenced rows are sorted by id so that two sink instances lock them in the same
+ * order.
  */
 final class EventWrites {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Unnest<OrganizationRow> ORGANIZATION_COLUMNS =
+      new Unnest<OrganizationRow>().col("id", "text", OrganizationRow::id);
+
+  private static final Unnest<UserRow> USER_COLUMNS =
+      new Unnest<UserRow>()
+          .col("id", "text", UserRow::id)
+          .col("organization_id", "text", UserRow::organizationId);
+
+  private static final Unnest<ProjectRow> PROJECT_COLUMNS =
+      new Unnest<ProjectRow>()
+          .col("id", "text", ProjectRow::id)
+          .col("organization_id", "text", ProjectRow::organizationId);
+
+  private static final Unnest<AgentRow> AGENT_COLUMNS =
+      new Unnest<AgentRow>()
+          .col("id", "text", AgentRow::id)
+          .col("organization_id", "text", AgentRow::organizationId)
+          .col("agent_type", "text", AgentRow::agentType)
+          .col("last_used_at", "int8", AgentRow::lastUsedAt);
+
+  private static final Unnest<TaskRow> TASK_COLUMNS =
+      new Unnest<TaskRow>()
+          .col("id", "text", TaskRow::id)
+          .col("organization_id", "text", TaskRow::organizationId)
+          .col("project_id", "text", TaskRow::projectId)
+          .col("title", "text", TaskRow::title)
+          .col("status", "text", TaskRow::status)
+          .col("priority", "int4", TaskRow::priority)
+          .col("assigned_to", "text", TaskRow::assignedTo)
+          .col("metadata", "text", r -> EventRows.json(r.metadata()))
+          .col("estimated_hours", "float8", TaskRow::estimatedHours)
+          .col("actual_hours", "float8", TaskRow::actualHours)
+          .col("created_at", "int8", TaskRow::createdAt)
+          .col("last_event_at", "int8", TaskRow::lastEventAt);
+
+  private static final Unnest<ExecutionRow> EXECUTION_COLUMNS =
+      new Unnest<ExecutionRow>()
+          .col("id", "text", ExecutionRow::id)
+          .col("organization_id", "text", ExecutionRow::organizationId)
+          .col("task_id", "text", ExecutionRow::taskId)
+          .col("status", "text", ExecutionRow::status)
+          .col("started_at", "int8", ExecutionRow::startedAt)
+          .col("completed_at", "int8", ExecutionRow::completedAt)
+          .col("last_event_at", "int8", ExecutionRow::lastEventAt);
+
+  private static final Unnest<AgentTaskRow> AGENT_TASK_COLUMNS =
+      new Unnest<AgentTaskRow>()
+          .col("id", "text", AgentTaskRow::id)
+          .col("organization_id", "text", AgentTaskRow::organizationId)
+          .col("agent_id", "text", AgentTaskRow::agentId)
+          .col("project_id", "text", AgentTaskRow::projectId)
+          .col("status", "text", AgentTaskRow::status)
+          .col("context", "text", r -> EventRows.json(r.context()))
+          .col("tokens_used", "int8", AgentTaskRow::tokensUsed)
+          .col("cost_micros", "int8", AgentTaskRow::costMicros)
+          .col("performance_score", "float8", AgentTaskRow::performanceScore)
+          .col("duration_ms", "int8", AgentTaskRow::durationMs)
+          .col("started_at", "int8", AgentTaskRow::startedAt)
+          .col("completed_at", "int8", AgentTaskRow::completedAt)
+          .col("last_event_at", "int8", AgentTaskRow::lastEventAt);
+
+  private static final Unnest<IntegrationEventRow> INTEGRATION_EVENT_COLUMNS =
+      new Unnest<IntegrationEventRow>()
+          .col("id", "text", IntegrationEventRow::id)
+          .col("organization_id", "text", IntegrationEventRow::organizationId)
+          .col("integration_type", "text", IntegrationEventRow::integrationType)
+          .col("event_type", "text", IntegrationEventRow::eventType)
+          .col("status", "text", IntegrationEventRow::status)
+          .col("processed", "bool", IntegrationEventRow::processed)
+          .col("latency_ms", "int8", IntegrationEventRow::latencyMs)
+          .col("payload", "text", IntegrationEventRow::payload)
+          .col("created_at", "int8", IntegrationEventRow::createdAt);
 
   /** The stored row is older than (or as old as) the incoming one. */
   private static final String NEWER =
@@ -32,20 +109,20 @@ final class EventWrites {
 
   private static final String ORGANIZATIONS =
       "INSERT INTO organizations (id, name) SELECT u.id::uuid, 'org-' || left(u.id, 8) FROM "
-          + new Unnest().col("id", "text").from()
+          + ORGANIZATION_COLUMNS.from()
           + " ON CONFLICT DO NOTHING";
 
   private static final String USERS =
       "INSERT INTO users (id, organization_id, name, email)"
           + " SELECT u.id::uuid, u.organization_id::uuid, 'user-' || left(u.id, 8),"
           + " u.id || '@users.invalid' FROM "
-          + new Unnest().col("id", "text").col("organization_id", "text").from()
+          + USER_COLUMNS.from()
           + " ON CONFLICT DO NOTHING";
 
   private static final String PROJECTS =
       "INSERT INTO projects (id, organization_id, name)"
           + " SELECT u.id::uuid, u.organization_id::uuid, 'project-' || left(u.id, 8) FROM "
-          + new Unnest().col("id", "text").col("organization_id", "text").from()
+          + PROJECT_COLUMNS.from()
           + " ON CONFLICT DO NOTHING";
 
   private static final String AGENTS =
@@ -53,7 +130,7 @@ final class EventWrites {
           + " SELECT u.id::uuid, u.organization_id::uuid, 'agent-' || left(u.id, 8), u.agent_type, "
           + Sql.ts("u.last_used_at")
           + " FROM "
-          + agentRows().from()
+          + AGENT_COLUMNS.from()
           + " ON CONFLICT (id) DO UPDATE SET last_used_at = EXCLUDED.last_used_at, updated_at = now()"
           + " WHERE t.last_used_at IS NULL OR t.last_used_at < EXCLUDED.last_used_at";
 
@@ -66,7 +143,7 @@ final class EventWrites {
           + ", "
           + Sql.ts("u.last_event_at")
           + " FROM "
-          + taskRows().from()
+          + TASK_COLUMNS.from()
           + " ON CONFLICT (id) DO UPDATE SET"
           + " status = CASE WHEN "
           + NEWER
@@ -98,7 +175,7 @@ final class EventWrites {
           + ", "
           + Sql.ts("u.last_event_at")
           + " FROM "
-          + executionRows().from()
+          + EXECUTION_COLUMNS.from()
           + " ON CONFLICT (id) DO UPDATE SET"
           + " status = CASE WHEN "
           + NEWER
@@ -120,7 +197,7 @@ final class EventWrites {
           + ", "
           + Sql.ts("u.last_event_at")
           + " FROM "
-          + agentTaskRows().from()
+          + AGENT_TASK_COLUMNS.from()
           + " ON CONFLICT (id) DO UPDATE SET"
           + " status = CASE WHEN "
           + NEWER
@@ -153,7 +230,7 @@ final class EventWrites {
           + " CASE WHEN u.payload IS JSON THEN u.payload::jsonb ELSE to_jsonb(u.payload) END, "
           + Sql.ts("u.created_at")
           + " FROM "
-          + integrationRows().from()
+          + INTEGRATION_EVENT_COLUMNS.from()
           + " ON CONFLICT DO NOTHING";
 
   private static String newestNonNull(String c) {
@@ -172,330 +249,93 @@ final class EventWrites {
         + ") END";
   }
 
-  private static Unnest agentRows() {
-    return new Unnest()
-        .col("id", "text")
-        .col("organization_id", "text")
-        .col("agent_type", "text")
-        .col("last_used_at", "int8");
-  }
+  private final Map<String, OrganizationRow> organizations = new TreeMap<>();
+  private final Map<String, UserRow> users = new TreeMap<>();
+  private final Map<String, ProjectRow> projects = new TreeMap<>();
+  private final Map<String, AgentRow> agents = new TreeMap<>();
+  private final Map<String, TaskRow> tasks = new TreeMap<>();
+  private final Map<String, ExecutionRow> executions = new TreeMap<>();
+  private final Map<String, AgentTaskRow> agentTasks = new TreeMap<>();
+  private final List<IntegrationEventRow> integrationEvents = new ArrayList<>();
 
-  private static Unnest taskRows() {
-    return new Unnest()
-        .col("id", "text")
-        .col("organization_id", "text")
-        .col("project_id", "text")
-        .col("title", "text")
-        .col("status", "text")
-        .col("priority", "int4")
-        .col("assigned_to", "text")
-        .col("metadata", "text")
-        .col("estimated_hours", "float8")
-        .col("actual_hours", "float8")
-        .col("created_at", "int8")
-        .col("last_event_at", "int8");
-  }
-
-  private static Unnest executionRows() {
-    return new Unnest()
-        .col("id", "text")
-        .col("organization_id", "text")
-        .col("task_id", "text")
-        .col("status", "text")
-        .col("started_at", "int8")
-        .col("completed_at", "int8")
-        .col("last_event_at", "int8");
-  }
-
-  private static Unnest agentTaskRows() {
-    return new Unnest()
-        .col("id", "text")
-        .col("organization_id", "text")
-        .col("agent_id", "text")
-        .col("project_id", "text")
-        .col("status", "text")
-        .col("context", "text")
-        .col("tokens_used", "int8")
-        .col("cost_micros", "int8")
-        .col("performance_score", "float8")
-        .col("duration_ms", "int8")
-        .col("started_at", "int8")
-        .col("completed_at", "int8")
-        .col("last_event_at", "int8");
-  }
-
-  private static Unnest integrationRows() {
-    return new Unnest()
-        .col("id", "text")
-        .col("organization_id", "text")
-        .col("integration_type", "text")
-        .col("event_type", "text")
-        .col("status", "text")
-        .col("processed", "bool")
-        .col("latency_ms", "int8")
-        .col("payload", "text")
-        .col("created_at", "int8");
-  }
-
-  /** Mutable fold of the events of one id in a batch; see the class comment for the rule. */
-  private static final class Row {
-    final Object[] v;
-    long last;
-    final Map<String, String> json = new LinkedHashMap<>();
-
-    Row(Object[] v, long last) {
-      this.v = v;
-      this.last = last;
-    }
-  }
-
-  private final TreeMap<String, String> organizations = new TreeMap<>();
-  private final TreeMap<String, String> users = new TreeMap<>();
-  private final TreeMap<String, String> projects = new TreeMap<>();
-  private final TreeMap<String, Object[]> agents = new TreeMap<>();
-  private final TreeMap<String, Row> tasks = new TreeMap<>();
-  private final TreeMap<String, Row> executions = new TreeMap<>();
-  private final TreeMap<String, Row> agentTasks = new TreeMap<>();
-  private final Unnest integrationEvents = integrationRows();
-
-  static boolean handles(Object payload) {
-    return payload instanceof TaskEvent
-        || payload instanceof AgentEvent
-        || payload instanceof IntegrationEvent;
-  }
-
-  void add(Object event) {
-    if (event instanceof TaskEvent e) {
-      addTask(e);
-    } else if (event instanceof AgentEvent e) {
-      addAgent(e);
-    } else if (event instanceof IntegrationEvent e) {
-      organizations.put(e.getOrganizationId(), e.getOrganizationId());
-      integrationEvents.row(
-          e.getEventId(),
-          e.getOrganizationId(),
-          e.getIntegrationType(),
-          e.getEventType(),
-          e.getStatus().name().toLowerCase(java.util.Locale.ROOT),
-          e.getProcessed(),
-          e.getLatencyMs(),
-          jsonb(e.getPayload()),
-          e.getOccurredAt().toEpochMilli());
-    }
-  }
-
-  private void addTask(TaskEvent e) {
-    String org = e.getOrganizationId();
-    organizations.put(org, org);
-    projects.putIfAbsent(e.getProjectId(), org);
+  /** Folds a task event into its task, its execution (if it is a step of one) and references. */
+  void add(TaskEvent e) {
+    reference(e.getOrganizationId());
+    // The first reference names the organization; rows that exist are left alone anyway.
+    projects.putIfAbsent(e.getProjectId(), new ProjectRow(e.getProjectId(), e.getOrganizationId()));
     if (e.getAssignedTo() != null) {
-      users.putIfAbsent(e.getAssignedTo(), org);
+      users.putIfAbsent(e.getAssignedTo(), new UserRow(e.getAssignedTo(), e.getOrganizationId()));
     }
-    long at = e.getOccurredAt().toEpochMilli();
-    Object[] incoming = {
-      e.getTaskId(),
-      org,
-      e.getProjectId(),
-      e.getTitle(),
-      taskStatus(e),
-      e.getPriority(),
-      e.getAssignedTo(),
-      null,
-      e.getEstimatedHours(),
-      e.getActualHours(),
-      at,
-      at
-    };
-    Row row = tasks.get(e.getTaskId());
-    if (row == null) {
-      row = new Row(incoming, at);
-      tasks.put(e.getTaskId(), row);
-      row.json.putAll(e.getMetadata());
-    } else {
-      boolean newer = at >= row.last;
-      fold(row, incoming, newer, new int[] {4, 5}, new int[] {3, 6, 8, 9});
-      if (newer) {
-        row.json.putAll(e.getMetadata());
-      } else {
-        e.getMetadata().forEach(row.json::putIfAbsent);
-      }
-      row.v[10] = Math.min((Long) row.v[10], at);
-      row.v[11] = Math.max((Long) row.v[11], at);
-      row.last = Math.max(row.last, at);
-    }
-    String status = executionStatus(e);
-    if (e.getExecutionId() != null && status != null) {
-      Long started = status.equals("running") ? at : null;
-      Long completed = status.equals("running") ? null : at;
-      Object[] exec = {e.getExecutionId(), org, e.getTaskId(), status, started, completed, at};
-      Row x = executions.get(e.getExecutionId());
-      if (x == null) {
-        executions.put(e.getExecutionId(), new Row(exec, at));
-      } else {
-        boolean newer = at >= x.last;
-        fold(x, exec, newer, new int[] {3}, new int[] {5});
-        x.v[4] = minNullable((Long) x.v[4], started);
-        x.v[6] = Math.max((Long) x.v[6], at);
-        x.last = Math.max(x.last, at);
-      }
+    tasks.merge(e.getTaskId(), TaskRow.of(e), TaskRow::merge);
+    ExecutionRow execution = ExecutionRow.of(e);
+    if (execution != null) {
+      executions.merge(execution.id(), execution, ExecutionRow::merge);
     }
   }
 
-  private void addAgent(AgentEvent e) {
-    String org = e.getOrganizationId();
-    organizations.put(org, org);
-    long at = e.getOccurredAt().toEpochMilli();
-    Object[] agent = agents.get(e.getAgentId());
-    if (agent == null || (Long) agent[3] < at) {
-      agents.put(
-          e.getAgentId(),
-          new Object[] {e.getAgentId(), agent == null ? org : agent[1], e.getAgentType(), at});
-    }
-    String status =
-        switch (e.getKind()) {
-          case STARTED -> "running";
-          case COMPLETED -> "completed";
-          case FAILED -> "failed";
-        };
-    Long started = status.equals("running") ? at : null;
-    Long completed = status.equals("running") ? null : at;
-    Object[] run = {
-      e.getAgentTaskId(),
-      org,
-      e.getAgentId(),
-      e.getProjectId(),
-      status,
-      null,
-      e.getTokensUsed(),
-      e.getCostMicros(),
-      e.getPerformanceScore(),
-      e.getDurationMs(),
-      started,
-      completed,
-      at
-    };
-    Row row = agentTasks.get(e.getAgentTaskId());
-    if (row == null) {
-      row = new Row(run, at);
-      agentTasks.put(e.getAgentTaskId(), row);
-      if (e.getRepository() != null) {
-        row.json.put("repository", e.getRepository());
-      }
-    } else {
-      boolean newer = at >= row.last;
-      fold(row, run, newer, new int[] {4, 6, 7}, new int[] {3, 8, 9, 11});
-      if (e.getRepository() != null && (newer || !row.json.containsKey("repository"))) {
-        row.json.put("repository", e.getRepository());
-      }
-      row.v[10] = minNullable((Long) row.v[10], started);
-      row.v[12] = Math.max((Long) row.v[12], at);
-      row.last = Math.max(row.last, at);
-    }
+  /** Folds an agent event into its agent and its run. */
+  void add(AgentEvent e) {
+    reference(e.getOrganizationId());
+    agents.merge(e.getAgentId(), AgentRow.of(e), AgentRow::merge);
+    agentTasks.merge(e.getAgentTaskId(), AgentTaskRow.of(e), AgentTaskRow::merge);
   }
 
-  /** Newer event: its values win ({@code latest}) or win when not null ({@code nonNull}). */
-  private static void fold(Row row, Object[] incoming, boolean newer, int[] latest, int[] nonNull) {
-    for (int i : latest) {
-      if (newer) {
-        row.v[i] = incoming[i];
-      }
-    }
-    for (int i : nonNull) {
-      if (incoming[i] != null && (newer || row.v[i] == null)) {
-        row.v[i] = incoming[i];
-      }
-    }
+  void add(IntegrationEvent e) {
+    reference(e.getOrganizationId());
+    integrationEvents.add(IntegrationEventRow.of(e));
   }
 
-  private static Long minNullable(Long a, Long b) {
-    if (a == null) {
-      return b;
-    }
-    // Not a ternary: mixing Long and long there unboxes both sides and throws on a null b.
-    return b == null ? a : Long.valueOf(Math.min(a, b));
+  private void reference(String organizationId) {
+    organizations.putIfAbsent(organizationId, new OrganizationRow(organizationId));
   }
 
-  static String taskStatus(TaskEvent e) {
-    return switch (e.getKind()) {
-      case CREATED -> "pending";
-      case ASSIGNED -> "assigned";
-      case STARTED -> "in_progress";
-      case COMPLETED -> "completed";
-      case FAILED -> "failed";
-      case CANCELLED -> "cancelled";
-    };
+  List<OrganizationRow> organizations() {
+    return List.copyOf(organizations.values());
   }
 
-  static String executionStatus(TaskEvent e) {
-    return switch (e.getKind()) {
-      case STARTED -> "running";
-      case COMPLETED -> "completed";
-      case FAILED -> "failed";
-      default -> null;
-    };
+  List<UserRow> users() {
+    return List.copyOf(users.values());
   }
 
-  /**
-   * The payload as {@code jsonb} text: as is when it is JSON, else as a JSON string, so that a
-   * payload the processor counted is never refused here.
-   */
-  static String jsonb(String payload) {
-    if (payload == null) {
-      return null;
-    }
-    try {
-      JSON.readTree(payload);
-      return payload;
-    } catch (IOException e) {
-      return json(payload);
-    }
+  List<ProjectRow> projects() {
+    return List.copyOf(projects.values());
   }
 
-  private static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON of a string or map", e);
-    }
+  List<AgentRow> agents() {
+    return List.copyOf(agents.values());
+  }
+
+  List<TaskRow> tasks() {
+    return List.copyOf(tasks.values());
+  }
+
+  List<ExecutionRow> executions() {
+    return List.copyOf(executions.values());
+  }
+
+  List<AgentTaskRow> agentTasks() {
+    return List.copyOf(agentTasks.values());
+  }
+
+  List<IntegrationEventRow> integrationEvents() {
+    return List.copyOf(integrationEvents);
   }
 
   /** The statements to run, in foreign-key order. */
   List<Sql.Statement> statements() {
-    List<Sql.Statement> out = new ArrayList<>();
-    Unnest rows = new Unnest().col("id", "text");
-    organizations.keySet().forEach(rows::row);
-    out.add(new Sql.Statement(ORGANIZATIONS, rows));
-    rows = new Unnest().col("id", "text").col("organization_id", "text");
-    for (Map.Entry<String, String> u : users.entrySet()) {
-      rows.row(u.getKey(), u.getValue());
-    }
-    out.add(new Sql.Statement(USERS, rows));
-    rows = new Unnest().col("id", "text").col("organization_id", "text");
-    for (Map.Entry<String, String> p : projects.entrySet()) {
-      rows.row(p.getKey(), p.getValue());
-    }
-    out.add(new Sql.Statement(PROJECTS, rows));
-    rows = agentRows();
-    agents.values().forEach(rows::row);
-    out.add(new Sql.Statement(AGENTS, rows));
-    rows = taskRows();
-    for (Row r : tasks.values()) {
-      r.v[7] = json(r.json);
-      rows.row(r.v);
-    }
-    out.add(new Sql.Statement(TASKS, rows));
-    rows = executionRows();
-    for (Row r : executions.values()) {
-      rows.row(r.v);
-    }
-    out.add(new Sql.Statement(EXECUTIONS, rows));
-    rows = agentTaskRows();
-    for (Row r : agentTasks.values()) {
-      r.v[5] = json(r.json);
-      rows.row(r.v);
-    }
-    out.add(new Sql.Statement(AGENT_TASKS, rows));
-    out.add(new Sql.Statement(INTEGRATION_EVENTS, integrationEvents));
-    return out;
+    return List.of(
+        new Sql.Statement(
+            "organizations", ORGANIZATIONS, ORGANIZATION_COLUMNS.rows(organizations.values())),
+        new Sql.Statement("users", USERS, USER_COLUMNS.rows(users.values())),
+        new Sql.Statement("projects", PROJECTS, PROJECT_COLUMNS.rows(projects.values())),
+        new Sql.Statement("codegen_agents", AGENTS, AGENT_COLUMNS.rows(agents.values())),
+        new Sql.Statement("tasks", TASKS, TASK_COLUMNS.rows(tasks.values())),
+        new Sql.Statement(
+            "task_executions", EXECUTIONS, EXECUTION_COLUMNS.rows(executions.values())),
+        new Sql.Statement("agent_tasks", AGENT_TASKS, AGENT_TASK_COLUMNS.rows(agentTasks.values())),
+        new Sql.Statement(
+            "integration_events",
+            INTEGRATION_EVENTS,
+            INTEGRATION_EVENT_COLUMNS.rows(integrationEvents)));
   }
 }

@@ -71,6 +71,10 @@ final class RollupWrites {
     final Class<? extends SpecificRecord> rollup;
     final Class<? extends SpecificRecord> correction;
     final Schema measures;
+
+    /** The statements' columns; a row is the {@code Object[]} of {@link #values}, in this order. */
+    final Unnest<Object[]> columns;
+
     final String rollupSql;
     final String correctionSql;
 
@@ -89,6 +93,7 @@ final class RollupWrites {
       this.rollup = rollup;
       this.correction = correction;
       this.measures = measures;
+      this.columns = columns();
       this.rollupSql = sql(false);
       this.correctionSql = sql(true);
     }
@@ -104,15 +109,26 @@ final class RollupWrites {
       return key;
     }
 
-    Unnest newRows() {
-      Unnest u = new Unnest().col("organization_id", "text");
-      uuidKeys.forEach(k -> u.col(k, "text"));
-      textColumns.forEach(k -> u.col(k, "text"));
-      u.col("window_start", "int8").col("window_end", "int8");
+    private Unnest<Object[]> columns() {
+      Unnest<Object[]> u = new Unnest<>();
+      positional(u, "organization_id", "text");
+      uuidKeys.forEach(k -> positional(u, k, "text"));
+      textColumns.forEach(k -> positional(u, k, "text"));
+      positional(u, "window_start", "int8");
+      positional(u, "window_end", "int8");
       for (Schema.Field f : measures.getFields()) {
-        u.col(f.name(), kind(f) == 'h' ? "text" : kind(f) == 'd' ? "float8" : "int8");
+        positional(u, f.name(), kind(f) == 'h' ? "text" : kind(f) == 'd' ? "float8" : "int8");
       }
-      return u.col("revision", "int8").col("is_final", "bool").col("late_event_count", "int8");
+      positional(u, "revision", "int8");
+      positional(u, "is_final", "bool");
+      positional(u, "late_event_count", "int8");
+      return u;
+    }
+
+    /** The next column: the next value of a row's array. */
+    private static void positional(Unnest<Object[]> u, String name, String type) {
+      int i = u.width();
+      u.col(name, type, row -> row[i]);
     }
 
     private String sql(boolean correction) {
@@ -171,7 +187,7 @@ final class RollupWrites {
           + ") SELECT "
           + String.join(", ", exprs)
           + " FROM "
-          + newRows().from()
+          + columns.from()
           + " ON CONFLICT ("
           + String.join(", ", conflictKey())
           + ") DO UPDATE SET "
@@ -267,12 +283,8 @@ final class RollupWrites {
     phases.add(new Phase());
   }
 
-  static boolean handles(Object payload) {
-    return payload instanceof SpecificRecord r && Table.of(r.getClass()) != null;
-  }
-
-  void add(SpecificRecord record) {
-    Table table = Table.of(record.getClass());
+  /** Adds a rollup or correction of {@code table}. */
+  void add(Table table, SpecificRecord record) {
     Key key = key(table, record);
     Phase phase = phases.get(phases.size() - 1);
     if (record.getClass() == table.rollup) {
@@ -311,15 +323,16 @@ final class RollupWrites {
       for (Table table : Table.values()) {
         Map<Key, SpecificRecord> rollups = phase.rollups.get(table);
         if (rollups != null) {
-          out.add(new Sql.Statement(table.rollupSql, rollupRows(table, rollups.values())));
+          out.add(
+              new Sql.Statement(table.name, table.rollupSql, rollupRows(table, rollups.values())));
         }
         Map<Key, Delta> deltas = phase.corrections.get(table);
         if (deltas != null) {
-          Unnest rows = table.newRows();
+          List<Object[]> rows = new ArrayList<>(deltas.size());
           for (Delta d : deltas.values()) {
-            rows.row(values(table, d.first, null, d));
+            rows.add(values(table, d.first, null, d));
           }
-          out.add(new Sql.Statement(table.correctionSql, rows));
+          out.add(new Sql.Statement(table.name, table.correctionSql, table.columns.rows(rows)));
         }
       }
     }
@@ -327,12 +340,13 @@ final class RollupWrites {
   }
 
   /** The parameters of {@link Table#rollupSql} for these rollups of {@code table}. */
-  static Unnest rollupRows(Table table, java.util.Collection<? extends SpecificRecord> rollups) {
-    Unnest rows = table.newRows();
+  static Unnest.Rows rollupRows(
+      Table table, java.util.Collection<? extends SpecificRecord> rollups) {
+    List<Object[]> rows = new ArrayList<>(rollups.size());
     for (SpecificRecord r : rollups) {
-      rows.row(values(table, r, (SpecificRecord) get(r, "measures"), null));
+      rows.add(values(table, r, (SpecificRecord) get(r, "measures"), null));
     }
-    return rows;
+    return table.columns.rows(rows);
   }
 
   private static Object[] values(

@@ -33,12 +33,14 @@ import org.slf4j.LoggerFactory;
  * the loop's state; one writer thread runs {@link BatchWriter#commit} of one batch at a time, so
  * that the next batch is fetched and decoded while the previous one is written.
  *
- * <p>Pipelining keeps the protocol's order: a batch is cut (its offset moves computed from the
- * stored offsets) only once the previous batch's outcome is known, so at most one batch is in
- * flight and the next batch's expected offsets are the ones the previous batch committed. A
- * rebalance waits in the listener for the batch in flight before partitions are given up, so that
- * the next owner reads its committed offsets. Retries after a failure are written synchronously,
- * with every partition paused, as before.
+ * <p>Pipelining keeps the protocol's order: when a batch is due, its records leave the buffer and
+ * are planned ({@link Batch#plan}: the statements and their parameters) at once, while the previous
+ * batch is written; the batch is cut (its offset moves computed from the stored offsets) only once
+ * the previous batch's outcome is known, so at most one batch is in flight and the next batch's
+ * expected offsets are the ones the previous batch committed. A rebalance waits in the listener for
+ * the batch in flight before partitions are given up, so that the next owner reads its committed
+ * offsets. Retries after a failure are written synchronously, with every partition paused, as
+ * before.
  *
  * <p>Exactly-once: an assigned partition stays paused until its stored offset is read from {@code
  * sink_offsets} and the consumer is seeked there (no row: the beginning). A batch's rows and the
@@ -72,6 +74,13 @@ final class SinkLoop implements Runnable {
   private final Set<TopicPartition> needSeek = new HashSet<>();
 
   private final List<SinkRecord> buffer = new ArrayList<>();
+
+  /**
+   * The buffer's records once a batch is due, planned while the batch in flight is written, with
+   * the consumer's positions after them; cut into {@link #pending} once that batch's outcome is
+   * known.
+   */
+  private Planned planned;
 
   /** Cut and not committed yet: being written ({@link #inFlight}) or to be retried. */
   private Batch pending;
@@ -182,9 +191,10 @@ final class SinkLoop implements Runnable {
   private void loop() {
     long idleSince = System.nanoTime();
     while (running) {
-      // A finished write is looked at at once; any pending seek waits for the write in flight.
+      // A finished write is looked at at once; a pending seek and a planned batch wait for the
+      // write in flight.
       if (inFlight != null
-          && (inFlight.result().isDone() || !needSeek.isEmpty())
+          && (inFlight.result().isDone() || !needSeek.isEmpty() || planned != null)
           && !attempt("write a batch", this::commitPending)) {
         continue;
       }
@@ -193,6 +203,12 @@ final class SinkLoop implements Runnable {
       }
       // A batch whose write failed is retried here, synchronously, every partition paused.
       if (pending != null && inFlight == null && !attempt("write a batch", this::commitPending)) {
+        continue;
+      }
+      if (planned != null) {
+        // The previous batch's outcome is known: its offsets are where this one starts.
+        cut();
+        startWrite();
         continue;
       }
       resumeOwned();
@@ -212,18 +228,21 @@ final class SinkLoop implements Runnable {
       since = buffer.isEmpty() ? idleSince : firstRecordAt;
       if (buffer.size() >= config.batchSize()
           || (now - since) / 1_000_000 >= config.batchMaxWait().toMillis()) {
-        // The statements are built while the batch in flight is written; the next batch's
-        // offsets start where that one ends, so the batch is cut once its outcome is known.
-        List<Sql.Statement> statements = inFlight == null ? null : BatchWriter.prepare(buffer);
-        int prepared = buffer.size();
-        if (inFlight != null && !attempt("write a batch", this::commitPending)) {
-          continue;
-        }
-        // A rejected commit empties the buffer: those statements must not be written.
-        cut(buffer.size() == prepared ? statements : null);
+        // Planned here, on this thread, while the batch in flight is written; nothing is read
+        // into it after this, so the positions taken now are where its offsets go.
+        planned = new Planned(Batch.plan(buffer), positions());
+        buffer.clear();
         idleSince = now;
-        startWrite();
       }
+    }
+  }
+
+  /** A batch's plan and the consumer's position, after its records, of each partition it read. */
+  private record Planned(Batch batch, Map<TopicPartition, Long> positions) {
+    Planned without(Set<TopicPartition> gone) {
+      Map<TopicPartition, Long> kept = new HashMap<>(positions);
+      kept.keySet().removeAll(gone);
+      return new Planned(batch.without(gone), kept);
     }
   }
 
@@ -233,36 +252,45 @@ final class SinkLoop implements Runnable {
     }
   }
 
-  /**
-   * Turns the buffer into the pending batch, with the offsets of every partition that moved.
-   *
-   * @param statements the buffer's statements if already prepared, else null
-   */
-  private void cut(List<Sql.Statement> statements) {
-    Map<TopicPartition, OffsetStore.Advance> advances = new HashMap<>();
+  /** The consumer's position of every owned, seeked partition. */
+  private Map<TopicPartition, Long> positions() {
+    Map<TopicPartition, Long> out = new HashMap<>();
     for (TopicPartition tp : consumer.assignment()) {
-      Long from = stored.get(tp);
-      if (from == null || needSeek.contains(tp)) {
+      if (!stored.containsKey(tp) || needSeek.contains(tp)) {
         continue;
       }
-      long position;
       try {
         // Past transaction markers too, so that stored offsets can reach the end offsets.
-        position = consumer.position(tp, Duration.ZERO);
+        out.put(tp, consumer.position(tp, Duration.ZERO));
       } catch (TimeoutException e) {
-        continue; // position not known yet: nothing was read from it
-      }
-      if (from == OffsetStore.NONE ? position > 0 : position != from) {
-        advances.put(tp, new OffsetStore.Advance(from, position));
+        // Position not known yet: nothing was read from it.
       }
     }
-    if (!buffer.isEmpty() || !advances.isEmpty()) {
-      pending =
-          statements == null
-              ? new Batch(buffer, advances)
-              : new Batch(buffer, advances, statements);
-      buffer.clear();
-    }
+    return out;
+  }
+
+  /**
+   * Makes the planned batch the pending one, with the offset moves (expected = stored offset, next
+   * = position after its records) of every partition whose position moved; drops it when it has
+   * neither records nor moves.
+   */
+  private void cut() {
+    Map<TopicPartition, OffsetStore.Advance> advances = new HashMap<>();
+    planned
+        .positions()
+        .forEach(
+            (tp, position) -> {
+              Long from = stored.get(tp);
+              if (from == null || needSeek.contains(tp)) {
+                return;
+              }
+              if (from == OffsetStore.NONE ? position > 0 : position != from) {
+                advances.put(tp, new OffsetStore.Advance(from, position));
+              }
+            });
+    Batch batch = planned.batch().advancing(advances);
+    planned = null;
+    pending = batch.isEmpty() ? null : batch;
   }
 
   private interface Step {
@@ -452,6 +480,7 @@ final class SinkLoop implements Runnable {
 
   /** After a rejected commit: forget all that is in memory and start again from the store. */
   private void reseekAll() {
+    planned = null;
     pending = null;
     inFlight = null;
     buffer.clear();
@@ -463,6 +492,9 @@ final class SinkLoop implements Runnable {
   private void forget(Collection<TopicPartition> gone) {
     Set<TopicPartition> set = Set.copyOf(gone);
     buffer.removeIf(r -> set.contains(new TopicPartition(r.topic(), r.partition())));
+    if (planned != null) {
+      planned = planned.without(set);
+    }
     if (pending != null) {
       pending = pending.without(set);
     }

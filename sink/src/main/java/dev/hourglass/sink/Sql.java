@@ -46,8 +46,11 @@ final class Sql {
     return text == null ? null : text.replace('\u0000', ' ');
   }
 
-  /** One set-based statement: its fixed text and the rows bound to its array parameters. */
-  record Statement(String sql, Unnest rows) {}
+  /**
+   * One set-based statement: the table it writes, its fixed text and the rows bound to its array
+   * parameters.
+   */
+  record Statement(String table, String sql, Unnest.Rows rows) {}
 
   /** Runs the statements in order (those without rows are skipped). */
   static void execute(Connection c, List<Statement> statements) throws SQLException {
@@ -57,7 +60,7 @@ final class Sql {
   }
 
   /** Runs {@code INSERT ... SELECT ... FROM unnest(...)} text built around {@code rows}. */
-  static int execute(Connection c, String sql, Unnest rows) throws SQLException {
+  static int execute(Connection c, String sql, Unnest.Rows rows) throws SQLException {
     if (rows.isEmpty()) {
       return 0;
     }

@@ -63,11 +63,11 @@ public class BatchEncodingBenchmark {
     }
   }
 
-  /** Decoded records to the batch's statements and their column arrays ({@code prepare}). */
+  /** Decoded records to the batch's plan: its statements and their column arrays. */
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void encode(Blackhole out) {
-    out.consume(BatchWriter.prepare(decoded));
+    out.consume(Batch.plan(decoded));
   }
 
   /** Both: what the loop's thread and the writer thread spend per record besides I/O. */
@@ -78,6 +78,6 @@ public class BatchEncodingBenchmark {
     for (ConsumerRecord<byte[], byte[]> r : consumed) {
       batch.add(decoder.decode(r));
     }
-    out.consume(BatchWriter.prepare(batch));
+    out.consume(Batch.plan(batch));
   }
 }
