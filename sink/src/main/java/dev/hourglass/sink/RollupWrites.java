@@ -1,5 +1,6 @@
 package dev.hourglass.sink;
 
+import dev.hourglass.contract.Family;
 import dev.hourglass.rollups.AgentCorrection;
 import dev.hourglass.rollups.AgentMeasures;
 import dev.hourglass.rollups.AgentRollup;
@@ -401,9 +402,9 @@ final class RollupWrites {
     return r.get(f.pos());
   }
 
-  /** Histograms of a rollup or correction, to check their length when decoded. */
-  static List<List<Long>> histograms(SpecificRecord record) {
-    Table table = Table.of(record.getClass());
+  /** Histograms of a rollup or correction of {@code family}, to check their length when decoded. */
+  static List<List<Long>> histograms(Family family, SpecificRecord record) {
+    Table table = Table.of(family.rollupType());
     SpecificRecord m =
         (SpecificRecord) get(record, record.getClass() == table.rollup ? "measures" : "delta");
     List<List<Long>> out = new ArrayList<>();

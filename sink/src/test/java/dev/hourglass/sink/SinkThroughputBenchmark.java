@@ -1,5 +1,6 @@
 package dev.hourglass.sink;
 
+import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
 import dev.hourglass.embedded.TestDatabase;
@@ -177,7 +178,7 @@ public final class SinkThroughputBenchmark {
   private static double decodeSeconds(List<SinkRecord> rows) {
     List<byte[]> encoded = new ArrayList<>(rows.size());
     rows.forEach(r -> encoded.add(Fixtures.FORMAT.encode((TaskRollup) r.payload())));
-    RecordDecoder decoder = new RecordDecoder(new SinkTopics("bench."), Clock.systemUTC());
+    RecordDecoder decoder = new RecordDecoder(Topics.withPrefix("bench."), Clock.systemUTC());
     long t0 = System.nanoTime();
     long offset = 0;
     for (byte[] value : encoded) {
