@@ -1,13 +1,12 @@
 package dev.hourglass.sink;
 
+import dev.hourglass.contract.Family;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
 import dev.hourglass.rollups.Alert;
 import dev.hourglass.rollups.DeadLetter;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -58,7 +57,6 @@ record Batch(
     RollupWrites rollups = new RollupWrites();
     AlertWrites alerts = new AlertWrites();
     DeadLetterWrites deadLetters = new DeadLetterWrites();
-    Map<String, Set<LocalDate>> months = new TreeMap<>();
     int rejected = 0;
     for (SinkRecord r : records) {
       Object p = r.payload();
@@ -71,19 +69,14 @@ record Batch(
         events.add(e);
       } else if (p instanceof IntegrationEvent e) {
         events.add(e);
-        month(months, "integration_events", e.getOccurredAt());
+      } else if (p instanceof SpecificRecord c && Family.forRollupType(c.getClass()).isPresent()) {
+        rollups.add(Family.ofRollup(c), c);
       } else if (p instanceof Alert a) {
         alerts.add(a);
       } else if (p instanceof DeadLetter d) {
         deadLetters.add(d);
       } else {
-        RollupWrites.Table table = RollupWrites.Table.of(p.getClass());
-        if (table == null) {
-          throw new IllegalStateException("no writer for " + p);
-        }
-        SpecificRecord rollupOrCorrection = (SpecificRecord) p;
-        rollups.add(table, rollupOrCorrection);
-        month(months, table.name, RollupWrites.windowStart(rollupOrCorrection));
+        throw new IllegalStateException("no writer for " + p);
       }
     }
     List<Sql.Statement> statements = new ArrayList<>(events.statements());
@@ -91,6 +84,8 @@ record Batch(
     statements.add(alerts.statement());
     statements.add(deadLetters.statement());
     statements.removeIf(s -> s.rows().isEmpty());
+    Map<String, Set<LocalDate>> months = new TreeMap<>(events.months());
+    months.putAll(rollups.months());
     return new Batch(records, statements, months, rejected, Map.of());
   }
 
@@ -116,10 +111,5 @@ record Batch(
 
   boolean isEmpty() {
     return advances.isEmpty() && records.isEmpty();
-  }
-
-  private static void month(Map<String, Set<LocalDate>> months, String table, Instant at) {
-    LocalDate day = at.atOffset(ZoneOffset.UTC).toLocalDate();
-    months.computeIfAbsent(table, t -> new TreeSet<>()).add(day.withDayOfMonth(1));
   }
 }

@@ -11,10 +11,13 @@ import dev.hourglass.sink.EventRows.OrganizationRow;
 import dev.hourglass.sink.EventRows.ProjectRow;
 import dev.hourglass.sink.EventRows.TaskRow;
 import dev.hourglass.sink.EventRows.UserRow;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Raw events into the seed's tables (docs/contracts.md, "Raw events into the seed's tables"): the
@@ -319,6 +322,17 @@ final class EventWrites {
 
   List<IntegrationEventRow> integrationEvents() {
     return List.copyOf(integrationEvents);
+  }
+
+  /** The months (first day, UTC) each partitioned table receives rows for. */
+  Map<String, Set<LocalDate>> months() {
+    Map<String, Set<LocalDate>> months = new TreeMap<>();
+    for (IntegrationEventRow r : integrationEvents) {
+      months
+          .computeIfAbsent("integration_events", t -> new TreeSet<>())
+          .add(Partitions.month(r.createdAt()));
+    }
+    return months;
   }
 
   /** The statements to run, in foreign-key order. */
