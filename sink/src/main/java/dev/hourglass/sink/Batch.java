@@ -1,9 +1,6 @@
 package dev.hourglass.sink;
 
 import dev.hourglass.contract.Family;
-import dev.hourglass.events.AgentEvent;
-import dev.hourglass.events.IntegrationEvent;
-import dev.hourglass.events.TaskEvent;
 import dev.hourglass.rollups.Alert;
 import dev.hourglass.rollups.DeadLetter;
 import java.time.LocalDate;
@@ -50,7 +47,9 @@ record Batch(
 
   /**
    * The plan that writes {@code records}, moving no offsets yet ({@link #advancing}). The one place
-   * that tells records apart by type: every other step reads the plan.
+   * that tells records apart: an event or a rollup goes to its writer with its {@link Family}
+   * (whose entry there says which tables it fills), an alert, a dead letter or a record the decoder
+   * refused to theirs. Every other step reads the plan.
    */
   static Batch plan(List<SinkRecord> records) {
     EventWrites events = new EventWrites();
@@ -63,12 +62,8 @@ record Batch(
       if (p instanceof SinkRecord.Rejected why) {
         deadLetters.add(r, why);
         rejected++;
-      } else if (p instanceof TaskEvent e) {
-        events.add(e);
-      } else if (p instanceof AgentEvent e) {
-        events.add(e);
-      } else if (p instanceof IntegrationEvent e) {
-        events.add(e);
+      } else if (p instanceof SpecificRecord e && Family.forEventType(e.getClass()).isPresent()) {
+        events.add(Family.ofEvent(e), e);
       } else if (p instanceof SpecificRecord c && Family.forRollupType(c.getClass()).isPresent()) {
         rollups.add(Family.ofRollup(c), c);
       } else if (p instanceof Alert a) {

@@ -1,5 +1,6 @@
 package dev.hourglass.sink;
 
+import dev.hourglass.contract.Family;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Raw events into the seed's tables (docs/contracts.md, "Raw events into the seed's tables"): the
@@ -260,6 +263,21 @@ final class EventWrites {
   private final Map<String, ExecutionRow> executions = new TreeMap<>();
   private final Map<String, AgentTaskRow> agentTasks = new TreeMap<>();
   private final List<IntegrationEventRow> integrationEvents = new ArrayList<>();
+
+  /**
+   * Folds an event of {@code family} into the rows of its tables. One case per family: a switch
+   * expression, so that a family added to the contract does not compile until it has one (a family
+   * whose events have no tables of their own folds them into nothing, {@code e -> {}}).
+   */
+  void add(Family family, SpecificRecord event) {
+    Consumer<SpecificRecord> fold =
+        switch (family) {
+          case TASK -> e -> add((TaskEvent) e);
+          case AGENT -> e -> add((AgentEvent) e);
+          case INTEGRATION -> e -> add((IntegrationEvent) e);
+        };
+    fold.accept(event);
+  }
 
   /** Folds a task event into its task, its execution (if it is a step of one) and references. */
   void add(TaskEvent e) {
