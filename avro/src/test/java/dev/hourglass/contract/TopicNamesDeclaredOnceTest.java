@@ -34,7 +34,6 @@ class TopicNamesDeclaredOnceTest {
   private static final Set<String> NOT_ADOPTED_YET =
       Set.of(
           "producer/src/main/java/dev/hourglass/producer/TopicNames.java",
-          "sink/src/main/java/dev/hourglass/sink/SinkTopics.java",
           "cli/src/main/java/dev/hourglass/cli/AlertsCommand.java");
 
   private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");

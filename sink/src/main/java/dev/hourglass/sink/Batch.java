@@ -1,13 +1,9 @@
 package dev.hourglass.sink;
 
-import dev.hourglass.events.AgentEvent;
-import dev.hourglass.events.IntegrationEvent;
-import dev.hourglass.events.TaskEvent;
+import dev.hourglass.contract.Family;
 import dev.hourglass.rollups.Alert;
 import dev.hourglass.rollups.DeadLetter;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -51,39 +47,31 @@ record Batch(
 
   /**
    * The plan that writes {@code records}, moving no offsets yet ({@link #advancing}). The one place
-   * that tells records apart by type: every other step reads the plan.
+   * that tells records apart: an event or a rollup goes to its writer with its {@link Family}
+   * (whose entry there says which tables it fills), an alert, a dead letter or a record the decoder
+   * refused to theirs. Every other step reads the plan.
    */
   static Batch plan(List<SinkRecord> records) {
     EventWrites events = new EventWrites();
     RollupWrites rollups = new RollupWrites();
     AlertWrites alerts = new AlertWrites();
     DeadLetterWrites deadLetters = new DeadLetterWrites();
-    Map<String, Set<LocalDate>> months = new TreeMap<>();
     int rejected = 0;
     for (SinkRecord r : records) {
       Object p = r.payload();
       if (p instanceof SinkRecord.Rejected why) {
         deadLetters.add(r, why);
         rejected++;
-      } else if (p instanceof TaskEvent e) {
-        events.add(e);
-      } else if (p instanceof AgentEvent e) {
-        events.add(e);
-      } else if (p instanceof IntegrationEvent e) {
-        events.add(e);
-        month(months, "integration_events", e.getOccurredAt());
+      } else if (p instanceof SpecificRecord e && Family.forEventType(e.getClass()).isPresent()) {
+        events.add(Family.ofEvent(e), e);
+      } else if (p instanceof SpecificRecord c && Family.forRollupType(c.getClass()).isPresent()) {
+        rollups.add(Family.ofRollup(c), c);
       } else if (p instanceof Alert a) {
         alerts.add(a);
       } else if (p instanceof DeadLetter d) {
         deadLetters.add(d);
       } else {
-        RollupWrites.Table table = RollupWrites.Table.of(p.getClass());
-        if (table == null) {
-          throw new IllegalStateException("no writer for " + p);
-        }
-        SpecificRecord rollupOrCorrection = (SpecificRecord) p;
-        rollups.add(table, rollupOrCorrection);
-        month(months, table.name, RollupWrites.windowStart(rollupOrCorrection));
+        throw new IllegalStateException("no writer for " + p);
       }
     }
     List<Sql.Statement> statements = new ArrayList<>(events.statements());
@@ -91,6 +79,8 @@ record Batch(
     statements.add(alerts.statement());
     statements.add(deadLetters.statement());
     statements.removeIf(s -> s.rows().isEmpty());
+    Map<String, Set<LocalDate>> months = new TreeMap<>(events.months());
+    months.putAll(rollups.months());
     return new Batch(records, statements, months, rejected, Map.of());
   }
 
@@ -116,10 +106,5 @@ record Batch(
 
   boolean isEmpty() {
     return advances.isEmpty() && records.isEmpty();
-  }
-
-  private static void month(Map<String, Set<LocalDate>> months, String table, Instant at) {
-    LocalDate day = at.atOffset(ZoneOffset.UTC).toLocalDate();
-    months.computeIfAbsent(table, t -> new TreeSet<>()).add(day.withDayOfMonth(1));
   }
 }

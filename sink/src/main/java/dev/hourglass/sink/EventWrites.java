@@ -1,5 +1,6 @@
 package dev.hourglass.sink;
 
+import dev.hourglass.contract.Family;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
@@ -11,10 +12,15 @@ import dev.hourglass.sink.EventRows.OrganizationRow;
 import dev.hourglass.sink.EventRows.ProjectRow;
 import dev.hourglass.sink.EventRows.TaskRow;
 import dev.hourglass.sink.EventRows.UserRow;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Raw events into the seed's tables (docs/contracts.md, "Raw events into the seed's tables"): the
@@ -258,6 +264,21 @@ final class EventWrites {
   private final Map<String, AgentTaskRow> agentTasks = new TreeMap<>();
   private final List<IntegrationEventRow> integrationEvents = new ArrayList<>();
 
+  /**
+   * Folds an event of {@code family} into the rows of its tables. One case per family: a switch
+   * expression, so that a family added to the contract does not compile until it has one (a family
+   * whose events have no tables of their own folds them into nothing, {@code e -> {}}).
+   */
+  void add(Family family, SpecificRecord event) {
+    Consumer<SpecificRecord> fold =
+        switch (family) {
+          case TASK -> e -> add((TaskEvent) e);
+          case AGENT -> e -> add((AgentEvent) e);
+          case INTEGRATION -> e -> add((IntegrationEvent) e);
+        };
+    fold.accept(event);
+  }
+
   /** Folds a task event into its task, its execution (if it is a step of one) and references. */
   void add(TaskEvent e) {
     reference(e.getOrganizationId());
@@ -319,6 +340,17 @@ final class EventWrites {
 
   List<IntegrationEventRow> integrationEvents() {
     return List.copyOf(integrationEvents);
+  }
+
+  /** The months (first day, UTC) each partitioned table receives rows for. */
+  Map<String, Set<LocalDate>> months() {
+    Map<String, Set<LocalDate>> months = new TreeMap<>();
+    for (IntegrationEventRow r : integrationEvents) {
+      months
+          .computeIfAbsent("integration_events", t -> new TreeSet<>())
+          .add(Partitions.month(r.createdAt()));
+    }
+    return months;
   }
 
   /** The statements to run, in foreign-key order. */

@@ -3,7 +3,9 @@ package dev.hourglass.sink;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +50,14 @@ final class Partitions {
         c.close();
       }
     }
+  }
+
+  /** The month (its first day, UTC) that holds {@code epochMillis}: the partition it goes to. */
+  static LocalDate month(long epochMillis) {
+    return Instant.ofEpochMilli(epochMillis)
+        .atOffset(ZoneOffset.UTC)
+        .toLocalDate()
+        .withDayOfMonth(1);
   }
 
   /** Forgets what exists: after a failure a partition may have been dropped meanwhile. */

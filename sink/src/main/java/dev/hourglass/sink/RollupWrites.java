@@ -1,25 +1,23 @@
 package dev.hourglass.sink;
 
-import dev.hourglass.rollups.AgentCorrection;
-import dev.hourglass.rollups.AgentMeasures;
-import dev.hourglass.rollups.AgentRollup;
-import dev.hourglass.rollups.IntegrationCorrection;
-import dev.hourglass.rollups.IntegrationMeasures;
-import dev.hourglass.rollups.IntegrationRollup;
-import dev.hourglass.rollups.TaskCorrection;
-import dev.hourglass.rollups.TaskMeasures;
-import dev.hourglass.rollups.TaskRollup;
+import dev.hourglass.contract.Family;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Rollups and corrections into the three {@code *_rollups_hourly} tables, one statement per table
- * and kind per phase.
+ * Rollups and corrections into each family's {@code *_rollups_hourly} table, one statement per
+ * table and kind per phase.
  *
  * <p>Within a batch the records of one row are collapsed where that is equivalent to applying them
  * one by one: rollups keep the highest revision (a rollup replaces the row only when its revision
@@ -30,46 +28,50 @@ import org.apache.avro.specific.SpecificRecord;
  */
 final class RollupWrites {
 
-  /** How one rollup table maps onto its Avro records; every name here is code, never data. */
-  enum Table {
-    TASK(
-        "task_rollups_hourly",
-        List.of("project_id"),
-        List.of(),
-        false,
-        TaskRollup.class,
-        TaskCorrection.class,
-        TaskMeasures.getClassSchema()),
-    AGENT(
-        "agent_rollups_hourly",
-        List.of("agent_id"),
-        List.of("agent_type"),
-        false,
-        AgentRollup.class,
-        AgentCorrection.class,
-        AgentMeasures.getClassSchema()),
-    INTEGRATION(
-        "integration_rollups_hourly",
-        List.of(),
-        List.of("integration_type"),
-        true,
-        IntegrationRollup.class,
-        IntegrationCorrection.class,
-        IntegrationMeasures.getClassSchema());
+  /** The SQL type of a rollup table's entity key column. */
+  enum KeyType {
+    UUID,
+    TEXT
+  }
 
+  /**
+   * How one family's rollup table maps onto its records. The family gives the rollup and correction
+   * types, the entity key column ({@link Family#entityKeyField()}) and the measure columns ({@link
+   * Family#measuresSchema()}); the table's name, its key column's type and the entity's other
+   * attributes are declared in {@link #declare}. Every name here is code, never data.
+   */
+  static final class Table {
+    private static final Map<Family, Table> BY_FAMILY = new EnumMap<>(Family.class);
+
+    static {
+      for (Family f : Family.values()) {
+        BY_FAMILY.put(f, declare(f));
+      }
+    }
+
+    /**
+     * Each family's table: a switch expression, so that a family added to the contract does not
+     * compile until its table is declared here.
+     */
+    private static Table declare(Family f) {
+      return switch (f) {
+        case TASK -> new Table(f, "task_rollups_hourly", KeyType.UUID, List.of());
+        case AGENT -> new Table(f, "agent_rollups_hourly", KeyType.UUID, List.of("agent_type"));
+        case INTEGRATION -> new Table(f, "integration_rollups_hourly", KeyType.TEXT, List.of());
+      };
+    }
+
+    final Family family;
     final String name;
 
-    /** Key columns after organization_id that hold UUIDs. */
-    final List<String> uuidKeys;
+    /** The entity key column, after organization_id in the primary key. */
+    final String key;
 
-    /** Text columns: part of the key for integrations, a plain attribute for agents. */
-    final List<String> textColumns;
+    final KeyType keyType;
 
-    /** Whether the text columns are part of the key (integration_type) or attributes. */
-    final boolean textInKey;
+    /** Text attributes of the entity, not in the key, that a newer rollup replaces. */
+    final List<String> attributes;
 
-    final Class<? extends SpecificRecord> rollup;
-    final Class<? extends SpecificRecord> correction;
     final Schema measures;
 
     /** The statements' columns; a row is the {@code Object[]} of {@link #values}, in this order. */
@@ -78,42 +80,37 @@ final class RollupWrites {
     final String rollupSql;
     final String correctionSql;
 
-    Table(
-        String name,
-        List<String> uuidKeys,
-        List<String> textColumns,
-        boolean textInKey,
-        Class<? extends SpecificRecord> rollup,
-        Class<? extends SpecificRecord> correction,
-        Schema measures) {
+    private Table(Family family, String name, KeyType keyType, List<String> attributes) {
+      this.family = family;
       this.name = name;
-      this.uuidKeys = uuidKeys;
-      this.textColumns = textColumns;
-      this.textInKey = textInKey;
-      this.rollup = rollup;
-      this.correction = correction;
-      this.measures = measures;
+      this.key = family.entityKeyField();
+      this.keyType = keyType;
+      this.attributes = List.copyOf(attributes);
+      this.measures = family.measuresSchema();
       this.columns = columns();
       this.rollupSql = sql(false);
       this.correctionSql = sql(true);
     }
 
+    /** The table of {@code family}'s rollups and corrections. */
+    static Table of(Family family) {
+      return BY_FAMILY.get(family);
+    }
+
+    /** Every family's table, in family order. */
+    static Collection<Table> all() {
+      return BY_FAMILY.values();
+    }
+
     List<String> conflictKey() {
-      List<String> key = new ArrayList<>();
-      key.add("organization_id");
-      key.addAll(uuidKeys);
-      if (textInKey) {
-        key.addAll(textColumns);
-      }
-      key.add("window_start");
-      return key;
+      return List.of("organization_id", key, "window_start");
     }
 
     private Unnest<Object[]> columns() {
       Unnest<Object[]> u = new Unnest<>();
       positional(u, "organization_id", "text");
-      uuidKeys.forEach(k -> positional(u, k, "text"));
-      textColumns.forEach(k -> positional(u, k, "text"));
+      positional(u, key, "text");
+      attributes.forEach(a -> positional(u, a, "text"));
       positional(u, "window_start", "int8");
       positional(u, "window_end", "int8");
       for (Schema.Field f : measures.getFields()) {
@@ -136,13 +133,11 @@ final class RollupWrites {
       List<String> exprs = new ArrayList<>();
       cols.add("organization_id");
       exprs.add("u.organization_id::uuid");
-      for (String k : uuidKeys) {
-        cols.add(k);
-        exprs.add("u." + k + "::uuid");
-      }
-      for (String k : textColumns) {
-        cols.add(k);
-        exprs.add("u." + k);
+      cols.add(key);
+      exprs.add(keyType == KeyType.UUID ? "u." + key + "::uuid" : "u." + key);
+      for (String a : attributes) {
+        cols.add(a);
+        exprs.add("u." + a);
       }
       cols.add("window_start");
       exprs.add(Sql.ts("u.window_start"));
@@ -172,9 +167,7 @@ final class RollupWrites {
         set.add("revision = t.revision + EXCLUDED.revision");
         set.add("late_event_count = t.late_event_count + EXCLUDED.late_event_count");
       } else {
-        if (!textInKey) {
-          textColumns.forEach(c -> set.add(c + " = EXCLUDED." + c));
-        }
+        attributes.forEach(a -> set.add(a + " = EXCLUDED." + a));
         set.add("window_end = EXCLUDED.window_end");
         set.add("revision = EXCLUDED.revision");
         set.add("is_final = EXCLUDED.is_final");
@@ -194,15 +187,6 @@ final class RollupWrites {
           + String.join(", ", set)
           + (correction ? "" : " WHERE t.revision < EXCLUDED.revision");
     }
-
-    static Table of(Class<?> type) {
-      for (Table t : values()) {
-        if (t.rollup == type || t.correction == type) {
-          return t;
-        }
-      }
-      return null;
-    }
   }
 
   /** 'l' long, 'd' double, 'h' histogram (array of long). */
@@ -214,8 +198,8 @@ final class RollupWrites {
     };
   }
 
-  /** The row a record addresses: organization, entity, hour. */
-  record Key(Table table, List<String> parts, long windowStart) {}
+  /** The row a record addresses in its table: organization, entity, hour. */
+  record Key(String organizationId, String entityKey, long windowStart) {}
 
   /** A correction's delta, or the sum of several for one row. */
   static final class Delta {
@@ -224,15 +208,14 @@ final class RollupWrites {
     long count;
     long late;
 
-    Delta(SpecificRecord correction, Schema measures) {
+    Delta(Table table, SpecificRecord correction) {
       this.first = correction;
-      this.sums = new Object[measures.getFields().size()];
-      SpecificRecord delta = (SpecificRecord) get(correction, "delta");
-      for (Schema.Field f : measures.getFields()) {
+      this.sums = new Object[table.measures.getFields().size()];
+      SpecificRecord delta = measures(table.family, correction);
+      for (Schema.Field f : table.measures.getFields()) {
         Object v = delta.get(f.pos());
         if (kind(f) == 'h') {
-          @SuppressWarnings("unchecked")
-          List<Long> buckets = (List<Long>) v;
+          List<Long> buckets = asLongs(v);
           long[] copy = new long[buckets.size()];
           for (int i = 0; i < copy.length; i++) {
             copy[i] = buckets.get(i);
@@ -246,16 +229,15 @@ final class RollupWrites {
       this.late = (Long) get(correction, "late_event_count");
     }
 
-    void add(SpecificRecord correction, Schema measures) {
-      SpecificRecord delta = (SpecificRecord) get(correction, "delta");
-      for (Schema.Field f : measures.getFields()) {
+    void add(Table table, SpecificRecord correction) {
+      SpecificRecord delta = measures(table.family, correction);
+      for (Schema.Field f : table.measures.getFields()) {
         Object v = delta.get(f.pos());
         switch (kind(f)) {
           case 'd' -> sums[f.pos()] = (Double) sums[f.pos()] + (Double) v;
           case 'h' -> {
             long[] acc = (long[]) sums[f.pos()];
-            @SuppressWarnings("unchecked")
-            List<Long> buckets = (List<Long>) v;
+            List<Long> buckets = asLongs(v);
             if (buckets.size() != acc.length) {
               throw new IllegalStateException("histogram sizes differ: checked when decoded");
             }
@@ -283,11 +265,12 @@ final class RollupWrites {
     phases.add(new Phase());
   }
 
-  /** Adds a rollup or correction of {@code table}. */
-  void add(Table table, SpecificRecord record) {
-    Key key = key(table, record);
+  /** Adds a rollup or correction of {@code family}. */
+  void add(Family family, SpecificRecord record) {
+    Table table = Table.of(family);
+    Key key = key(family, record);
     Phase phase = phases.get(phases.size() - 1);
-    if (record.getClass() == table.rollup) {
+    if (isRollup(family, record)) {
       Map<Key, Delta> pending = phase.corrections.get(table);
       if (pending != null && pending.containsKey(key)) {
         phase = new Phase();
@@ -304,23 +287,34 @@ final class RollupWrites {
       Map<Key, Delta> deltas = phase.corrections.computeIfAbsent(table, t -> new LinkedHashMap<>());
       Delta d = deltas.get(key);
       if (d == null) {
-        deltas.put(key, new Delta(record, table.measures));
+        deltas.put(key, new Delta(table, record));
       } else {
-        d.add(record, table.measures);
+        d.add(table, record);
       }
     }
   }
 
   /** The months (first day, UTC) each table receives rows for, to create their partitions. */
-  static Instant windowStart(SpecificRecord record) {
-    return (Instant) get(record, "window_start");
+  Map<String, Set<LocalDate>> months() {
+    Map<String, Set<LocalDate>> months = new TreeMap<>();
+    for (Phase phase : phases) {
+      phase.rollups.forEach((table, rows) -> addMonths(months, table, rows.keySet()));
+      phase.corrections.forEach((table, rows) -> addMonths(months, table, rows.keySet()));
+    }
+    return months;
+  }
+
+  private static void addMonths(
+      Map<String, Set<LocalDate>> months, Table table, Collection<Key> keys) {
+    Set<LocalDate> days = months.computeIfAbsent(table.name, t -> new TreeSet<>());
+    keys.forEach(k -> days.add(Partitions.month(k.windowStart())));
   }
 
   /** The statements to run, in order: per phase, per table, rollups then deltas. */
   List<Sql.Statement> statements() {
     List<Sql.Statement> out = new ArrayList<>();
     for (Phase phase : phases) {
-      for (Table table : Table.values()) {
+      for (Table table : Table.all()) {
         Map<Key, SpecificRecord> rollups = phase.rollups.get(table);
         if (rollups != null) {
           out.add(
@@ -340,11 +334,10 @@ final class RollupWrites {
   }
 
   /** The parameters of {@link Table#rollupSql} for these rollups of {@code table}. */
-  static Unnest.Rows rollupRows(
-      Table table, java.util.Collection<? extends SpecificRecord> rollups) {
+  static Unnest.Rows rollupRows(Table table, Collection<? extends SpecificRecord> rollups) {
     List<Object[]> rows = new ArrayList<>(rollups.size());
     for (SpecificRecord r : rollups) {
-      rows.add(values(table, r, (SpecificRecord) get(r, "measures"), null));
+      rows.add(values(table, r, measures(table.family, r), null));
     }
     return table.columns.rows(rows);
   }
@@ -352,10 +345,10 @@ final class RollupWrites {
   private static Object[] values(
       Table table, SpecificRecord record, SpecificRecord measures, Delta delta) {
     List<Object> v = new ArrayList<>();
-    v.add(get(record, "organization_id"));
-    table.uuidKeys.forEach(k -> v.add(get(record, k)));
-    table.textColumns.forEach(k -> v.add(get(record, k)));
-    v.add(Sql.millis((Instant) get(record, "window_start")));
+    v.add(table.family.organizationId(record));
+    v.add(table.family.entityKey(record));
+    table.attributes.forEach(a -> v.add(get(record, a)));
+    v.add(Sql.millis(table.family.windowStart(record)));
     v.add(Sql.millis((Instant) get(record, "window_end")));
     for (Schema.Field f : table.measures.getFields()) {
       Object m = delta != null ? delta.sums[f.pos()] : measures.get(f.pos());
@@ -383,14 +376,18 @@ final class RollupWrites {
     return (List<Long>) m;
   }
 
-  private static Key key(Table table, SpecificRecord r) {
-    List<String> parts = new ArrayList<>();
-    parts.add((String) get(r, "organization_id"));
-    table.uuidKeys.forEach(k -> parts.add((String) get(r, k)));
-    if (table.textInKey) {
-      table.textColumns.forEach(k -> parts.add((String) get(r, k)));
-    }
-    return new Key(table, List.copyOf(parts), windowStart(r).toEpochMilli());
+  private static Key key(Family family, SpecificRecord r) {
+    return new Key(
+        family.organizationId(r), family.entityKey(r), family.windowStart(r).toEpochMilli());
+  }
+
+  private static boolean isRollup(Family family, SpecificRecord record) {
+    return record.getClass() == family.rollupType();
+  }
+
+  /** The measures record of a rollup ({@code measures}) or a correction ({@code delta}). */
+  private static SpecificRecord measures(Family family, SpecificRecord record) {
+    return (SpecificRecord) get(record, isRollup(family, record) ? "measures" : "delta");
   }
 
   static Object get(SpecificRecord r, String field) {
@@ -401,13 +398,11 @@ final class RollupWrites {
     return r.get(f.pos());
   }
 
-  /** Histograms of a rollup or correction, to check their length when decoded. */
-  static List<List<Long>> histograms(SpecificRecord record) {
-    Table table = Table.of(record.getClass());
-    SpecificRecord m =
-        (SpecificRecord) get(record, record.getClass() == table.rollup ? "measures" : "delta");
+  /** Histograms of a rollup or correction of {@code family}, to check their length when decoded. */
+  static List<List<Long>> histograms(Family family, SpecificRecord record) {
+    SpecificRecord m = measures(family, record);
     List<List<Long>> out = new ArrayList<>();
-    for (Schema.Field f : table.measures.getFields()) {
+    for (Schema.Field f : family.measuresSchema().getFields()) {
       if (kind(f) == 'h') {
         out.add(asLongs(m.get(f.pos())));
       }

@@ -106,7 +106,7 @@ public final class SinkApp implements AutoCloseable {
 
   Map<TopicPartition, Long> lagByPartition() {
     try {
-      return OffsetsCheck.lag(admin(), dataSource, config.groupId(), config.topics().all());
+      return OffsetsCheck.lag(admin(), dataSource, config.groupId(), loop.topics());
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read sink_offsets: " + e.getMessage(), e);
     } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.hourglass.sink;
 
 import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.rollups.TaskMeasures;
 import dev.hourglass.rollups.TaskRollup;
 import java.io.IOException;
@@ -256,9 +257,9 @@ public final class SinkBenchmark {
       try {
         for (int i = 0; i <= options.runs(); i++) {
           String label = i == 0 ? "warm-up" : "run " + i + "/" + options.runs();
-          SinkTopics runTopics = new SinkTopics(options.topicPrefix() + "run" + i + ".");
+          Topics runTopics = Topics.withPrefix(options.topicPrefix() + "run" + i + ".");
           createTopics(admin, runTopics);
-          topics.addAll(runTopics.all());
+          topics.addAll(runTopics.names());
           Run run = run(options, progress, label, rows, producer, runTopics, sinkSettings);
           if (i > 0) {
             runs.add(run);
@@ -300,7 +301,7 @@ public final class SinkBenchmark {
       String label,
       List<SinkRecord> rows,
       KafkaProducer<byte[], byte[]> producer,
-      SinkTopics topics,
+      Topics topics,
       Map<String, String> sinkSettings)
       throws InterruptedException {
     try (Connection c = connect(options)) {
@@ -309,7 +310,7 @@ public final class SinkBenchmark {
       double writer = rate(rows.size(), step("writer", () -> writerSeconds(c, rows)));
       progress.printf("%-9s writer alone    %,12.0f rows/s%n", label, writer);
       reset(c, List.of());
-      produce(producer, topics.rollups(), rows);
+      produce(producer, topics.rollups().name(), rows);
       SinkRun sink = timeSink(options, rows.size(), topics.prefix(), sinkSettings, c);
       double sinkRate = rate(rows.size(), sink.seconds());
       progress.printf(
@@ -497,13 +498,13 @@ public final class SinkBenchmark {
    */
   record SinkRun(double seconds, List<Sample> samples, double writerBusy) {}
 
-  private static void createTopics(Admin admin, SinkTopics topics) throws InterruptedException {
+  private static void createTopics(Admin admin, Topics topics) throws InterruptedException {
     List<NewTopic> create = new ArrayList<>();
-    for (String t : topics.all()) {
+    for (String t : topics.names()) {
       // The broker's default replication factor: the benchmark may run against a real cluster.
       create.add(new NewTopic(t, Optional.of(3), Optional.empty()));
     }
-    await("create topics " + topics.all(), admin.createTopics(create).all());
+    await("create topics " + topics.names(), admin.createTopics(create).all());
   }
 
   private static void await(String what, org.apache.kafka.common.KafkaFuture<Void> future)

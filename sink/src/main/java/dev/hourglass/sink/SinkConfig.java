@@ -222,11 +222,6 @@ public record SinkConfig(
     return config;
   }
 
-  /** The topic names this configuration reads. */
-  SinkTopics topics() {
-    return new SinkTopics(topicPrefix);
-  }
-
   @Override
   public String toString() {
     return "SinkConfig[bootstrap.servers="

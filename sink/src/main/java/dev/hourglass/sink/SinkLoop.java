@@ -1,5 +1,6 @@
 package dev.hourglass.sink;
 
+import dev.hourglass.contract.Topics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -116,7 +117,7 @@ final class SinkLoop implements Runnable {
     this.config = config;
     this.consumer = consumer;
     this.dataSource = dataSource;
-    this.decoder = new RecordDecoder(config.topics(), Clock.systemUTC());
+    this.decoder = new RecordDecoder(Topics.withPrefix(config.topicPrefix()), Clock.systemUTC());
     this.offsets = new OffsetStore(config.groupId());
     this.hook = hook;
     this.writer = new BatchWriter(dataSource, offsets, partitions, hook);
@@ -128,7 +129,7 @@ final class SinkLoop implements Runnable {
   @Override
   public void run() {
     try {
-      consumer.subscribe(config.topics().all(), new Listener());
+      consumer.subscribe(decoder.topics(), new Listener());
       loop();
     } catch (WakeupException e) {
       if (running) {
@@ -176,6 +177,11 @@ final class SinkLoop implements Runnable {
 
   RuntimeException failure() {
     return failure;
+  }
+
+  /** The topics this loop subscribes to. */
+  List<String> topics() {
+    return decoder.topics();
   }
 
   SinkStats stats() {

@@ -1,6 +1,7 @@
 package dev.hourglass.sink;
 
 import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.rollups.TaskRollup;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ public class BatchEncodingBenchmark {
           new ConsumerRecord<>(
               TOPIC, 0, r.offset(), null, format.encode((TaskRollup) r.payload())));
     }
-    decoder = new RecordDecoder(new SinkTopics("bench."), Clock.systemUTC());
+    decoder = new RecordDecoder(Topics.withPrefix("bench."), Clock.systemUTC());
   }
 
   /** Bytes to a checked {@code TaskRollup} (Avro, topic type, window and histogram checks). */

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.hourglass.contract.Family;
 import dev.hourglass.events.AgentEventKind;
 import dev.hourglass.events.TaskEventKind;
 import dev.hourglass.rollups.AgentRollup;
@@ -91,11 +92,14 @@ class BatchTest {
             tuple("agent_rollups_hourly", 1),
             tuple("alerts", 1),
             tuple("dead_letters", 2));
-    RollupWrites.Table task = RollupWrites.Table.TASK;
+    RollupWrites.Table task = RollupWrites.Table.of(Family.TASK);
     assertThat(batch.statements().subList(8, 12))
         .extracting(Sql.Statement::sql)
         .containsExactly(
-            task.rollupSql, task.correctionSql, task.rollupSql, RollupWrites.Table.AGENT.rollupSql);
+            task.rollupSql,
+            task.correctionSql,
+            task.rollupSql,
+            RollupWrites.Table.of(Family.AGENT).rollupSql);
     // The highest revision of each row in the first round; the correction inserts as revision 1.
     assertThat((long[]) batch.statements().get(8).rows().column("revision"))
         .containsExactly(2L, 1L);

@@ -1,6 +1,7 @@
 package dev.hourglass.sink;
 
 import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.TestDatabase;
 import dev.hourglass.embedded.TestKafka;
 import dev.hourglass.schema.Migrator;
@@ -26,9 +27,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Shared set-up of the sink's integration tests: topics, schema, config, producer, queries. */
 final class Fixtures {
   static final SingleObjectFormat FORMAT = SingleObjectFormat.standard();
-  static final String[] TOPICS = {
-    "task-events", "agent-events", "integration-events", "rollups", "alerts", "dead-letters"
-  };
 
   private Fixtures() {}
 
@@ -36,8 +34,14 @@ final class Fixtures {
     Migrator.forUrl(db.jdbcUrl(), db.user(), db.password()).migrate();
   }
 
+  /** The contract's topics behind this test's own prefix, the sink's {@code topic.prefix}. */
+  static Topics topics(TestKafka kafka) {
+    return Topics.withPrefix(kafka.topic(""));
+  }
+
+  /** Every topic of the contract, so that a family added to it is read in these tests too. */
   static void createTopics(TestKafka kafka, int partitions) {
-    kafka.createTopics(partitions, TOPICS);
+    kafka.createTopics(partitions, Topics.BASES.toArray(String[]::new));
   }
 
   /** Small batches and short waits, so that a few hundred records make many transactions. */

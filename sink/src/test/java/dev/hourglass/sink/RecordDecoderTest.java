@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourglass.avro.JsonView;
 import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.contract.Family;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.rollups.Alert;
 import dev.hourglass.rollups.AlertState;
 import dev.hourglass.rollups.TaskRollup;
@@ -15,7 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 class RecordDecoderTest {
-  private final SinkTopics topics = new SinkTopics("hg.");
+  private final Topics topics = Topics.withPrefix("hg.");
   private final RecordDecoder decoder = new RecordDecoder(topics, Clock.systemUTC());
   private final SingleObjectFormat format = SingleObjectFormat.standard();
 
@@ -24,8 +26,21 @@ class RecordDecoderTest {
   }
 
   @Test
+  void shouldReadEveryTopicOfTheContractButStats() {
+    assertThat(decoder.topics())
+        .containsExactly(
+            "hg.task-events",
+            "hg.agent-events",
+            "hg.integration-events",
+            "hg.rollups",
+            "hg.alerts",
+            "hg.dead-letters");
+  }
+
+  @Test
   void shouldRejectBytesThatAreNotASingleObjectWithTheDecodersReason() {
-    SinkRecord r = decode(topics.taskEvents(), "hello".getBytes(StandardCharsets.UTF_8));
+    SinkRecord r =
+        decode(topics.events(Family.TASK).name(), "hello".getBytes(StandardCharsets.UTF_8));
 
     assertThat(r.payload()).isInstanceOf(SinkRecord.Rejected.class);
     assertThat(((SinkRecord.Rejected) r.payload()).reasonCode()).isEqualTo("NOT_SINGLE_OBJECT");
@@ -36,18 +51,45 @@ class RecordDecoderTest {
   void shouldRejectARecordOfATypeItsTopicDoesNotCarry() {
     Alert alert = SinkEventsIT.alert("r", AlertState.FIRING);
 
-    SinkRecord r = decode(topics.rollups(), format.encode(alert));
+    SinkRecord r = decode(topics.rollups().name(), format.encode(alert));
 
-    assertThat(((SinkRecord.Rejected) r.payload()).reasonCode()).isEqualTo("WRONG_TYPE");
+    SinkRecord.Rejected why = (SinkRecord.Rejected) r.payload();
+    assertThat(why.reasonCode()).isEqualTo("WRONG_TYPE");
+    assertThat(why.message())
+        .isEqualTo(
+            "WRONG_TYPE on topic hg.rollups: expected TaskRollup, TaskCorrection, AgentRollup,"
+                + " AgentCorrection, IntegrationRollup, IntegrationCorrection, got"
+                + " dev.hourglass.rollups.Alert");
+  }
+
+  @Test
+  void shouldRejectJsonOnTheAlertsTopicThatIsNotAnAlertAsNotASingleObject() {
+    SinkRecord r = decode(topics.alerts().name(), "{not json".getBytes(StandardCharsets.UTF_8));
+
+    SinkRecord.Rejected why = (SinkRecord.Rejected) r.payload();
+    assertThat(why.reasonCode()).isEqualTo("NOT_SINGLE_OBJECT");
+    assertThat(why.message())
+        .startsWith("NOT_SINGLE_OBJECT on topic hg.alerts: not a JSON alert: ");
+  }
+
+  @Test
+  void shouldRejectARecordOnATopicTheSinkDoesNotRead() {
+    SinkRecord r =
+        decode(topics.stats().name(), format.encode(SinkEventsIT.alert("r", AlertState.FIRING)));
+
+    SinkRecord.Rejected why = (SinkRecord.Rejected) r.payload();
+    assertThat(why.reasonCode()).isEqualTo("WRONG_TYPE");
+    assertThat(why.message())
+        .startsWith("topic hg.stats is not one the sink reads [hg.task-events, ");
   }
 
   @Test
   void shouldReadAlertsAsAvroOrAsJson() {
     Alert alert = SinkEventsIT.alert("r", AlertState.RESOLVED);
 
-    SinkRecord avro = decode(topics.alerts(), format.encode(alert));
+    SinkRecord avro = decode(topics.alerts().name(), format.encode(alert));
     SinkRecord json =
-        decode(topics.alerts(), JsonView.toJson(alert).getBytes(StandardCharsets.UTF_8));
+        decode(topics.alerts().name(), JsonView.toJson(alert).getBytes(StandardCharsets.UTF_8));
 
     assertThat(avro.payload()).isEqualTo(alert);
     assertThat(json.payload()).isEqualTo(alert);
@@ -60,7 +102,7 @@ class RecordDecoderTest {
             SinkEventsIT.TASK1, dev.hourglass.events.TaskEventKind.CREATED, 0, null, "t");
     event.setPriority(9);
 
-    SinkRecord r = decode(topics.taskEvents(), format.encode(event));
+    SinkRecord r = decode(topics.events(Family.TASK).name(), format.encode(event));
 
     SinkRecord.Rejected why = (SinkRecord.Rejected) r.payload();
     assertThat(why.reasonCode()).isEqualTo("INVALID_RANGE");
@@ -85,7 +127,7 @@ class RecordDecoderTest {
             .setEmittedAt(SinkEventsIT.T0)
             .build();
 
-    SinkRecord r = decode(topics.rollups(), format.encode(rollup));
+    SinkRecord r = decode(topics.rollups().name(), format.encode(rollup));
 
     assertThat(((SinkRecord.Rejected) r.payload()).message())
         .isEqualTo("a histogram of 2 buckets in a TaskRollup: must have 128");

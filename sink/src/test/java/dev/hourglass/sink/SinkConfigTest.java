@@ -3,6 +3,7 @@ package dev.hourglass.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hourglass.contract.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,7 +23,7 @@ class SinkConfigTest {
   void shouldApplyDefaultsToAbsentKeys() {
     SinkConfig c = SinkConfig.from(required());
 
-    assertThat(c.topicPrefix()).isEqualTo("hourglass.");
+    assertThat(c.topicPrefix()).isEqualTo("hourglass.").isEqualTo(Topics.DEFAULT_PREFIX);
     assertThat(c.groupId()).isEqualTo("hourglass-sink");
     assertThat(c.batchSize()).isEqualTo(5000);
     assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(500));
@@ -30,14 +31,6 @@ class SinkConfigTest {
     assertThat(c.poolSize()).isEqualTo(2);
     assertThat(c.poolMaxLifetime()).isEqualTo(Duration.ofMinutes(30));
     assertThat(c.retryMaxBackoff()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(c.topics().all())
-        .containsExactly(
-            "hourglass.task-events",
-            "hourglass.agent-events",
-            "hourglass.integration-events",
-            "hourglass.rollups",
-            "hourglass.alerts",
-            "hourglass.dead-letters");
   }
 
   @Test

@@ -36,7 +36,7 @@ class SinkCrashIT {
     Fixtures.createTopics(kafka, 3);
     RollupData data = RollupData.generate(11, 6, 4);
     try (KafkaProducer<byte[], byte[]> producer = Fixtures.producer(kafka)) {
-      data.publish(producer, kafka.topic("rollups"));
+      data.publish(producer, Fixtures.topics(kafka).rollups().name());
     }
     AtomicInteger batches = new AtomicInteger();
     AtomicInteger crashedBatch = new AtomicInteger();

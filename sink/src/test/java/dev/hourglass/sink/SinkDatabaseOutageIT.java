@@ -45,13 +45,13 @@ class SinkDatabaseOutageIT {
           SinkApp sink = new SinkApp(SinkConfig.from(settings))) {
         sink.start();
         for (RollupData.Out o : data.records.subList(0, half)) {
-          Fixtures.send(producer, kafka.topic("rollups"), o.key(), o.value());
+          Fixtures.send(producer, Fixtures.topics(kafka).rollups().name(), o.key(), o.value());
         }
         Fixtures.awaitCaughtUp(sink, Duration.ofSeconds(60));
 
         pg.close();
         for (RollupData.Out o : data.records.subList(half, data.records.size())) {
-          Fixtures.send(producer, kafka.topic("rollups"), o.key(), o.value());
+          Fixtures.send(producer, Fixtures.topics(kafka).rollups().name(), o.key(), o.value());
         }
         // Longer than max.poll.interval.ms (6 s): the member must stay in the group meanwhile.
         long failuresBefore = sink.stats().transientFailures();

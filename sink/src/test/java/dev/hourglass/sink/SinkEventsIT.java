@@ -3,6 +3,8 @@ package dev.hourglass.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourglass.avro.JsonView;
+import dev.hourglass.contract.Family;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.HourglassIT;
 import dev.hourglass.embedded.TestDatabase;
 import dev.hourglass.embedded.TestKafka;
@@ -48,10 +50,11 @@ class SinkEventsIT {
       throws Exception {
     Fixtures.migrate(db);
     Fixtures.createTopics(kafka, 1);
+    Topics topics = Fixtures.topics(kafka);
     RecordMetadata poison;
     RecordMetadata badRollup;
     try (KafkaProducer<byte[], byte[]> p = Fixtures.producer(kafka)) {
-      String tasks = kafka.topic("task-events");
+      String tasks = topics.events(Family.TASK).name();
       Fixtures.send(p, tasks, ORG, task(TASK1, TaskEventKind.CREATED, 0, null, "Write the docs"));
       Fixtures.send(p, tasks, ORG, task(TASK1, TaskEventKind.ASSIGNED, 60, null, null));
       Fixtures.send(p, tasks, ORG, task(TASK1, TaskEventKind.STARTED, 120, EXEC, null));
@@ -64,18 +67,18 @@ class SinkEventsIT {
       invalid.setOrganizationId("not-a-uuid");
       RecordMetadata invalidAt = Fixtures.send(p, tasks, ORG, invalid);
 
-      String agents = kafka.topic("agent-events");
+      String agents = topics.events(Family.AGENT).name();
       Fixtures.send(p, agents, ORG, agent(AgentEventKind.STARTED, 0, 0, 0, null, null));
       Fixtures.send(
           p, agents, ORG, agent(AgentEventKind.COMPLETED, 90, 1200, 2_500_000, 0.75, 6000L));
 
-      String integrations = kafka.topic("integration-events");
+      String integrations = topics.events(Family.INTEGRATION).name();
       IntegrationEvent first = integration(0, IntegrationStatus.SUCCESS, "{\"pr\": 1}");
       Fixtures.send(p, integrations, ORG2, first);
       Fixtures.send(p, integrations, ORG2, first); // a duplicate: one row
       Fixtures.send(p, integrations, ORG2, integration(30, IntegrationStatus.ERROR, "not json"));
 
-      String alerts = kafka.topic("alerts");
+      String alerts = topics.alerts().name();
       Alert firing = alert("agent_failure_rate", AlertState.FIRING);
       Fixtures.send(p, alerts, "k", firing);
       Fixtures.send(p, alerts, "k", firing); // a replay: one row
@@ -86,7 +89,7 @@ class SinkEventsIT {
           JsonView.toJson(alert("agent_failure_rate", AlertState.RESOLVED))
               .getBytes(StandardCharsets.UTF_8));
 
-      String deadLetters = kafka.topic("dead-letters");
+      String deadLetters = topics.deadLetters().name();
       // The processor dead-letters the same poison record: both paths make one row.
       Fixtures.send(
           p,
@@ -95,7 +98,7 @@ class SinkEventsIT {
           deadLetter(tasks, poison.partition(), poison.offset(), "NOT_SINGLE_OBJECT", null));
       Fixtures.send(p, deadLetters, ORG, deadLetter(tasks, 0, 9_999, "INVALID_FUTURE_TIME", ORG));
 
-      String rollups = kafka.topic("rollups");
+      String rollups = topics.rollups().name();
       Fixtures.send(p, rollups, ORG, rollup(T0, 4));
       badRollup = Fixtures.send(p, rollups, ORG, rollup(T0.plus(Duration.ofHours(1)), -5));
       Fixtures.send(p, rollups, ORG, rollup(T0.plus(Duration.ofHours(2)), 6));

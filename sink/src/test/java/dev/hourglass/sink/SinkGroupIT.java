@@ -57,7 +57,7 @@ class SinkGroupIT {
     RollupData data = RollupData.generate(17, 2, 1);
     assertThat(data.correctionCount).isPositive();
     try (KafkaProducer<byte[], byte[]> producer = Fixtures.producer(kafka)) {
-      data.publish(producer, kafka.topic("rollups"));
+      data.publish(producer, Fixtures.topics(kafka).rollups().name());
     }
     SinkConfig config = Fixtures.config(kafka, db);
     CountDownLatch paused = new CountDownLatch(1);
@@ -98,7 +98,7 @@ class SinkGroupIT {
   private static void publish(
       KafkaProducer<byte[], byte[]> producer, TestKafka kafka, List<RollupData.Out> records) {
     for (RollupData.Out o : records) {
-      Fixtures.send(producer, kafka.topic("rollups"), o.key(), o.value());
+      Fixtures.send(producer, Fixtures.topics(kafka).rollups().name(), o.key(), o.value());
     }
   }
 }

@@ -19,7 +19,7 @@ class SinkRollupsIT {
     Fixtures.createTopics(kafka, 3);
     RollupData data = RollupData.generate(7, 4, 3);
     try (KafkaProducer<byte[], byte[]> producer = Fixtures.producer(kafka)) {
-      data.publish(producer, kafka.topic("rollups"));
+      data.publish(producer, Fixtures.topics(kafka).rollups().name());
     }
 
     try (SinkApp sink = new SinkApp(Fixtures.config(kafka, db))) {
@@ -45,7 +45,7 @@ class SinkRollupsIT {
     Fixtures.createTopics(kafka, 2);
     RollupData data = RollupData.generate(29, 3, 2, true);
     try (KafkaProducer<byte[], byte[]> producer = Fixtures.producer(kafka)) {
-      data.publish(producer, kafka.topic("rollups"));
+      data.publish(producer, Fixtures.topics(kafka).rollups().name());
     }
     java.util.Map<String, String> settings = Fixtures.settings(kafka, db);
     settings.put("batch.size", "500");

@@ -1,5 +1,7 @@
 package dev.hourglass.sink;
 
+import dev.hourglass.contract.Family;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
 import dev.hourglass.embedded.TestDatabase;
@@ -142,16 +144,16 @@ public final class SinkThroughputBenchmark {
 
   /** The rollup statement without its ON CONFLICT clause, into an empty table. */
   private static void plainInsert(Connection c, List<SinkRecord> batch) throws SQLException {
-    String insert = RollupWrites.Table.TASK.rollupSql;
+    String insert = RollupWrites.Table.of(Family.TASK).rollupSql;
     insert = insert.substring(0, insert.indexOf(" ON CONFLICT"));
     List<TaskRollup> payloads = batch.stream().map(r -> (TaskRollup) r.payload()).toList();
-    Sql.execute(c, insert, RollupWrites.rollupRows(RollupWrites.Table.TASK, payloads));
+    Sql.execute(c, insert, RollupWrites.rollupRows(RollupWrites.Table.of(Family.TASK), payloads));
   }
 
   /** The alternative method: COPY into a temporary staging table, one INSERT ... SELECT. */
   private static double stagingSeconds(Connection c, List<SinkRecord> rows) throws SQLException {
     SinkBenchmark.reset(c, List.of());
-    String sql = RollupWrites.Table.TASK.rollupSql;
+    String sql = RollupWrites.Table.of(Family.TASK).rollupSql;
     String onConflict = sql.substring(sql.indexOf(" ON CONFLICT"));
     return SinkBenchmark.batchSeconds(
         c,
@@ -177,7 +179,7 @@ public final class SinkThroughputBenchmark {
   private static double decodeSeconds(List<SinkRecord> rows) {
     List<byte[]> encoded = new ArrayList<>(rows.size());
     rows.forEach(r -> encoded.add(Fixtures.FORMAT.encode((TaskRollup) r.payload())));
-    RecordDecoder decoder = new RecordDecoder(new SinkTopics("bench."), Clock.systemUTC());
+    RecordDecoder decoder = new RecordDecoder(Topics.withPrefix("bench."), Clock.systemUTC());
     long t0 = System.nanoTime();
     long offset = 0;
     for (byte[] value : encoded) {

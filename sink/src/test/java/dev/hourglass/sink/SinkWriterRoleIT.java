@@ -2,6 +2,8 @@ package dev.hourglass.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hourglass.contract.Family;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.HourglassIT;
 import dev.hourglass.embedded.TestDatabase;
 import dev.hourglass.embedded.TestKafka;
@@ -33,33 +35,36 @@ class SinkWriterRoleIT {
           "CREATE ROLE " + login + " LOGIN PASSWORD 'writer-secret' IN ROLE hourglass_writer");
     }
     Fixtures.createTopics(kafka, 2);
+    Topics topics = Fixtures.topics(kafka);
     RollupData data = RollupData.generate(23, 3, 2);
     try (KafkaProducer<byte[], byte[]> p = Fixtures.producer(kafka)) {
-      data.publish(p, kafka.topic("rollups"));
+      data.publish(p, topics.rollups().name());
       String org = SinkEventsIT.ORG;
       Fixtures.send(
           p,
-          kafka.topic("task-events"),
+          topics.events(Family.TASK).name(),
           org,
           SinkEventsIT.task(SinkEventsIT.TASK1, TaskEventKind.STARTED, 0, SinkEventsIT.EXEC, "t"));
       Fixtures.send(
           p,
-          kafka.topic("agent-events"),
+          topics.events(Family.AGENT).name(),
           org,
           SinkEventsIT.agent(AgentEventKind.COMPLETED, 0, 10, 20, 0.5, 30L));
       Fixtures.send(
           p,
-          kafka.topic("integration-events"),
+          topics.events(Family.INTEGRATION).name(),
           org,
           SinkEventsIT.integration(0, IntegrationStatus.SUCCESS, null));
       Fixtures.send(
-          p, kafka.topic("alerts"), "k", SinkEventsIT.alert("cost_spike", AlertState.FIRING));
+          p, topics.alerts().name(), "k", SinkEventsIT.alert("cost_spike", AlertState.FIRING));
       Fixtures.send(
           p,
-          kafka.topic("dead-letters"),
+          topics.deadLetters().name(),
           org,
-          SinkEventsIT.deadLetter(kafka.topic("task-events"), 1, 12_345, "PROCESSING_ERROR", org));
-      Fixtures.sendRaw(p, kafka.topic("alerts"), "k", "{not json".getBytes(StandardCharsets.UTF_8));
+          SinkEventsIT.deadLetter(
+              topics.events(Family.TASK).name(), 1, 12_345, "PROCESSING_ERROR", org));
+      Fixtures.sendRaw(
+          p, topics.alerts().name(), "k", "{not json".getBytes(StandardCharsets.UTF_8));
     }
     Map<String, String> settings = Fixtures.settings(kafka, db);
     settings.put("jdbc.user", login);
