@@ -144,7 +144,7 @@ final class BenchCluster implements AutoCloseable {
 
   /** The streams processor's configuration for one phase, on top of the user's settings. */
   ProcessorConfig processor(String prefix, String applicationId, Map<String, String> overrides) {
-    Map<String, String> s = settings.component("streams.", Settings.KAFKA_ONLY);
+    Map<String, String> s = settings.withPrefix("streams.", Settings.KAFKA_ONLY);
     s.put("topic.prefix", prefix);
     s.put(ProcessorConfig.APPLICATION_ID, applicationId);
     s.put(ProcessorConfig.STATE_DIR, stateDir.resolve(applicationId).toString());

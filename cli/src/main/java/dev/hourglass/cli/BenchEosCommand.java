@@ -88,11 +88,7 @@ final class BenchEosCommand implements Callable<Integer> {
       double alos = median(all, AT_LEAST_ONCE);
       double eos = median(all, EXACTLY_ONCE);
       String commit =
-          cluster
-              .settings()
-              .get(
-                  "streams." + ProcessorConfig.COMMIT_INTERVAL_MS,
-                  ProcessorConfig.DEFAULTS.get(ProcessorConfig.COMMIT_INTERVAL_MS));
+          Long.toString(cluster.processor(prefix, "bench-eos", Map.of()).commitIntervalMs());
 
       BenchReport report =
           new BenchReport("eos", machine, "guarantee", "median", "runs", "ratio", "goal");

@@ -115,8 +115,9 @@ final class LocalCommand implements Callable<Integer> {
           TopicProvisioner.provision(kafka.bootstrapServers(), TopicSettings.from(s.topics()))
               .message());
 
-      Map<String, String> streamsSettings = s.component("streams.", Settings.KAFKA_ONLY);
-      streamsSettings.putIfAbsent("state.dir", dataDir.resolve("streams-state").toString());
+      Map<String, String> streamsSettings = s.withPrefix("streams.", Settings.KAFKA_ONLY);
+      streamsSettings.putIfAbsent(
+          ProcessorConfig.STATE_DIR, dataDir.resolve("streams-state").toString());
       ProcessorConfig processorConfig = ProcessorConfig.from(streamsSettings);
       SinkConfig sinkConfig = SinkConfig.from(s.component("sink."));
       try (StreamsProcessorApp streams = StreamsProcessorApp.start(processorConfig);

@@ -10,7 +10,7 @@ import java.util.Set;
  * Every component's configuration in one namespace, read once. Keys shared by several components
  * stand alone ({@code bootstrap.servers}, {@code topic.prefix}, {@code jdbc.url}, {@code
  * jdbc.user}, {@code jdbc.password}); the rest carry their component's prefix ({@code
- * streams.grace}, {@code sink.batch.size}, {@code topics.partitions}), so that one file can hold
+ * streams.grace.ms}, {@code sink.batch.size}, {@code topics.partitions}), so that one file can hold
  * every component's settings without two meanings for one key. Each component validates its own
  * keys.
  *
@@ -50,6 +50,18 @@ record Settings(Map<String, String> values) {
             out.put(k, v);
           } else if (k.startsWith(prefix)) {
             out.put(k.substring(prefix.length()), v);
+          }
+        });
+    return out;
+  }
+
+  /** The given shared keys plus the component's own, prefix and all. */
+  Map<String, String> withPrefix(String prefix, Set<String> shared) {
+    Map<String, String> out = new LinkedHashMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (shared.contains(k) || k.startsWith(prefix)) {
+            out.put(k, v);
           }
         });
     return out;

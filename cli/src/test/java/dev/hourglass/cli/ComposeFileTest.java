@@ -51,7 +51,7 @@ class ComposeFileTest {
                 Settings s = new Settings(ConfigLoader.load(null, env, Settings::isKnown));
                 switch (service.getKey()) {
                   case "streams" ->
-                      ProcessorConfig.from(s.component("streams.", Settings.KAFKA_ONLY));
+                      ProcessorConfig.from(s.withPrefix("streams.", Settings.KAFKA_ONLY));
                   case "sink" -> SinkConfig.from(s.component("sink."));
                   case "topics" -> TopicSettings.from(s.topics());
                   case "migrate" -> {
