@@ -154,9 +154,9 @@ final class BenchCluster implements AutoCloseable {
 
   /** The sink's configuration for one phase, on top of the user's settings. */
   SinkConfig sink(String prefix, String groupId) {
-    Map<String, String> s = settings.component("sink.");
+    Map<String, String> s = settings.withPrefix("sink.", Settings.SHARED);
     s.put("topic.prefix", prefix);
-    s.put("group.id", groupId);
+    s.put(SinkConfig.GROUP_ID, groupId);
     return SinkConfig.from(s);
   }
 

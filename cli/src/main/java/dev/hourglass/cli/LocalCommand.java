@@ -119,7 +119,7 @@ final class LocalCommand implements Callable<Integer> {
       streamsSettings.putIfAbsent(
           ProcessorConfig.STATE_DIR, dataDir.resolve("streams-state").toString());
       ProcessorConfig processorConfig = ProcessorConfig.from(streamsSettings);
-      SinkConfig sinkConfig = SinkConfig.from(s.component("sink."));
+      SinkConfig sinkConfig = SinkConfig.from(s.withPrefix("sink.", Settings.SHARED));
       try (StreamsProcessorApp streams = StreamsProcessorApp.start(processorConfig);
           SinkApp sink = new SinkApp(sinkConfig)) {
         sink.start();

@@ -36,25 +36,6 @@ record Settings(Map<String, String> values) {
   /** Shared keys the streams processor reads: it has no database. */
   static final Set<String> KAFKA_ONLY = Set.of("bootstrap.servers", "topic.prefix");
 
-  /** The shared keys plus the component's own, its prefix removed. */
-  Map<String, String> component(String prefix) {
-    return component(prefix, SHARED);
-  }
-
-  /** The given shared keys plus the component's own, its prefix removed. */
-  Map<String, String> component(String prefix, Set<String> shared) {
-    Map<String, String> out = new LinkedHashMap<>();
-    values.forEach(
-        (k, v) -> {
-          if (shared.contains(k)) {
-            out.put(k, v);
-          } else if (k.startsWith(prefix)) {
-            out.put(k.substring(prefix.length()), v);
-          }
-        });
-    return out;
-  }
-
   /** The given shared keys plus the component's own, prefix and all. */
   Map<String, String> withPrefix(String prefix, Set<String> shared) {
     Map<String, String> out = new LinkedHashMap<>();

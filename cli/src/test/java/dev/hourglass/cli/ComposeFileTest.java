@@ -52,7 +52,7 @@ class ComposeFileTest {
                 switch (service.getKey()) {
                   case "streams" ->
                       ProcessorConfig.from(s.withPrefix("streams.", Settings.KAFKA_ONLY));
-                  case "sink" -> SinkConfig.from(s.component("sink."));
+                  case "sink" -> SinkConfig.from(s.withPrefix("sink.", Settings.SHARED));
                   case "topics" -> TopicSettings.from(s.topics());
                   case "migrate" -> {
                     s.require("jdbc.url");
