@@ -1,5 +1,6 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.config.ConfigException;
 import dev.hourglass.producer.LoadGenerator;
 import dev.hourglass.producer.LoadGeneratorOptions;
 import dev.hourglass.producer.LoadSummary;
