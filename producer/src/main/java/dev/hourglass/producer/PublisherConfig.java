@@ -1,5 +1,13 @@
 package dev.hourglass.producer;
 
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+import static org.apache.kafka.common.config.ConfigDef.Range.atLeast;
+import static org.apache.kafka.common.config.ConfigDef.Range.between;
+import static org.apache.kafka.common.config.ConfigDef.Type.INT;
+import static org.apache.kafka.common.config.ConfigDef.Type.LONG;
+import static org.apache.kafka.common.config.ConfigDef.Type.STRING;
+
 import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Validators;
@@ -11,9 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Range;
-import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
 
 /**
  * How an {@link EventPublisher} talks to Kafka: the keys of {@link #DECLARATIONS}, checked by the
@@ -98,6 +104,12 @@ public record PublisherConfig(
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_IN_FLIGHT = 5;
 
+  /** Kafka's producer holds these timeouts in an int. */
+  private static final ConfigDef.Validator INT_MS = between(1, Integer.MAX_VALUE);
+
+  private static final ConfigDef.Validator COMPRESSIONS =
+      Validators.oneOf("none", "gzip", "snappy", "lz4", "zstd");
+
   /** Settings the publisher owns; a {@code kafka.} override of them is refused. */
   static final List<String> OWNED =
       List.of(
@@ -122,72 +134,20 @@ public record PublisherConfig(
   public static final Declarations DECLARATIONS = declarations();
 
   private static Declarations declarations() {
+    ConfigDef def = Shared.define(BOOTSTRAP_SERVERS, TOPIC_PREFIX);
+    def.define(CLIENT_ID, STRING, DEFAULT_CLIENT_ID, new NonEmptyString(), LOW, "in broker logs");
+    def.define(LINGER_MS, LONG, DEFAULT_LINGER.toMillis(), between(0, 60_000), MEDIUM, "batching");
+    def.define(BATCH_SIZE, INT, DEFAULT_BATCH_SIZE, between(0, 16 << 20), MEDIUM, "batch bytes");
+    def.define(COMPRESSION_TYPE, STRING, DEFAULT_COMPRESSION, COMPRESSIONS, MEDIUM, "codec");
+    def.define(BUFFER_MEMORY, LONG, DEFAULT_BUFFER_MEMORY, atLeast(1), LOW, "bytes to send");
+    def.define(MAX_BLOCK_MS, LONG, DEFAULT_MAX_BLOCK.toMillis(), atLeast(0), LOW, "send blocks");
+    def.define(
+        DELIVERY_TIMEOUT_MS, LONG, DEFAULT_DELIVERY_TIMEOUT.toMillis(), INT_MS, MEDIUM, "send");
+    def.define(
+        REQUEST_TIMEOUT_MS, LONG, DEFAULT_REQUEST_TIMEOUT.toMillis(), INT_MS, LOW, "request");
+    def.define(MAX_IN_FLIGHT, INT, DEFAULT_MAX_IN_FLIGHT, between(1, 5), LOW, "in-flight requests");
     Declarations d =
-        Declarations.of(
-                Shared.define(BOOTSTRAP_SERVERS, TOPIC_PREFIX)
-                    .define(
-                        CLIENT_ID,
-                        Type.STRING,
-                        DEFAULT_CLIENT_ID,
-                        new ConfigDef.NonEmptyString(),
-                        Importance.LOW,
-                        "names the producer in broker logs and metrics")
-                    .define(
-                        LINGER_MS,
-                        Type.LONG,
-                        DEFAULT_LINGER.toMillis(),
-                        Range.between(0, 60_000),
-                        Importance.MEDIUM,
-                        "how long a batch waits for more records")
-                    .define(
-                        BATCH_SIZE,
-                        Type.INT,
-                        DEFAULT_BATCH_SIZE,
-                        Range.between(0, 16 * 1024 * 1024),
-                        Importance.MEDIUM,
-                        "bytes per partition batch")
-                    .define(
-                        COMPRESSION_TYPE,
-                        Type.STRING,
-                        DEFAULT_COMPRESSION,
-                        Validators.oneOf("none", "gzip", "snappy", "lz4", "zstd"),
-                        Importance.MEDIUM,
-                        "none, gzip, snappy, lz4 or zstd")
-                    .define(
-                        BUFFER_MEMORY,
-                        Type.LONG,
-                        DEFAULT_BUFFER_MEMORY,
-                        Range.atLeast(1),
-                        Importance.LOW,
-                        "bytes of records waiting to be sent; a send blocks when it is full")
-                    .define(
-                        MAX_BLOCK_MS,
-                        Type.LONG,
-                        DEFAULT_MAX_BLOCK.toMillis(),
-                        Range.atLeast(0),
-                        Importance.LOW,
-                        "how long a send blocks on a full buffer or missing metadata")
-                    .define(
-                        DELIVERY_TIMEOUT_MS,
-                        Type.LONG,
-                        DEFAULT_DELIVERY_TIMEOUT.toMillis(),
-                        Range.between(0, Integer.MAX_VALUE),
-                        Importance.MEDIUM,
-                        "upper bound on a send including retries")
-                    .define(
-                        REQUEST_TIMEOUT_MS,
-                        Type.LONG,
-                        DEFAULT_REQUEST_TIMEOUT.toMillis(),
-                        Range.between(1, Integer.MAX_VALUE),
-                        Importance.LOW,
-                        "one produce request")
-                    .define(
-                        MAX_IN_FLIGHT,
-                        Type.INT,
-                        DEFAULT_MAX_IN_FLIGHT,
-                        Range.between(1, 5),
-                        Importance.LOW,
-                        "1 to 5: the idempotent producer keeps order up to 5"))
+        Declarations.of(def)
             .open("kafka.<setting>", KAFKA_PREFIX)
             .rule(
                 BUFFER_MEMORY,

@@ -1,5 +1,13 @@
 package dev.hourglass.producer;
 
+import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+import static org.apache.kafka.common.config.ConfigDef.Range.atLeast;
+import static org.apache.kafka.common.config.ConfigDef.Range.between;
+import static org.apache.kafka.common.config.ConfigDef.Type.INT;
+import static org.apache.kafka.common.config.ConfigDef.Type.LONG;
+import static org.apache.kafka.common.config.ConfigDef.Type.SHORT;
+
 import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
@@ -9,9 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Range;
-import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * What {@link TopicProvisioner} creates: the seven topics of {@code docs/contracts.md} under one
@@ -53,37 +59,19 @@ public record TopicSettings(
   public static final Declarations DECLARATIONS = declarations();
 
   private static Declarations declarations() {
+    ConfigDef def = Shared.define(Shared.TOPIC_PREFIX);
+    def.define(PARTITIONS, INT, DEFAULT_PARTITIONS, between(1, 10_000), HIGH, "every topic's");
+    def.define(REPLICATION_FACTOR, SHORT, DEFAULT_REPLICATION_FACTOR, atLeast(1), HIGH, "replicas");
+    def.define(MIN_INSYNC_REPLICAS, INT, 1, atLeast(1), HIGH, "min.insync.replicas of every topic");
+    def.define(
+        EVENTS_RETENTION_MS,
+        LONG,
+        DEFAULT_EVENTS_RETENTION.toMillis(),
+        atLeast(-1),
+        MEDIUM,
+        "retention of events, rollups and alerts");
     Declarations d =
-        Declarations.of(
-                Shared.define(Shared.TOPIC_PREFIX)
-                    .define(
-                        PARTITIONS,
-                        Type.INT,
-                        DEFAULT_PARTITIONS,
-                        Range.between(1, 10_000),
-                        Importance.HIGH,
-                        "partitions of every topic")
-                    .define(
-                        REPLICATION_FACTOR,
-                        Type.SHORT,
-                        DEFAULT_REPLICATION_FACTOR,
-                        Range.atLeast(1),
-                        Importance.HIGH,
-                        "3 on a production cluster")
-                    .define(
-                        MIN_INSYNC_REPLICAS,
-                        Type.INT,
-                        1,
-                        Range.atLeast(1),
-                        Importance.HIGH,
-                        "2 with replication factor 3")
-                    .define(
-                        EVENTS_RETENTION_MS,
-                        Type.LONG,
-                        DEFAULT_EVENTS_RETENTION.toMillis(),
-                        Range.atLeast(-1),
-                        Importance.MEDIUM,
-                        "retention of events, rollups and alerts"))
+        Declarations.of(def)
             .open(
                 "topics.<topic>.<config>",
                 TopicNames.BASES.stream().map(base -> TOPICS + base + ".").toArray(String[]::new))

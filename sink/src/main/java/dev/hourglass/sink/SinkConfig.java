@@ -1,5 +1,13 @@
 package dev.hourglass.sink;
 
+import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+import static org.apache.kafka.common.config.ConfigDef.Range.between;
+import static org.apache.kafka.common.config.ConfigDef.Type.INT;
+import static org.apache.kafka.common.config.ConfigDef.Type.LONG;
+import static org.apache.kafka.common.config.ConfigDef.Type.STRING;
+
 import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
@@ -8,9 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Range;
-import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
 
 /**
  * Everything the sink needs: the {@code sink.*} keys and the shared {@code bootstrap.servers},
@@ -69,6 +76,7 @@ public record SinkConfig(
   public static final String RETRY_MAX_BACKOFF_MS = "sink.retry.max.backoff.ms";
   public static final String RETRY_MAX_ATTEMPTS = "sink.retry.max.attempts";
   static final String CONSUMER_PREFIX = "sink.consumer.";
+  private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
   /** Consumer settings the exactly-once protocol depends on: not overridable. */
   static final List<String> FIXED_CONSUMER_KEYS =
@@ -86,91 +94,26 @@ public record SinkConfig(
   public static final Declarations DECLARATIONS = declarations();
 
   private static Declarations declarations() {
+    ConfigDef def =
+        Shared.define(
+            Shared.BOOTSTRAP_SERVERS,
+            Shared.TOPIC_PREFIX,
+            Shared.JDBC_URL,
+            Shared.JDBC_USER,
+            Shared.JDBC_PASSWORD);
+    def.define(GROUP_ID, STRING, "hourglass-sink", new NonEmptyString(), HIGH, "consumer group");
+    def.define(BATCH_SIZE, INT, 5000, between(1, 1_000_000), HIGH, "records per transaction");
+    def.define(BATCH_MAX_WAIT_MS, LONG, 500L, between(1, 600_000), MEDIUM, "wait for a batch");
+    def.define(MAX_POLL_RECORDS, INT, 1000, between(1, 100_000), MEDIUM, "records per poll");
+    def.define(POOL_SIZE, INT, 2, between(1, 16), MEDIUM, "database connections");
+    def.define(POOL_MAX_LIFETIME_MS, LONG, 1_800_000L, between(30_000, DAY_MS), LOW, "lifetime");
+    def.define(POOL_CONNECTION_TIMEOUT_MS, LONG, 5000L, between(250, 600_000), LOW, "connecting");
+    def.define(STATEMENT_TIMEOUT_MS, LONG, 60_000L, between(1_000, 3_600_000), LOW, "statements");
+    def.define(RETRY_INITIAL_BACKOFF_MS, LONG, 200L, between(1, 600_000), LOW, "first wait");
+    def.define(RETRY_MAX_BACKOFF_MS, LONG, 30_000L, between(1, 3_600_000), LOW, "longest wait");
+    def.define(RETRY_MAX_ATTEMPTS, INT, 10, between(1, 1_000), LOW, "attempts before ERROR");
     Declarations d =
-        Declarations.of(
-                Shared.define(
-                        Shared.BOOTSTRAP_SERVERS,
-                        Shared.TOPIC_PREFIX,
-                        Shared.JDBC_URL,
-                        Shared.JDBC_USER,
-                        Shared.JDBC_PASSWORD)
-                    .define(
-                        GROUP_ID,
-                        Type.STRING,
-                        "hourglass-sink",
-                        new org.apache.kafka.common.config.ConfigDef.NonEmptyString(),
-                        Importance.HIGH,
-                        "consumer group, and the key of sink_offsets rows")
-                    .define(
-                        BATCH_SIZE,
-                        Type.INT,
-                        5000,
-                        Range.between(1, 1_000_000),
-                        Importance.HIGH,
-                        "records per PostgreSQL transaction")
-                    .define(
-                        BATCH_MAX_WAIT_MS,
-                        Type.LONG,
-                        500L,
-                        Range.between(1, 600_000),
-                        Importance.MEDIUM,
-                        "latency a record may wait for its batch")
-                    .define(
-                        MAX_POLL_RECORDS,
-                        Type.INT,
-                        1000,
-                        Range.between(1, 100_000),
-                        Importance.MEDIUM,
-                        "bounds memory with sink.batch.size")
-                    .define(
-                        POOL_SIZE,
-                        Type.INT,
-                        2,
-                        Range.between(1, 16),
-                        Importance.MEDIUM,
-                        "HikariCP connections")
-                    .define(
-                        POOL_MAX_LIFETIME_MS,
-                        Type.LONG,
-                        Duration.ofMinutes(30).toMillis(),
-                        Range.between(30_000, 86_400_000),
-                        Importance.LOW,
-                        "below server and proxy idle limits")
-                    .define(
-                        POOL_CONNECTION_TIMEOUT_MS,
-                        Type.LONG,
-                        5000L,
-                        Range.between(250, 600_000),
-                        Importance.LOW,
-                        "a down database counts as one failed attempt quickly")
-                    .define(
-                        STATEMENT_TIMEOUT_MS,
-                        Type.LONG,
-                        60_000L,
-                        Range.between(1_000, 3_600_000),
-                        Importance.LOW,
-                        "a stuck statement becomes a retriable error")
-                    .define(
-                        RETRY_INITIAL_BACKOFF_MS,
-                        Type.LONG,
-                        200L,
-                        Range.between(1, 600_000),
-                        Importance.LOW,
-                        "first wait after a transient database error")
-                    .define(
-                        RETRY_MAX_BACKOFF_MS,
-                        Type.LONG,
-                        30_000L,
-                        Range.between(1, 3_600_000),
-                        Importance.LOW,
-                        "the wait never grows beyond this")
-                    .define(
-                        RETRY_MAX_ATTEMPTS,
-                        Type.INT,
-                        10,
-                        Range.between(1, 1_000),
-                        Importance.LOW,
-                        "attempts before logging at ERROR; retrying goes on"))
+        Declarations.of(def)
             .open("sink.consumer.*", CONSUMER_PREFIX)
             .rule(
                 MAX_POLL_RECORDS,

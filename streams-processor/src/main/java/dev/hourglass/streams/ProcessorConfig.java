@@ -1,5 +1,15 @@
 package dev.hourglass.streams;
 
+import static dev.hourglass.config.Validators.oneOf;
+import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+import static org.apache.kafka.common.config.ConfigDef.Range.atLeast;
+import static org.apache.kafka.common.config.ConfigDef.Range.between;
+import static org.apache.kafka.common.config.ConfigDef.Type.INT;
+import static org.apache.kafka.common.config.ConfigDef.Type.LONG;
+import static org.apache.kafka.common.config.ConfigDef.Type.STRING;
+
 import dev.hourglass.avro.ValidationLimits;
 import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
@@ -14,9 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Range;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 
@@ -70,109 +77,62 @@ public record ProcessorConfig(
   public static final String STATE_DIR = "streams.state.dir";
   public static final String PROCESSING_GUARANTEE = "streams.processing.guarantee";
 
+  private static final ConfigDef.Validator NAME =
+      Validators.matching("[A-Za-z0-9._-]+", "must be letters, digits, '.', '_', '-' (not empty)");
+  private static final ConfigDef.Validator READABLE_OR_EMPTY =
+      (key, value) -> {
+        String file = (String) value;
+        if (!file.isEmpty() && !Files.isReadable(Path.of(file))) {
+          throw new org.apache.kafka.common.config.ConfigException(
+              key, value, "no readable file there");
+        }
+      };
+
   private static final long HOUR_MS = Duration.ofHours(1).toMillis();
+  private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
   /** Every key the streams processor reads. */
-  public static final Declarations DECLARATIONS =
-      Declarations.of(
-              Shared.define(BOOTSTRAP_SERVERS, TOPIC_PREFIX)
-                  .define(
-                      APPLICATION_ID,
-                      Type.STRING,
-                      "hourglass-streams",
-                      Validators.matching(
-                          "[A-Za-z0-9._-]+", "must be letters, digits, '.', '_', '-' (not empty)"),
-                      Importance.HIGH,
-                      "consumer group and transactional ids; instances with the same id share the"
-                          + " partitions")
-                  .define(
-                      GRACE_MS,
-                      Type.LONG,
-                      Duration.ofMinutes(10).toMillis(),
-                      Range.between(0, Duration.ofDays(1).toMillis()),
-                      Importance.HIGH,
-                      "how late an event may be and still land in its window")
-                  .define(
-                      DEDUP_HORIZON_MS,
-                      Type.LONG,
-                      Duration.ofHours(2).toMillis(),
-                      Range.between(HOUR_MS, Duration.ofDays(30).toMillis()),
-                      Importance.MEDIUM,
-                      "how long an event_id is remembered (at least 1 h + grace)")
-                  .define(
-                      EMIT_INTERVAL_MS,
-                      Type.LONG,
-                      1000L,
-                      Range.between(10, HOUR_MS),
-                      Importance.MEDIUM,
-                      "rollup updates per window at most this often")
-                  .define(
-                      COMMIT_INTERVAL_MS,
-                      Type.LONG,
-                      100L,
-                      Range.between(10, 600_000),
-                      Importance.MEDIUM,
-                      "exactly-once commit interval")
-                  .define(
-                      CACHE_MAX_BYTES,
-                      Type.LONG,
-                      10L * 1024 * 1024,
-                      Range.atLeast(0),
-                      Importance.LOW,
-                      "record cache")
-                  .define(
-                      NUM_STREAM_THREADS,
-                      Type.INT,
-                      1,
-                      Range.between(1, 64),
-                      Importance.MEDIUM,
-                      "threads per instance")
-                  .define(
-                      RULES_FILE,
-                      Type.STRING,
-                      "",
-                      (key, value) -> {
-                        String file = (String) value;
-                        if (!file.isEmpty() && !Files.isReadable(Path.of(file))) {
-                          throw new org.apache.kafka.common.config.ConfigException(
-                              key, value, "no readable file there");
-                        }
-                      },
-                      Importance.MEDIUM,
-                      "alert rules, YAML or JSON; empty for the built-in rules")
-                  .define(
-                      ALERTS_FORMAT,
-                      Type.STRING,
-                      "avro",
-                      Validators.oneOf("avro", "json"),
-                      Importance.MEDIUM,
-                      "json for consumers without Avro")
-                  .define(
-                      STATE_DIR,
-                      Type.STRING,
-                      "",
-                      Importance.HIGH,
-                      "state stores; empty for Kafka Streams' default under java.io.tmpdir")
-                  .define(
-                      PROCESSING_GUARANTEE,
-                      Type.STRING,
-                      StreamsConfig.EXACTLY_ONCE_V2,
-                      ConfigDef.ValidString.in(
-                          StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
-                      Importance.LOW,
-                      "at_least_once for benchmarks only"))
-          .renamed("streams.grace", GRACE_MS)
-          .renamed("streams.dedup.horizon", DEDUP_HORIZON_MS)
-          .renamed("streams.emit.interval", EMIT_INTERVAL_MS)
-          .rule(
-              DEDUP_HORIZON_MS,
-              List.of(GRACE_MS),
-              v -> {
-                long least = HOUR_MS + v.getLong(GRACE_MS);
-                return v.getLong(DEDUP_HORIZON_MS) >= least
-                    ? null
-                    : "must be at least the window (3600000) plus " + GRACE_MS + ": " + least;
-              });
+  public static final Declarations DECLARATIONS = declarations();
+
+  private static Declarations declarations() {
+    ConfigDef def = Shared.define(BOOTSTRAP_SERVERS, TOPIC_PREFIX);
+    def.define(APPLICATION_ID, STRING, "hourglass-streams", NAME, HIGH, "group, transactional ids");
+    def.define(GRACE_MS, LONG, 600_000L, between(0, DAY_MS), HIGH, "how late an event may come");
+    def.define(
+        DEDUP_HORIZON_MS,
+        LONG,
+        7_200_000L,
+        between(HOUR_MS, 30 * DAY_MS),
+        MEDIUM,
+        "event_id memory");
+    def.define(EMIT_INTERVAL_MS, LONG, 1000L, between(10, HOUR_MS), MEDIUM, "rollup update period");
+    def.define(COMMIT_INTERVAL_MS, LONG, 100L, between(10, 600_000), MEDIUM, "exactly-once commit");
+    def.define(CACHE_MAX_BYTES, LONG, 10L * 1024 * 1024, atLeast(0), LOW, "record cache");
+    def.define(NUM_STREAM_THREADS, INT, 1, between(1, 64), MEDIUM, "threads per instance");
+    def.define(RULES_FILE, STRING, "", READABLE_OR_EMPTY, MEDIUM, "alert rules; empty: built-in");
+    def.define(ALERTS_FORMAT, STRING, "avro", oneOf("avro", "json"), MEDIUM, "alert values");
+    def.define(STATE_DIR, STRING, "", HIGH, "state stores; empty: Kafka Streams' default");
+    def.define(
+        PROCESSING_GUARANTEE,
+        STRING,
+        StreamsConfig.EXACTLY_ONCE_V2,
+        ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+        LOW,
+        "at_least_once for benchmarks only");
+    return Declarations.of(def)
+        .renamed("streams.grace", GRACE_MS)
+        .renamed("streams.dedup.horizon", DEDUP_HORIZON_MS)
+        .renamed("streams.emit.interval", EMIT_INTERVAL_MS)
+        .rule(
+            DEDUP_HORIZON_MS,
+            List.of(GRACE_MS),
+            v -> {
+              long least = HOUR_MS + v.getLong(GRACE_MS);
+              return v.getLong(DEDUP_HORIZON_MS) >= least
+                  ? null
+                  : "must be at least the window (3600000) plus " + GRACE_MS + ": " + least;
+            });
+  }
 
   /**
    * The configuration from {@code settings}: absent keys take their default; an unknown or renamed
