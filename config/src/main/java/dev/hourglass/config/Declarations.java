@@ -142,49 +142,8 @@ public final class Declarations {
    */
   public Values parse(Map<String, String> settings, Declarations known) {
     List<Problem> problems = new ArrayList<>();
-    Map<String, String> passed = new TreeMap<>();
-    new TreeMap<>(settings)
-        .forEach(
-            (key, text) -> {
-              String refusal = refused.getOrDefault(key, known.refused.get(key));
-              if (text == null || def.configKeys().containsKey(key)) {
-                return;
-              }
-              if (refusal != null) {
-                problems.add(problem(key, shown(key, text), refusal));
-              } else if (isOpen(key)) {
-                passed.put(key, text.trim());
-              } else if (!known.knows(key)) {
-                problems.add(problem(key, shown(key, text), "unknown key"));
-              }
-            });
-    Map<String, Object> parsed = new LinkedHashMap<>();
-    for (ConfigKey key : def.configKeys().values()) {
-      String text = settings.get(key.name);
-      Object value;
-      if (text == null && !key.hasDefault()) {
-        problems.add(problem(key.name, NOT_SET, "required, no default"));
-        continue;
-      } else if (text == null) {
-        value = key.defaultValue;
-      } else {
-        try {
-          value = ConfigDef.parseType(key.name, text, key.type);
-        } catch (org.apache.kafka.common.config.ConfigException e) {
-          problems.add(problem(key.name, shown(key.name, text), typeProblem(key, text)));
-          continue;
-        }
-      }
-      if (key.validator != null) {
-        try {
-          key.validator.ensureValid(key.name, value);
-        } catch (org.apache.kafka.common.config.ConfigException e) {
-          problems.add(new Problem(key.name, e.getMessage()));
-          continue;
-        }
-      }
-      parsed.put(key.name, value);
-    }
+    Map<String, String> passed = undeclared(settings, known, problems);
+    Map<String, Object> parsed = declared(settings, problems);
     Values values = new Values(parsed, passed);
     for (Rule rule : rules) {
       boolean present = parsed.containsKey(rule.key) || passed.containsKey(rule.key);
@@ -201,6 +160,57 @@ public final class Declarations {
       throw new ConfigException(problems.stream().map(Problem::text).toList());
     }
     return values;
+  }
+
+  /** The settings under open prefixes; refused and unknown keys become problems. */
+  private Map<String, String> undeclared(
+      Map<String, String> settings, Declarations known, List<Problem> problems) {
+    Map<String, String> passed = new TreeMap<>();
+    settings.forEach(
+        (key, text) -> {
+          if (text == null || def.configKeys().containsKey(key)) {
+            return;
+          }
+          String refusal = refused.getOrDefault(key, known.refused.get(key));
+          if (refusal != null) {
+            problems.add(problem(key, shown(key, text), refusal));
+          } else if (isOpen(key)) {
+            passed.put(key, text.trim());
+          } else if (!known.knows(key)) {
+            problems.add(problem(key, shown(key, text), "unknown key"));
+          }
+        });
+    return passed;
+  }
+
+  /** Each declared key's value, typed and validated, or its default; problems for the rest. */
+  private Map<String, Object> declared(Map<String, String> settings, List<Problem> problems) {
+    Map<String, Object> parsed = new LinkedHashMap<>();
+    for (ConfigKey key : def.configKeys().values()) {
+      String text = settings.get(key.name);
+      if (text == null && !key.hasDefault()) {
+        problems.add(problem(key.name, NOT_SET, "required, no default"));
+        continue;
+      }
+      Object value = key.defaultValue;
+      if (text != null) {
+        try {
+          value = ConfigDef.parseType(key.name, text, key.type);
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+          problems.add(problem(key.name, shown(key.name, text), typeProblem(key, text)));
+          continue;
+        }
+      }
+      try {
+        if (key.validator != null) {
+          key.validator.ensureValid(key.name, value);
+        }
+        parsed.put(key.name, value);
+      } catch (org.apache.kafka.common.config.ConfigException e) {
+        problems.add(new Problem(key.name, e.getMessage()));
+      }
+    }
+    return parsed;
   }
 
   private boolean knows(String key) {
