@@ -3,6 +3,8 @@ package dev.hourglass.cli;
 import dev.hourglass.avro.AvroSerdes;
 import dev.hourglass.avro.BadRecordException;
 import dev.hourglass.avro.JsonView;
+import dev.hourglass.config.Shared;
+import dev.hourglass.config.Values;
 import dev.hourglass.rollups.Alert;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,13 +54,13 @@ final class AlertsCommand {
 
     @Override
     public Integer call() {
-      Settings s = config.settings();
-      String topic = s.get("topic.prefix", "hourglass.") + "alerts";
+      Values v = config.settings().read(Shared.KAFKA);
+      String topic = v.getString(Shared.TOPIC_PREFIX) + "alerts";
       Deserializer<Alert> avro = AvroSerdes.serde(Alert.class).deserializer();
       Map<String, Object> props =
           Map.of(
               ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-              s.require("bootstrap.servers"),
+              v.getString(Shared.BOOTSTRAP_SERVERS),
               // A throwaway group: tailing never moves anyone else's position.
               ConsumerConfig.GROUP_ID_CONFIG,
               "hourglass-alerts-tail-" + UUID.randomUUID(),

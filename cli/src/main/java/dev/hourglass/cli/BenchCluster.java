@@ -1,5 +1,6 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.config.Shared;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
 import dev.hourglass.producer.LoadGeneratorOptions;
@@ -93,7 +94,8 @@ final class BenchCluster implements AutoCloseable {
   TopicNames provision(String prefix) {
     TopicProvisioner.provision(
         kafka.bootstrapServers(),
-        TopicSettings.from(settings.with(Map.of("topic.prefix", prefix)).topics()));
+        TopicSettings.from(
+            settings.with(Map.of(Shared.TOPIC_PREFIX, prefix)).read(TopicSettings.DECLARATIONS)));
     return new TopicNames(prefix);
   }
 
@@ -144,20 +146,20 @@ final class BenchCluster implements AutoCloseable {
 
   /** The streams processor's configuration for one phase, on top of the user's settings. */
   ProcessorConfig processor(String prefix, String applicationId, Map<String, String> overrides) {
-    Map<String, String> s = settings.component("streams.", Settings.KAFKA_ONLY);
-    s.put("topic.prefix", prefix);
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put(Shared.TOPIC_PREFIX, prefix);
     s.put(ProcessorConfig.APPLICATION_ID, applicationId);
     s.put(ProcessorConfig.STATE_DIR, stateDir.resolve(applicationId).toString());
     s.putAll(overrides);
-    return ProcessorConfig.from(s);
+    return ProcessorConfig.from(settings.with(s).read(ProcessorConfig.DECLARATIONS));
   }
 
   /** The sink's configuration for one phase, on top of the user's settings. */
   SinkConfig sink(String prefix, String groupId) {
-    Map<String, String> s = settings.component("sink.");
-    s.put("topic.prefix", prefix);
-    s.put("group.id", groupId);
-    return SinkConfig.from(s);
+    return SinkConfig.from(
+        settings
+            .with(Map.of(Shared.TOPIC_PREFIX, prefix, SinkConfig.GROUP_ID, groupId))
+            .read(SinkConfig.DECLARATIONS));
   }
 
   /** Waits until the streams processor has joined its group and is processing. */

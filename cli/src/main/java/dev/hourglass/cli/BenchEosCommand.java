@@ -1,5 +1,6 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.config.ConfigException;
 import dev.hourglass.producer.LoadGenerator;
 import dev.hourglass.producer.LoadGeneratorOptions;
 import dev.hourglass.producer.LoadSummary;
@@ -88,11 +89,7 @@ final class BenchEosCommand implements Callable<Integer> {
       double alos = median(all, AT_LEAST_ONCE);
       double eos = median(all, EXACTLY_ONCE);
       String commit =
-          cluster
-              .settings()
-              .get(
-                  "streams." + ProcessorConfig.COMMIT_INTERVAL_MS,
-                  ProcessorConfig.DEFAULTS.get(ProcessorConfig.COMMIT_INTERVAL_MS));
+          Long.toString(cluster.processor(prefix, "bench-eos", Map.of()).commitIntervalMs());
 
       BenchReport report =
           new BenchReport("eos", machine, "guarantee", "median", "runs", "ratio", "goal");

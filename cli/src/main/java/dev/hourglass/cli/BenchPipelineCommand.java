@@ -1,5 +1,6 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.config.ConfigException;
 import dev.hourglass.events.TaskEvent;
 import dev.hourglass.producer.LoadGenerator;
 import dev.hourglass.producer.LoadGeneratorOptions;

@@ -1,5 +1,8 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +12,8 @@ import picocli.CommandLine.Command;
  * repository, which builds the jar when sources changed.
  *
  * <p>Exit codes: 0 success; 1 the command ran and failed (for {@code local}: the books do not
- * balance); 2 bad usage or configuration; 3 a server (Kafka, PostgreSQL) could not be reached.
+ * balance), or an unexpected error (its stack trace in the log); 2 bad usage or configuration; 3 a
+ * server (Kafka, PostgreSQL) could not be reached.
  */
 @Command(
     name = "hourglass",
@@ -33,6 +37,7 @@ public final class Hourglass {
   static final int FAILED = 1;
   static final int USAGE = 2;
   static final int UNREACHABLE = 3;
+  private static final Logger LOG = LoggerFactory.getLogger(Hourglass.class);
 
   private Hourglass() {}
 
@@ -42,23 +47,37 @@ public final class Hourglass {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Hourglass());
-    cli.setExecutionExceptionHandler(
-        (e, cmd, parsed) -> {
-          // Component configs report every bad key at once in an IllegalArgumentException.
-          if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
-            cmd.getErr()
-                .println(cmd.getColorScheme().errorText("Configuration error:\n" + e.getMessage()));
-            return USAGE;
-          }
-          if (unreachable(e)) {
-            cmd.getErr()
-                .println(
-                    cmd.getColorScheme().errorText("Cannot reach a server: " + e.getMessage()));
-            return UNREACHABLE;
-          }
-          throw e;
-        });
+    cli.setExecutionExceptionHandler(Hourglass::exitCode);
     return cli;
+  }
+
+  /**
+   * What a command's exception means to the user. Only a {@link ConfigException} is a configuration
+   * error (exit 2, every problem on stderr); a server that cannot be reached exits 3; anything else
+   * is unexpected, a bug until shown otherwise: its stack trace goes to the log, one line to
+   * stderr, exit 1.
+   */
+  static int exitCode(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    if (e instanceof ConfigException) {
+      cmd.getErr()
+          .println(cmd.getColorScheme().errorText("Configuration error:\n" + e.getMessage()));
+      return USAGE;
+    }
+    if (unreachable(e)) {
+      cmd.getErr()
+          .println(cmd.getColorScheme().errorText("Cannot reach a server: " + e.getMessage()));
+      return UNREACHABLE;
+    }
+    LOG.error("hourglass {} failed unexpectedly", cmd.getCommandName(), e);
+    cmd.getErr()
+        .println(
+            cmd.getColorScheme()
+                .errorText(
+                    "hourglass "
+                        + cmd.getCommandName()
+                        + " failed unexpectedly (the stack trace is in the log): "
+                        + e));
+    return FAILED;
   }
 
   /** A refused connection or a Kafka client timeout anywhere in the cause chain. */

@@ -1,5 +1,6 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.config.ConfigException;
 import dev.hourglass.producer.LoadGeneratorOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,6 +95,15 @@ final class LoadOptions {
 
   /** The options, writing the ledger to {@code ledger} (and failed sends to ledger.failed). */
   LoadGeneratorOptions toOptions(String bootstrapServers, String topicPrefix, Path ledger) {
+    try {
+      return options(bootstrapServers, topicPrefix, ledger);
+    } catch (IllegalArgumentException e) {
+      // The options' constructor names every bad option at once: a usage error, not a bug.
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  private LoadGeneratorOptions options(String bootstrapServers, String topicPrefix, Path ledger) {
     return new LoadGeneratorOptions(
         bootstrapServers,
         topicPrefix,

@@ -1,5 +1,6 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.config.Shared;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
 import dev.hourglass.producer.LoadGenerator;
@@ -101,7 +102,7 @@ final class LocalCommand implements Callable<Integer> {
       shared.put("jdbc.user", EmbeddedPostgres.SUPERUSER);
       shared.put("jdbc.password", "");
       Settings s = base.with(shared);
-      String prefix = s.get("topic.prefix", "hourglass.");
+      String prefix = s.read(Shared.KAFKA).getString(Shared.TOPIC_PREFIX);
       TopicNames topics = new TopicNames(prefix);
 
       var migrated = Migrator.forUrl(jdbcUrl, EmbeddedPostgres.SUPERUSER, "").migrate();
@@ -112,13 +113,19 @@ final class LocalCommand implements Callable<Integer> {
               + migrated.applied()
               + " applied)");
       out.println(
-          TopicProvisioner.provision(kafka.bootstrapServers(), TopicSettings.from(s.topics()))
+          TopicProvisioner.provision(
+                  kafka.bootstrapServers(), TopicSettings.from(s.read(TopicSettings.DECLARATIONS)))
               .message());
 
-      Map<String, String> streamsSettings = s.component("streams.", Settings.KAFKA_ONLY);
-      streamsSettings.putIfAbsent("state.dir", dataDir.resolve("streams-state").toString());
-      ProcessorConfig processorConfig = ProcessorConfig.from(streamsSettings);
-      SinkConfig sinkConfig = SinkConfig.from(s.component("sink."));
+      // The processor's state lives with the run's data unless configured elsewhere.
+      Settings streamsSettings =
+          s.values().containsKey(ProcessorConfig.STATE_DIR)
+              ? s
+              : s.with(
+                  Map.of(ProcessorConfig.STATE_DIR, dataDir.resolve("streams-state").toString()));
+      ProcessorConfig processorConfig =
+          ProcessorConfig.from(streamsSettings.read(ProcessorConfig.DECLARATIONS));
+      SinkConfig sinkConfig = SinkConfig.from(s.read(SinkConfig.DECLARATIONS));
       try (StreamsProcessorApp streams = StreamsProcessorApp.start(processorConfig);
           SinkApp sink = new SinkApp(sinkConfig)) {
         sink.start();

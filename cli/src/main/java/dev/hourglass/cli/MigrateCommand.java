@@ -1,5 +1,7 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.config.Shared;
+import dev.hourglass.config.Values;
 import dev.hourglass.schema.MigrationResult;
 import dev.hourglass.schema.Migrator;
 import java.util.concurrent.Callable;
@@ -17,9 +19,12 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings s = config.settings();
+    Values v = config.settings().read(Shared.JDBC);
     MigrationResult result =
-        Migrator.forUrl(s.require("jdbc.url"), s.require("jdbc.user"), s.get("jdbc.password", ""))
+        Migrator.forUrl(
+                v.getString(Shared.JDBC_URL),
+                v.getString(Shared.JDBC_USER),
+                v.getString(Shared.JDBC_PASSWORD))
             .migrate();
     System.out.println(
         "Applied " + result.applied() + " migration(s); schema version " + result.currentVersion());

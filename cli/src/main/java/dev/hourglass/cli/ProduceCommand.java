@@ -1,5 +1,7 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.config.Shared;
+import dev.hourglass.config.Values;
 import dev.hourglass.producer.LoadGenerator;
 import dev.hourglass.producer.LoadSummary;
 import java.util.concurrent.Callable;
@@ -18,10 +20,11 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings s = config.settings();
+    Values v = config.settings().read(Shared.KAFKA);
     LoadSummary summary =
         LoadGenerator.run(
-            load.toOptions(s.require("bootstrap.servers"), s.get("topic.prefix", "hourglass.")));
+            load.toOptions(
+                v.getString(Shared.BOOTSTRAP_SERVERS), v.getString(Shared.TOPIC_PREFIX)));
     return summary.failed() == 0 ? 0 : Hourglass.FAILED;
   }
 }

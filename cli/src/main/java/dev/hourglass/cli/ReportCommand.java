@@ -1,5 +1,7 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.config.Shared;
+import dev.hourglass.config.Values;
 import dev.hourglass.schema.Analytics;
 import dev.hourglass.schema.HourlyReport;
 import java.time.Duration;
@@ -37,13 +39,15 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings s = config.settings();
+    Values v = config.settings().read(Shared.JDBC);
     Instant end =
         to != null ? to : Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
     Instant start = from != null ? from : end.minus(Duration.ofHours(24));
     HourlyReport report =
         HourlyReport.connect(
-            s.require("jdbc.url"), s.require("jdbc.user"), s.get("jdbc.password", ""));
+            v.getString(Shared.JDBC_URL),
+            v.getString(Shared.JDBC_USER),
+            v.getString(Shared.JDBC_PASSWORD));
     List<HourlyReport.Hour> hours = report.hours(org, start, end);
     System.out.printf("Organization %s, %s to %s (UTC)%n%n", org, start, end);
     System.out.printf(

@@ -17,7 +17,7 @@ final class SinkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    SinkApp.run(SinkConfig.from(config.settings().component("sink.")));
+    SinkApp.run(SinkConfig.from(config.settings().read(SinkConfig.DECLARATIONS)));
     return 0;
   }
 }

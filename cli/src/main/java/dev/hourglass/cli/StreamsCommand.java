@@ -18,7 +18,7 @@ final class StreamsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     StreamsProcessorApp.run(
-        ProcessorConfig.from(config.settings().component("streams.", Settings.KAFKA_ONLY)));
+        ProcessorConfig.from(config.settings().read(ProcessorConfig.DECLARATIONS)));
     return 0;
   }
 }

@@ -1,5 +1,8 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.config.Declarations;
+import dev.hourglass.config.Shared;
+import dev.hourglass.config.Values;
 import dev.hourglass.producer.ProvisionResult;
 import dev.hourglass.producer.TopicProvisioner;
 import dev.hourglass.producer.TopicSettings;
@@ -14,13 +17,17 @@ import picocli.CommandLine.Mixin;
         "Creates the pipeline's topics (topics.* settings); an existing topic is never changed,"
             + " and any difference from the settings is reported (exit 1).")
 final class TopicsCommand implements Callable<Integer> {
+  /** The topics' keys and the brokers to create them on. */
+  static final Declarations DECLARATIONS =
+      Declarations.union(Shared.KAFKA, TopicSettings.DECLARATIONS);
+
   @Mixin ConfigOption config;
 
   @Override
   public Integer call() {
-    Settings s = config.settings();
+    Values v = config.settings().read(DECLARATIONS);
     ProvisionResult result =
-        TopicProvisioner.provision(s.require("bootstrap.servers"), TopicSettings.from(s.topics()));
+        TopicProvisioner.provision(v.getString(Shared.BOOTSTRAP_SERVERS), TopicSettings.from(v));
     System.out.println(result.message());
     return result.matches() ? 0 : Hourglass.FAILED;
   }

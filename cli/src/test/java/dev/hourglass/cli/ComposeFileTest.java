@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.hourglass.config.Declarations;
+import dev.hourglass.config.Shared;
+import dev.hourglass.config.Sources;
 import dev.hourglass.producer.TopicSettings;
 import dev.hourglass.sink.SinkConfig;
 import dev.hourglass.streams.ProcessorConfig;
@@ -48,18 +51,14 @@ class ComposeFileTest {
                   .properties()
                   .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
               try {
-                Settings s = new Settings(ConfigLoader.load(null, env, Settings::isKnown));
+                Settings s = new Settings(Sources.read(null, env));
                 switch (service.getKey()) {
-                  case "streams" ->
-                      ProcessorConfig.from(s.component("streams.", Settings.KAFKA_ONLY));
-                  case "sink" -> SinkConfig.from(s.component("sink."));
-                  case "topics" -> TopicSettings.from(s.topics());
-                  case "migrate" -> {
-                    s.require("jdbc.url");
-                    s.require("jdbc.user");
-                  }
-                  case "produce" -> s.require("bootstrap.servers");
-                  default -> {}
+                  case "streams" -> ProcessorConfig.from(s.read(ProcessorConfig.DECLARATIONS));
+                  case "sink" -> SinkConfig.from(s.read(SinkConfig.DECLARATIONS));
+                  case "topics" -> TopicSettings.from(s.read(TopicsCommand.DECLARATIONS));
+                  case "migrate" -> s.read(Shared.JDBC);
+                  case "produce" -> s.read(Shared.KAFKA);
+                  default -> s.read(Declarations.union());
                 }
               } catch (RuntimeException e) {
                 problems.add(service.getKey() + ": " + e.getMessage());

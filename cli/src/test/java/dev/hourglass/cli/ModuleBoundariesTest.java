@@ -63,6 +63,21 @@ class ModuleBoundariesTest {
   }
 
   @Test
+  void shouldKeepTheConfigurationEngineFreeOfWhatItConfigures() {
+    assertThat(classes.containPackage("dev.hourglass.config")).as("config").isTrue();
+    noClasses()
+        .that()
+        .resideInAPackage("dev.hourglass.config..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages("dev.hourglass.config..", "java..", "org.apache.kafka.common..")
+        .because(
+            "every component reads its settings with the engine, so it can depend on none of"
+                + " them, only on Kafka's ConfigDef")
+        .check(classes);
+  }
+
+  @Test
   void shouldUseKafkaStreamsOnlyInTheStreamsProcessor() {
     noClasses()
         .that()

@@ -1,18 +1,30 @@
 package dev.hourglass.producer;
 
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+import static org.apache.kafka.common.config.ConfigDef.Range.atLeast;
+import static org.apache.kafka.common.config.ConfigDef.Range.between;
+import static org.apache.kafka.common.config.ConfigDef.Type.INT;
+import static org.apache.kafka.common.config.ConfigDef.Type.LONG;
+import static org.apache.kafka.common.config.ConfigDef.Type.STRING;
+
+import dev.hourglass.config.Declarations;
+import dev.hourglass.config.Shared;
+import dev.hourglass.config.Validators;
+import dev.hourglass.config.Values;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
 
 /**
- * How an {@link EventPublisher} talks to Kafka. Validated when built: every bad value is reported
- * at once, each as {@code Invalid value X for configuration Y: why}; a bad value is never replaced
- * by a default.
+ * How an {@link EventPublisher} talks to Kafka: the keys of {@link #DECLARATIONS}, checked by the
+ * configuration engine when built with {@link #from}: every bad value is reported at once, each as
+ * {@code Invalid value X for configuration Y: why}; a bad value is never replaced by a default.
  *
  * <p>The defaults were chosen by measurement on the embedded broker (see {@code
  * producer/BENCHMARKS.md}): see {@link #DEFAULT_COMPRESSION}, {@link #DEFAULT_LINGER} and {@link
@@ -50,8 +62,8 @@ public record PublisherConfig(
     int maxInFlight,
     Map<String, String> kafkaOverrides) {
 
-  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-  public static final String TOPIC_PREFIX = "topic.prefix";
+  public static final String BOOTSTRAP_SERVERS = Shared.BOOTSTRAP_SERVERS;
+  public static final String TOPIC_PREFIX = Shared.TOPIC_PREFIX;
   public static final String CLIENT_ID = "client.id";
   public static final String LINGER_MS = "linger.ms";
   public static final String BATCH_SIZE = "batch.size";
@@ -69,8 +81,8 @@ public record PublisherConfig(
   /**
    * lz4: measured on the embedded broker (BENCHMARKS.md), it halves the bytes sent and stored
    * (compression rate 0.49-0.53 on generated events) at a throughput that none, lz4 and snappy
-   * share within the run-to-run noise of a shared 2-core machine; zstd compresses more (0.30-0.43)
-   * but was the slowest in every pass, and snappy compresses less (0.49-0.67).
+   * share within the run-to-run noise of the benchmark; zstd compresses more (0.30-0.43) but was
+   * the slowest in every pass, and snappy compresses less (0.49-0.67).
    */
   public static final String DEFAULT_COMPRESSION = "lz4";
 
@@ -92,32 +104,16 @@ public record PublisherConfig(
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_IN_FLIGHT = 5;
 
-  static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
+  /** Kafka's producer holds these timeouts in an int. */
+  private static final ConfigDef.Validator INT_MS = between(1, Integer.MAX_VALUE);
+
+  private static final ConfigDef.Validator COMPRESSIONS =
+      Validators.oneOf("none", "gzip", "snappy", "lz4", "zstd");
 
   /** Settings the publisher owns; a {@code kafka.} override of them is refused. */
-  static final Set<String> OWNED =
-      Set.of(
-          "bootstrap.servers",
-          "client.id",
-          "linger.ms",
-          "batch.size",
-          "compression.type",
-          "buffer.memory",
-          "max.block.ms",
-          "delivery.timeout.ms",
-          "request.timeout.ms",
-          "max.in.flight.requests.per.connection",
-          "acks",
-          "enable.idempotence",
-          "retries",
-          "key.serializer",
-          "value.serializer",
-          "transactional.id");
-
-  private static final Set<String> KEYS =
-      Set.of(
+  static final List<String> OWNED =
+      List.of(
           BOOTSTRAP_SERVERS,
-          TOPIC_PREFIX,
           CLIENT_ID,
           LINGER_MS,
           BATCH_SIZE,
@@ -126,27 +122,62 @@ public record PublisherConfig(
           MAX_BLOCK_MS,
           DELIVERY_TIMEOUT_MS,
           REQUEST_TIMEOUT_MS,
-          MAX_IN_FLIGHT);
+          MAX_IN_FLIGHT,
+          "acks",
+          "enable.idempotence",
+          "retries",
+          "key.serializer",
+          "value.serializer",
+          "transactional.id");
+
+  /** Every key {@link #from} reads. */
+  public static final Declarations DECLARATIONS = declarations();
+
+  private static Declarations declarations() {
+    ConfigDef def = Shared.define(BOOTSTRAP_SERVERS, TOPIC_PREFIX);
+    def.define(CLIENT_ID, STRING, DEFAULT_CLIENT_ID, new NonEmptyString(), LOW, "in broker logs");
+    def.define(LINGER_MS, LONG, DEFAULT_LINGER.toMillis(), between(0, 60_000), MEDIUM, "batching");
+    def.define(BATCH_SIZE, INT, DEFAULT_BATCH_SIZE, between(0, 16 << 20), MEDIUM, "batch bytes");
+    def.define(COMPRESSION_TYPE, STRING, DEFAULT_COMPRESSION, COMPRESSIONS, MEDIUM, "codec");
+    def.define(BUFFER_MEMORY, LONG, DEFAULT_BUFFER_MEMORY, atLeast(1), LOW, "bytes to send");
+    def.define(MAX_BLOCK_MS, LONG, DEFAULT_MAX_BLOCK.toMillis(), atLeast(0), LOW, "send blocks");
+    def.define(
+        DELIVERY_TIMEOUT_MS, LONG, DEFAULT_DELIVERY_TIMEOUT.toMillis(), INT_MS, MEDIUM, "send");
+    def.define(
+        REQUEST_TIMEOUT_MS, LONG, DEFAULT_REQUEST_TIMEOUT.toMillis(), INT_MS, LOW, "request");
+    def.define(MAX_IN_FLIGHT, INT, DEFAULT_MAX_IN_FLIGHT, between(1, 5), LOW, "in-flight requests");
+    Declarations d =
+        Declarations.of(def)
+            .open("kafka.<setting>", KAFKA_PREFIX)
+            .rule(
+                BUFFER_MEMORY,
+                List.of(BATCH_SIZE),
+                v ->
+                    v.getLong(BUFFER_MEMORY) >= v.getInt(BATCH_SIZE)
+                        ? null
+                        : "must be at least batch.size (" + v.getInt(BATCH_SIZE) + ")")
+            .rule(
+                DELIVERY_TIMEOUT_MS,
+                List.of(LINGER_MS, REQUEST_TIMEOUT_MS),
+                v -> {
+                  // KafkaProducer refuses this combination at start; say so here with the figures.
+                  long least = v.getLong(LINGER_MS) + v.getLong(REQUEST_TIMEOUT_MS);
+                  return v.getLong(DELIVERY_TIMEOUT_MS) >= least
+                      ? null
+                      : "must be at least linger.ms + request.timeout.ms (" + least + ")";
+                });
+    for (String key : OWNED) {
+      d =
+          d.refuse(
+              KAFKA_PREFIX + key,
+              "set by the publisher itself"
+                  + (d.definition().names().contains(key) ? "; use " + key : ""));
+    }
+    return d;
+  }
 
   public PublisherConfig {
-    kafkaOverrides = kafkaOverrides == null ? null : Map.copyOf(kafkaOverrides);
-    List<String> problems =
-        problems(
-            bootstrapServers,
-            topicPrefix,
-            clientId,
-            linger,
-            batchSize,
-            compression,
-            bufferMemory,
-            maxBlock,
-            deliveryTimeout,
-            requestTimeout,
-            maxInFlight,
-            kafkaOverrides);
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", problems));
-    }
+    kafkaOverrides = Map.copyOf(kafkaOverrides);
   }
 
   /** The defaults, talking to {@code bootstrapServers}. */
@@ -158,74 +189,23 @@ public record PublisherConfig(
    * A config from dotted keys ({@code bootstrap.servers}, {@code linger.ms}, ..., {@code
    * kafka.<producer setting>}); absent keys take their defaults, unknown keys are refused.
    *
-   * @throws IllegalArgumentException naming every bad key and value at once
+   * @throws dev.hourglass.config.ConfigException naming every bad key and value at once
    */
   public static PublisherConfig from(Map<String, String> values) {
-    List<String> problems = new ArrayList<>();
-    Map<String, String> overrides = new TreeMap<>();
-    for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
-      String key = e.getKey();
-      if (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length()) {
-        overrides.put(key.substring(KAFKA_PREFIX.length()), e.getValue());
-      } else if (!KEYS.contains(key)) {
-        problems.add(
-            "Invalid value "
-                + e.getValue()
-                + " for configuration "
-                + key
-                + ": unknown key (known: "
-                + String.join(", ", new java.util.TreeSet<>(KEYS))
-                + ", kafka.<producer setting>)");
-      }
-    }
-    Parser p = new Parser(values, problems);
-    String bootstrap = values.get(BOOTSTRAP_SERVERS);
-    String prefix = values.getOrDefault(TOPIC_PREFIX, DEFAULT_TOPIC_PREFIX);
-    String clientId = values.getOrDefault(CLIENT_ID, DEFAULT_CLIENT_ID);
-    Duration linger = p.millis(LINGER_MS, DEFAULT_LINGER);
-    int batchSize = (int) p.number(BATCH_SIZE, DEFAULT_BATCH_SIZE, Integer.MAX_VALUE);
-    String compression =
-        values.getOrDefault(COMPRESSION_TYPE, DEFAULT_COMPRESSION).toLowerCase(Locale.ROOT);
-    long bufferMemory = p.number(BUFFER_MEMORY, DEFAULT_BUFFER_MEMORY, Long.MAX_VALUE);
-    Duration maxBlock = p.millis(MAX_BLOCK_MS, DEFAULT_MAX_BLOCK);
-    Duration delivery = p.millis(DELIVERY_TIMEOUT_MS, DEFAULT_DELIVERY_TIMEOUT);
-    Duration request = p.millis(REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT);
-    int maxInFlight = (int) p.number(MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT, Integer.MAX_VALUE);
-    // Rule checks on what parsed; a key that did not parse is reported once, above.
-    for (String problem :
-        problems(
-            bootstrap,
-            prefix,
-            clientId,
-            linger,
-            batchSize,
-            compression,
-            bufferMemory,
-            maxBlock,
-            delivery,
-            request,
-            maxInFlight,
-            overrides)) {
-      if (!p.failed(problem)) {
-        problems.add(problem);
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", problems));
-    }
+    Values v = DECLARATIONS.parse(values);
     return new PublisherConfig(
-        bootstrap,
-        prefix,
-        clientId,
-        linger,
-        batchSize,
-        compression,
-        bufferMemory,
-        maxBlock,
-        delivery,
-        request,
-        maxInFlight,
-        overrides);
+        v.getString(BOOTSTRAP_SERVERS),
+        v.getString(TOPIC_PREFIX),
+        v.getString(CLIENT_ID),
+        v.getDuration(LINGER_MS),
+        v.getInt(BATCH_SIZE),
+        v.getString(COMPRESSION_TYPE).toLowerCase(Locale.ROOT),
+        v.getLong(BUFFER_MEMORY),
+        v.getDuration(MAX_BLOCK_MS),
+        v.getDuration(DELIVERY_TIMEOUT_MS),
+        v.getDuration(REQUEST_TIMEOUT_MS),
+        v.getInt(MAX_IN_FLIGHT),
+        v.passThrough(KAFKA_PREFIX));
   }
 
   /** The same config with {@code key} set to {@code value} (dotted keys, as in {@link #from}). */
@@ -249,160 +229,13 @@ public record PublisherConfig(
     map.put(DELIVERY_TIMEOUT_MS, Long.toString(deliveryTimeout.toMillis()));
     map.put(REQUEST_TIMEOUT_MS, Long.toString(requestTimeout.toMillis()));
     map.put(MAX_IN_FLIGHT, Integer.toString(maxInFlight));
-    kafkaOverrides.forEach((k, v) -> map.put(KAFKA_PREFIX + k, v));
+    new TreeMap<>(kafkaOverrides).forEach((k, v) -> map.put(KAFKA_PREFIX + k, v));
     return map;
   }
 
-  /** One line for the log, secrets of {@code kafka.} overrides shown as {@code <masked>}. */
+  /** The effective settings for the log, one per line, secrets shown as {@code <masked>}. */
   @Override
   public String toString() {
-    Map<String, String> shown = new LinkedHashMap<>(asMap());
-    shown.replaceAll((k, v) -> isSecret(k) ? "<masked>" : v);
-    return "PublisherConfig" + shown;
-  }
-
-  static boolean isSecret(String key) {
-    String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("password")
-        || k.contains("secret")
-        || k.contains("jaas")
-        || k.endsWith("key");
-  }
-
-  private static List<String> problems(
-      String bootstrapServers,
-      String topicPrefix,
-      String clientId,
-      Duration linger,
-      int batchSize,
-      String compression,
-      long bufferMemory,
-      Duration maxBlock,
-      Duration deliveryTimeout,
-      Duration requestTimeout,
-      int maxInFlight,
-      Map<String, String> kafkaOverrides) {
-    List<String> problems = new ArrayList<>();
-    if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      problems.add(invalid(bootstrapServers, BOOTSTRAP_SERVERS, "required, host:port[,...]"));
-    }
-    if (topicPrefix == null || !topicPrefix.matches("[A-Za-z0-9._-]{0,200}")) {
-      problems.add(
-          invalid(
-              topicPrefix, TOPIC_PREFIX, "must be at most 200 of A-Z a-z 0-9 . _ - (or empty)"));
-    }
-    if (clientId == null || clientId.isBlank()) {
-      problems.add(invalid(clientId, CLIENT_ID, "must not be empty"));
-    }
-    if (linger == null || linger.isNegative() || linger.compareTo(Duration.ofMinutes(1)) > 0) {
-      problems.add(invalid(millis(linger), LINGER_MS, "must be between 0 and 60000"));
-    }
-    if (batchSize < 0 || batchSize > 16 * 1024 * 1024) {
-      problems.add(invalid(batchSize, BATCH_SIZE, "must be between 0 and 16777216 bytes"));
-    }
-    if (compression == null || !COMPRESSIONS.contains(compression)) {
-      problems.add(
-          invalid(compression, COMPRESSION_TYPE, "must be one of none, gzip, snappy, lz4, zstd"));
-    }
-    if (bufferMemory < Math.max(batchSize, 1)) {
-      problems.add(
-          invalid(
-              bufferMemory,
-              BUFFER_MEMORY,
-              "must be at least batch.size (" + batchSize + ") and at least 1"));
-    }
-    if (maxBlock == null || maxBlock.isNegative()) {
-      problems.add(invalid(millis(maxBlock), MAX_BLOCK_MS, "must be 0 or more"));
-    }
-    if (requestTimeout == null || (requestTimeout.isNegative() || requestTimeout.isZero())) {
-      problems.add(invalid(millis(requestTimeout), REQUEST_TIMEOUT_MS, "must be more than 0"));
-    }
-    if (deliveryTimeout == null) {
-      problems.add(invalid(null, DELIVERY_TIMEOUT_MS, "required"));
-    } else if (linger != null
-        && requestTimeout != null
-        && deliveryTimeout.compareTo(linger.plus(requestTimeout)) < 0) {
-      // KafkaProducer refuses this combination at start; say so here with the figures.
-      problems.add(
-          invalid(
-              deliveryTimeout.toMillis(),
-              DELIVERY_TIMEOUT_MS,
-              "must be at least linger.ms + request.timeout.ms ("
-                  + linger.plus(requestTimeout).toMillis()
-                  + ")"));
-    }
-    if (maxInFlight < 1 || maxInFlight > 5) {
-      problems.add(
-          invalid(maxInFlight, MAX_IN_FLIGHT, "must be between 1 and 5 (idempotent producer)"));
-    }
-    if (kafkaOverrides == null) {
-      problems.add(invalid(null, "kafka.*", "must not be null"));
-    } else {
-      for (Map.Entry<String, String> e : new TreeMap<>(kafkaOverrides).entrySet()) {
-        if (OWNED.contains(e.getKey())) {
-          problems.add(
-              invalid(
-                  isSecret(e.getKey()) ? "<masked>" : e.getValue(),
-                  KAFKA_PREFIX + e.getKey(),
-                  "set by the publisher itself"
-                      + (KEYS.contains(e.getKey()) ? "; use " + e.getKey() : "")));
-        }
-      }
-    }
-    return problems;
-  }
-
-  private static String millis(Duration d) {
-    return d == null ? "null" : Long.toString(d.toMillis());
-  }
-
-  static String invalid(Object value, String key, String why) {
-    return "Invalid value " + value + " for configuration " + key + ": " + why;
-  }
-
-  /** Parses numbers, recording which keys failed so rule checks do not report them twice. */
-  private static final class Parser {
-    private final Map<String, String> values;
-    private final List<String> problems;
-    private final Set<String> failedKeys = new java.util.HashSet<>();
-
-    Parser(Map<String, String> values, List<String> problems) {
-      this.values = values;
-      this.problems = problems;
-    }
-
-    long number(String key, long fallback, long max) {
-      String text = values.get(key);
-      if (text == null) {
-        return fallback;
-      }
-      try {
-        long value = Long.parseLong(text.trim());
-        if (value > max) {
-          throw new NumberFormatException();
-        }
-        return value;
-      } catch (NumberFormatException e) {
-        problems.add(invalid(text, key, "not an integer up to " + max));
-        failedKeys.add(key);
-        return fallback;
-      }
-    }
-
-    Duration millis(String key, Duration fallback) {
-      if (!values.containsKey(key)) {
-        return fallback;
-      }
-      return Duration.ofMillis(number(key, fallback.toMillis(), Long.MAX_VALUE));
-    }
-
-    boolean failed(String problem) {
-      for (String key : failedKeys) {
-        if (problem.contains(" for configuration " + key + ":")) {
-          return true;
-        }
-      }
-      return false;
-    }
+    return "PublisherConfig" + Declarations.describe(asMap());
   }
 }

@@ -1,16 +1,28 @@
 package dev.hourglass.producer;
 
+import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+import static org.apache.kafka.common.config.ConfigDef.Range.atLeast;
+import static org.apache.kafka.common.config.ConfigDef.Range.between;
+import static org.apache.kafka.common.config.ConfigDef.Type.INT;
+import static org.apache.kafka.common.config.ConfigDef.Type.LONG;
+import static org.apache.kafka.common.config.ConfigDef.Type.SHORT;
+
+import dev.hourglass.config.Declarations;
+import dev.hourglass.config.Shared;
+import dev.hourglass.config.Values;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * What {@link TopicProvisioner} creates: the seven topics of {@code docs/contracts.md} under one
- * prefix, with one partition count, one replication factor and per-topic configs. Validated when
- * built; every problem is reported at once.
+ * prefix, with one partition count, one replication factor and per-topic configs. The keys are
+ * declared in {@link #DECLARATIONS} and checked by the configuration engine.
  *
  * <p>One partition count for all topics on purpose: the streams processor joins nothing across
  * topics, but every topic keyed by organization must place an organization in the same partition
@@ -43,68 +55,68 @@ public record TopicSettings(
   /** Dead letters wait a month for someone to look at them. */
   public static final Duration DEFAULT_DEAD_LETTER_RETENTION = Duration.ofDays(30);
 
-  public TopicSettings {
-    List<String> problems = new ArrayList<>();
-    if (prefix == null || !prefix.matches("[A-Za-z0-9._-]{0,200}")) {
-      problems.add(
-          PublisherConfig.invalid(
-              prefix,
-              PublisherConfig.TOPIC_PREFIX,
-              "must be at most 200 of A-Z a-z 0-9 . _ - (or empty)"));
+  /** Every key {@link #from} reads; {@code topics.<topic>.<config>} is any config of one topic. */
+  public static final Declarations DECLARATIONS = declarations();
+
+  private static Declarations declarations() {
+    ConfigDef def = Shared.define(Shared.TOPIC_PREFIX);
+    def.define(PARTITIONS, INT, DEFAULT_PARTITIONS, between(1, 10_000), HIGH, "every topic's");
+    def.define(REPLICATION_FACTOR, SHORT, DEFAULT_REPLICATION_FACTOR, atLeast(1), HIGH, "replicas");
+    def.define(MIN_INSYNC_REPLICAS, INT, 1, atLeast(1), HIGH, "min.insync.replicas of every topic");
+    def.define(
+        EVENTS_RETENTION_MS,
+        LONG,
+        DEFAULT_EVENTS_RETENTION.toMillis(),
+        atLeast(-1),
+        MEDIUM,
+        "retention of events, rollups and alerts");
+    Declarations d =
+        Declarations.of(def)
+            .open(
+                "topics.<topic>.<config>",
+                TopicNames.BASES.stream().map(base -> TOPICS + base + ".").toArray(String[]::new))
+            .rule(MIN_INSYNC_REPLICAS, List.of(REPLICATION_FACTOR), TopicSettings::minIsrFits);
+    for (String base : TopicNames.BASES) {
+      String key = TOPICS + base + ".min.insync.replicas";
+      d = d.rule(key, List.of(REPLICATION_FACTOR), v -> minIsrFits(v, key));
     }
-    if (partitions < 1 || partitions > 10_000) {
-      problems.add(PublisherConfig.invalid(partitions, PARTITIONS, "must be between 1 and 10000"));
-    }
-    if (replicationFactor < 1) {
-      problems.add(
-          PublisherConfig.invalid(replicationFactor, REPLICATION_FACTOR, "must be at least 1"));
-    }
-    if (configs == null) {
-      problems.add(PublisherConfig.invalid(null, "topics.<topic>.<config>", "must not be null"));
-    } else {
-      for (String base : configs.keySet()) {
-        if (!TopicNames.BASES.contains(base)) {
-          problems.add(
-              PublisherConfig.invalid(
-                  base, "topics.<topic>", "unknown topic (known: " + TopicNames.BASES + ")"));
-        }
-      }
-      for (String base : TopicNames.BASES) {
-        String minIsr = configs.getOrDefault(base, Map.of()).get("min.insync.replicas");
-        if (minIsr != null && !minIsrFits(minIsr, replicationFactor)) {
-          problems.add(
-              PublisherConfig.invalid(
-                  minIsr,
-                  TOPICS + base + ".min.insync.replicas",
-                  "must be between 1 and the replication factor (" + replicationFactor + ")"));
-        }
-      }
-      Map<String, Map<String, String>> copy = new LinkedHashMap<>();
-      for (String base : TopicNames.BASES) {
-        copy.put(
-            base,
-            java.util.Collections.unmodifiableMap(
-                new TreeMap<>(configs.getOrDefault(base, Map.of()))));
-      }
-      configs = java.util.Collections.unmodifiableMap(copy);
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", problems));
-    }
+    return d;
   }
 
-  private static boolean minIsrFits(String value, short replicationFactor) {
+  public TopicSettings {
+    Map<String, Map<String, String>> copy = new LinkedHashMap<>();
+    for (String base : TopicNames.BASES) {
+      copy.put(
+          base, Collections.unmodifiableMap(new TreeMap<>(configs.getOrDefault(base, Map.of()))));
+    }
+    configs = Collections.unmodifiableMap(copy);
+  }
+
+  private static String minIsrFits(Values v) {
+    return v.getInt(MIN_INSYNC_REPLICAS) <= v.getShort(REPLICATION_FACTOR)
+        ? null
+        : "must be at most " + REPLICATION_FACTOR + " (" + v.getShort(REPLICATION_FACTOR) + ")";
+  }
+
+  /** A per-topic {@code min.insync.replicas}, an open key, read as text. */
+  private static String minIsrFits(Values v, String key) {
+    String base = key.substring(TOPICS.length(), key.length() - ".min.insync.replicas".length());
+    String value = v.passThrough(TOPICS + base + ".").get("min.insync.replicas");
+    short rf = v.getShort(REPLICATION_FACTOR);
     try {
       int n = Integer.parseInt(value);
-      return n >= 1 && n <= replicationFactor;
+      if (n >= 1 && n <= rf) {
+        return null;
+      }
     } catch (NumberFormatException e) {
-      return false;
+      // reported below
     }
+    return "must be a whole number from 1 to " + REPLICATION_FACTOR + " (" + rf + ")";
   }
 
   /** The defaults under {@code prefix}: 6 partitions, replication factor 1. */
   public static TopicSettings defaults(String prefix) {
-    return from(Map.of(PublisherConfig.TOPIC_PREFIX, prefix));
+    return from(Map.of(Shared.TOPIC_PREFIX, prefix));
   }
 
   /**
@@ -114,25 +126,18 @@ public record TopicSettings(
    * topics.<base name>.<topic config>} for any other topic config of one topic, for example {@code
    * topics.dead-letters.retention.ms}.
    *
-   * @throws IllegalArgumentException naming every bad key and value at once
+   * @throws dev.hourglass.config.ConfigException naming every bad key and value at once
    */
   public static TopicSettings from(Map<String, String> values) {
-    List<String> problems = new ArrayList<>();
-    String prefix =
-        values.getOrDefault(PublisherConfig.TOPIC_PREFIX, PublisherConfig.DEFAULT_TOPIC_PREFIX);
-    int partitions = (int) number(values, PARTITIONS, DEFAULT_PARTITIONS, problems);
-    long rf = number(values, REPLICATION_FACTOR, DEFAULT_REPLICATION_FACTOR, problems);
-    if (rf > Short.MAX_VALUE) {
-      problems.add(PublisherConfig.invalid(rf, REPLICATION_FACTOR, "must be at most 32767"));
-      rf = DEFAULT_REPLICATION_FACTOR;
-    }
-    String minIsr = values.getOrDefault(MIN_INSYNC_REPLICAS, "1");
-    long retention =
-        number(values, EVENTS_RETENTION_MS, DEFAULT_EVENTS_RETENTION.toMillis(), problems);
+    return from(DECLARATIONS.parse(values));
+  }
+
+  /** The settings from values the engine has checked against {@link #DECLARATIONS}. */
+  public static TopicSettings from(Values v) {
     Map<String, Map<String, String>> configs = new LinkedHashMap<>();
     for (String base : TopicNames.BASES) {
       Map<String, String> c = new TreeMap<>();
-      c.put("min.insync.replicas", minIsr);
+      c.put("min.insync.replicas", Integer.toString(v.getInt(MIN_INSYNC_REPLICAS)));
       if (base.equals(TopicNames.STATS)) {
         // Latest counters per input partition: only the last value of a key matters.
         c.put("cleanup.policy", "compact");
@@ -143,77 +148,16 @@ public record TopicSettings(
             Long.toString(
                 base.equals(TopicNames.DEAD_LETTERS)
                     ? DEFAULT_DEAD_LETTER_RETENTION.toMillis()
-                    : retention));
+                    : v.getLong(EVENTS_RETENTION_MS)));
       }
+      c.putAll(v.passThrough(TOPICS + base + "."));
       configs.put(base, c);
     }
-    for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
-      String key = e.getKey();
-      if (key.equals(PublisherConfig.TOPIC_PREFIX)
-          || key.equals(PARTITIONS)
-          || key.equals(REPLICATION_FACTOR)
-          || key.equals(MIN_INSYNC_REPLICAS)
-          || key.equals(EVENTS_RETENTION_MS)) {
-        continue;
-      }
-      String base = baseOf(key);
-      if (base == null) {
-        problems.add(
-            PublisherConfig.invalid(
-                e.getValue(),
-                key,
-                "unknown key (known: topic.prefix, "
-                    + PARTITIONS
-                    + ", "
-                    + REPLICATION_FACTOR
-                    + ", "
-                    + MIN_INSYNC_REPLICAS
-                    + ", "
-                    + EVENTS_RETENTION_MS
-                    + ", topics.<topic>.<topic config> with <topic> one of "
-                    + TopicNames.BASES
-                    + ")"));
-      } else {
-        configs.get(base).put(key.substring(TOPICS.length() + base.length() + 1), e.getValue());
-      }
-    }
-    if (!problems.isEmpty()) {
-      // Report the rule checks of the record too, so that every problem is named at once.
-      try {
-        new TopicSettings(prefix, partitions, (short) rf, configs);
-      } catch (IllegalArgumentException more) {
-        problems.add(more.getMessage());
-      }
-      throw new IllegalArgumentException(String.join("; ", problems));
-    }
-    return new TopicSettings(prefix, partitions, (short) rf, configs);
-  }
-
-  private static String baseOf(String key) {
-    if (!key.startsWith(TOPICS)) {
-      return null;
-    }
-    for (String base : TopicNames.BASES) {
-      String start = TOPICS + base + ".";
-      if (key.startsWith(start) && key.length() > start.length()) {
-        return base;
-      }
-    }
-    return null;
-  }
-
-  private static long number(
-      Map<String, String> values, String key, long fallback, List<String> problems) {
-    String text = values.get(key);
-    if (text == null) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      problems.add(PublisherConfig.invalid(text, key, "not an integer"));
-      return fallback;
-    }
+    return new TopicSettings(
+        v.getString(Shared.TOPIC_PREFIX),
+        v.getInt(PARTITIONS),
+        v.getShort(REPLICATION_FACTOR),
+        configs);
   }
 
   /** The topic names under {@link #prefix()}. */

@@ -3,6 +3,7 @@ package dev.hourglass.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hourglass.config.ConfigException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,33 +63,48 @@ class PublisherConfigTest {
                         "compression.type", "brotli",
                         "buffer.memory", "0",
                         "max.in.flight.requests.per.connection", "6",
-                        "delivery.timeout.ms", "1000",
                         "kafka.acks", "1",
+                        "kafka.linger.ms", "20",
                         "lingerms", "5")))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessage(
-            "Invalid value 5 for configuration lingerms: unknown key (known: batch.size,"
-                + " bootstrap.servers, buffer.memory, client.id, compression.type,"
-                + " delivery.timeout.ms, linger.ms, max.block.ms,"
-                + " max.in.flight.requests.per.connection, request.timeout.ms, topic.prefix,"
-                + " kafka.<producer setting>); "
-                + "Invalid value soon for configuration linger.ms: not an integer up to"
-                + " 9223372036854775807; "
-                + "Invalid value null for configuration bootstrap.servers: required,"
-                + " host:port[,...]; "
-                + "Invalid value bad prefix for configuration topic.prefix: must be at most 200 of"
-                + " A-Z a-z 0-9 . _ - (or empty); "
-                + "Invalid value -1 for configuration batch.size: must be between 0 and 16777216"
-                + " bytes; "
-                + "Invalid value brotli for configuration compression.type: must be one of none,"
-                + " gzip, snappy, lz4, zstd; "
-                + "Invalid value 0 for configuration buffer.memory: must be at least batch.size"
-                + " (-1) and at least 1; "
-                + "Invalid value 1000 for configuration delivery.timeout.ms: must be at least"
-                + " linger.ms + request.timeout.ms (30005); "
-                + "Invalid value 6 for configuration max.in.flight.requests.per.connection: must"
-                + " be between 1 and 5 (idempotent producer); "
-                + "Invalid value 1 for configuration kafka.acks: set by the publisher itself");
+            String.join(
+                "\n",
+                "Invalid value -1 for configuration batch.size: Value must be at least 0",
+                "Invalid value (not set) for configuration bootstrap.servers: required, no"
+                    + " default",
+                "Invalid value 0 for configuration buffer.memory: Value must be at least 1",
+                "Invalid value brotli for configuration compression.type: must be one of none,"
+                    + " gzip, snappy, lz4, zstd",
+                "Invalid value 1 for configuration kafka.acks: set by the publisher itself",
+                "Invalid value 20 for configuration kafka.linger.ms: set by the publisher"
+                    + " itself; use linger.ms",
+                "Invalid value soon for configuration linger.ms: must be a whole number of"
+                    + " milliseconds",
+                "Invalid value 5 for configuration lingerms: unknown key",
+                "Invalid value 6 for configuration max.in.flight.requests.per.connection: Value"
+                    + " must be no more than 5",
+                "Invalid value bad prefix for configuration topic.prefix: must be at most 200 of"
+                    + " A-Z a-z 0-9 . _ - (or empty)"));
+  }
+
+  @Test
+  void shouldRefuseADeliveryTimeoutKafkaWouldRefuse() {
+    assertThatThrownBy(
+            () ->
+                PublisherConfig.from(
+                    Map.of("bootstrap.servers", "k:1", "delivery.timeout.ms", "1000")))
+        .hasMessage(
+            "Invalid value 1000 for configuration delivery.timeout.ms: must be at least"
+                + " linger.ms + request.timeout.ms (30005)");
+    assertThatThrownBy(
+            () ->
+                PublisherConfig.from(
+                    Map.of(
+                        "bootstrap.servers", "k:1", "batch.size", "1000", "buffer.memory", "999")))
+        .hasMessage(
+            "Invalid value 999 for configuration buffer.memory: must be at least batch.size"
+                + " (1000)");
   }
 
   @Test
@@ -101,7 +117,7 @@ class PublisherConfigTest {
                 "kafka.ssl.key.password", "s3cret"));
 
     assertThat(c.toString())
-        .contains("kafka.sasl.jaas.config=<masked>", "kafka.ssl.key.password=<masked>")
+        .contains("\n  kafka.sasl.jaas.config = <masked>", "\n  kafka.ssl.key.password = <masked>")
         .doesNotContain("s3cret", "password=y");
   }
 

@@ -3,6 +3,7 @@ package dev.hourglass.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hourglass.config.ConfigException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -78,29 +79,31 @@ class TopicSettingsTest {
                         "topics.replication.factor", "many",
                         "topics.min.insync.replicas", "2",
                         "topics.metrics.retention.ms", "1")))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessage(
-            "Invalid value many for configuration topics.replication.factor: not an integer; "
-                + "Invalid value 1 for configuration topics.metrics.retention.ms: unknown key"
-                + " (known: topic.prefix, topics.partitions, topics.replication.factor,"
-                + " topics.min.insync.replicas, topics.events.retention.ms,"
-                + " topics.<topic>.<topic config> with <topic> one of [task-events, agent-events,"
-                + " integration-events, rollups, alerts, dead-letters, stats]); "
-                + "Invalid value 0 for configuration topics.partitions: must be between 1 and"
-                + " 10000; "
-                + "Invalid value 2 for configuration topics.task-events.min.insync.replicas: must"
-                + " be between 1 and the replication factor (1); "
-                + "Invalid value 2 for configuration topics.agent-events.min.insync.replicas: must"
-                + " be between 1 and the replication factor (1); "
-                + "Invalid value 2 for configuration topics.integration-events.min.insync.replicas:"
-                + " must be between 1 and the replication factor (1); "
-                + "Invalid value 2 for configuration topics.rollups.min.insync.replicas: must be"
-                + " between 1 and the replication factor (1); "
-                + "Invalid value 2 for configuration topics.alerts.min.insync.replicas: must be"
-                + " between 1 and the replication factor (1); "
-                + "Invalid value 2 for configuration topics.dead-letters.min.insync.replicas: must"
-                + " be between 1 and the replication factor (1); "
-                + "Invalid value 2 for configuration topics.stats.min.insync.replicas: must be"
-                + " between 1 and the replication factor (1)");
+            String.join(
+                "\n",
+                "Invalid value 1 for configuration topics.metrics.retention.ms: unknown key",
+                "Invalid value 0 for configuration topics.partitions: Value must be at least 1",
+                "Invalid value many for configuration topics.replication.factor: must be a whole"
+                    + " number"));
+  }
+
+  @Test
+  void shouldKeepMinInsyncReplicasWithinTheReplicationFactor() {
+    assertThatThrownBy(
+            () ->
+                TopicSettings.from(
+                    Map.of(
+                        "topics.min.insync.replicas", "2",
+                        "topics.alerts.min.insync.replicas", "3",
+                        "topics.replication.factor", "2")))
+        .hasMessage(
+            "Invalid value 3 for configuration topics.alerts.min.insync.replicas: must be a whole"
+                + " number from 1 to topics.replication.factor (2)");
+    assertThatThrownBy(() -> TopicSettings.from(Map.of("topics.min.insync.replicas", "2")))
+        .hasMessage(
+            "Invalid value 2 for configuration topics.min.insync.replicas: must be at most"
+                + " topics.replication.factor (1)");
   }
 }

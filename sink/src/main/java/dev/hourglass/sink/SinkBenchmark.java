@@ -559,7 +559,7 @@ public final class SinkBenchmark {
     Map<String, String> s = new HashMap<>();
     s.put("bootstrap.servers", options.bootstrapServers());
     s.put("topic.prefix", prefix);
-    s.put("group.id", "hourglass-bench-" + prefix);
+    s.put(SinkConfig.GROUP_ID, "hourglass-bench-" + prefix);
     s.put("jdbc.url", options.jdbcUrl());
     s.put("jdbc.user", options.user());
     s.put("jdbc.password", options.password());

@@ -1,17 +1,28 @@
 package dev.hourglass.sink;
 
+import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+import static org.apache.kafka.common.config.ConfigDef.Range.between;
+import static org.apache.kafka.common.config.ConfigDef.Type.INT;
+import static org.apache.kafka.common.config.ConfigDef.Type.LONG;
+import static org.apache.kafka.common.config.ConfigDef.Type.STRING;
+
+import dev.hourglass.config.Declarations;
+import dev.hourglass.config.Shared;
+import dev.hourglass.config.Values;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
 
 /**
- * Everything the sink needs, checked once when built: every problem is reported together, each as
- * {@code Invalid value X for configuration Y: why}. {@link #toString()} masks the password.
+ * Everything the sink needs: the {@code sink.*} keys and the shared {@code bootstrap.servers},
+ * {@code topic.prefix} and {@code jdbc.*}, declared once in {@link #DECLARATIONS} and checked by
+ * the configuration engine. {@link #toString()} masks the password.
  *
  * @param bootstrapServers Kafka brokers
  * @param topicPrefix prefix of every topic name ({@code hourglass.})
@@ -31,7 +42,7 @@ import java.util.function.Function;
  * @param retryMaxAttempts attempts logged as {@code attempt n/max}; after them the sink keeps
  *     retrying at {@code retryMaxBackoff} and logs at ERROR, since stopping would not lose data but
  *     would stop the pipeline
- * @param consumerOverrides extra Kafka consumer settings (keys {@code consumer.*} without the
+ * @param consumerOverrides extra Kafka consumer settings (keys {@code sink.consumer.*} without the
  *     prefix)
  */
 public record SinkConfig(
@@ -53,11 +64,23 @@ public record SinkConfig(
     int retryMaxAttempts,
     Map<String, String> consumerOverrides) {
 
-  static final String CONSUMER_PREFIX = "consumer.";
+  public static final String GROUP_ID = "sink.group.id";
+  public static final String BATCH_SIZE = "sink.batch.size";
+  public static final String BATCH_MAX_WAIT_MS = "sink.batch.max.wait.ms";
+  public static final String MAX_POLL_RECORDS = "sink.max.poll.records";
+  public static final String POOL_SIZE = "sink.pool.size";
+  public static final String POOL_MAX_LIFETIME_MS = "sink.pool.max.lifetime.ms";
+  public static final String POOL_CONNECTION_TIMEOUT_MS = "sink.pool.connection.timeout.ms";
+  public static final String STATEMENT_TIMEOUT_MS = "sink.statement.timeout.ms";
+  public static final String RETRY_INITIAL_BACKOFF_MS = "sink.retry.initial.backoff.ms";
+  public static final String RETRY_MAX_BACKOFF_MS = "sink.retry.max.backoff.ms";
+  public static final String RETRY_MAX_ATTEMPTS = "sink.retry.max.attempts";
+  static final String CONSUMER_PREFIX = "sink.consumer.";
+  private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
   /** Consumer settings the exactly-once protocol depends on: not overridable. */
-  static final Set<String> FIXED_CONSUMER_KEYS =
-      Set.of(
+  static final List<String> FIXED_CONSUMER_KEYS =
+      List.of(
           "enable.auto.commit",
           "isolation.level",
           "group.id",
@@ -67,243 +90,122 @@ public record SinkConfig(
           "max.poll.records",
           "auto.offset.reset");
 
-  /** Defaults of every optional key, as text, in the order they are documented. */
-  static final Map<String, String> DEFAULTS = defaults();
+  /** Every key the sink reads. */
+  public static final Declarations DECLARATIONS = declarations();
 
-  private static Map<String, String> defaults() {
-    Map<String, String> d = new LinkedHashMap<>();
-    d.put("topic.prefix", "hourglass.");
-    d.put("group.id", "hourglass-sink");
-    d.put("jdbc.password", "");
-    d.put("batch.size", "5000");
-    d.put("batch.max.wait.ms", "500");
-    d.put("max.poll.records", "1000");
-    d.put("pool.size", "2");
-    d.put("pool.max.lifetime.ms", "1800000");
-    d.put("pool.connection.timeout.ms", "5000");
-    d.put("statement.timeout.ms", "60000");
-    d.put("retry.initial.backoff.ms", "200");
-    d.put("retry.max.backoff.ms", "30000");
-    d.put("retry.max.attempts", "10");
-    return Map.copyOf(d);
+  private static Declarations declarations() {
+    ConfigDef def =
+        Shared.define(
+            Shared.BOOTSTRAP_SERVERS,
+            Shared.TOPIC_PREFIX,
+            Shared.JDBC_URL,
+            Shared.JDBC_USER,
+            Shared.JDBC_PASSWORD);
+    def.define(GROUP_ID, STRING, "hourglass-sink", new NonEmptyString(), HIGH, "consumer group");
+    def.define(BATCH_SIZE, INT, 5000, between(1, 1_000_000), HIGH, "records per transaction");
+    def.define(BATCH_MAX_WAIT_MS, LONG, 500L, between(1, 600_000), MEDIUM, "wait for a batch");
+    def.define(MAX_POLL_RECORDS, INT, 1000, between(1, 100_000), MEDIUM, "records per poll");
+    def.define(POOL_SIZE, INT, 2, between(1, 16), MEDIUM, "database connections");
+    def.define(POOL_MAX_LIFETIME_MS, LONG, 1_800_000L, between(30_000, DAY_MS), LOW, "lifetime");
+    def.define(POOL_CONNECTION_TIMEOUT_MS, LONG, 5000L, between(250, 600_000), LOW, "connecting");
+    def.define(STATEMENT_TIMEOUT_MS, LONG, 60_000L, between(1_000, 3_600_000), LOW, "statements");
+    def.define(RETRY_INITIAL_BACKOFF_MS, LONG, 200L, between(1, 600_000), LOW, "first wait");
+    def.define(RETRY_MAX_BACKOFF_MS, LONG, 30_000L, between(1, 3_600_000), LOW, "longest wait");
+    def.define(RETRY_MAX_ATTEMPTS, INT, 10, between(1, 1_000), LOW, "attempts before ERROR");
+    Declarations d =
+        Declarations.of(def)
+            .open("sink.consumer.*", CONSUMER_PREFIX)
+            .rule(
+                MAX_POLL_RECORDS,
+                List.of(BATCH_SIZE),
+                v ->
+                    v.getInt(MAX_POLL_RECORDS) <= v.getInt(BATCH_SIZE)
+                        ? null
+                        : "must be at most "
+                            + BATCH_SIZE
+                            + " ("
+                            + v.getInt(BATCH_SIZE)
+                            + ") so that memory stays bounded")
+            .rule(
+                RETRY_MAX_BACKOFF_MS,
+                List.of(RETRY_INITIAL_BACKOFF_MS),
+                v ->
+                    v.getLong(RETRY_MAX_BACKOFF_MS) >= v.getLong(RETRY_INITIAL_BACKOFF_MS)
+                        ? null
+                        : "must be at least "
+                            + RETRY_INITIAL_BACKOFF_MS
+                            + " ("
+                            + v.getLong(RETRY_INITIAL_BACKOFF_MS)
+                            + ")");
+    for (String key : FIXED_CONSUMER_KEYS) {
+      d = d.refuse(CONSUMER_PREFIX + key, "the sink sets it itself; exactly-once depends on it");
+    }
+    return d;
   }
 
   public SinkConfig {
-    consumerOverrides = Map.copyOf(consumerOverrides == null ? Map.of() : consumerOverrides);
-    List<String> problems = new ArrayList<>();
-    requireText(problems, "bootstrap.servers", bootstrapServers);
-    if (topicPrefix == null || !topicPrefix.matches("[A-Za-z0-9._-]*")) {
-      problems.add(invalid(topicPrefix, "topic.prefix", "must match [A-Za-z0-9._-]*"));
-    }
-    requireText(problems, "group.id", groupId);
-    if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
-      problems.add(invalid(jdbcUrl, "jdbc.url", "must start with jdbc:postgresql:"));
-    }
-    requireText(problems, "jdbc.user", jdbcUser);
-    if (jdbcPassword == null) {
-      problems.add(invalid(null, "jdbc.password", "must be set (may be empty)"));
-    }
-    range(problems, "batch.size", batchSize, 1, 1_000_000);
-    range(problems, "max.poll.records", maxPollRecords, 1, 100_000);
-    if (maxPollRecords > batchSize) {
-      problems.add(
-          invalid(
-              maxPollRecords,
-              "max.poll.records",
-              "must be at most batch.size (" + batchSize + ") so that memory stays bounded"));
-    }
-    range(problems, "pool.size", poolSize, 1, 16);
-    millis(problems, "batch.max.wait.ms", batchMaxWait, 1, 600_000);
-    millis(problems, "pool.max.lifetime.ms", poolMaxLifetime, 30_000, 86_400_000);
-    millis(problems, "pool.connection.timeout.ms", connectionTimeout, 250, 600_000);
-    millis(problems, "statement.timeout.ms", statementTimeout, 1_000, 3_600_000);
-    millis(problems, "retry.initial.backoff.ms", retryInitialBackoff, 1, 600_000);
-    millis(problems, "retry.max.backoff.ms", retryMaxBackoff, 1, 3_600_000);
-    if (retryInitialBackoff != null
-        && retryMaxBackoff != null
-        && retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
-      problems.add(
-          invalid(
-              retryMaxBackoff.toMillis(),
-              "retry.max.backoff.ms",
-              "must be at least retry.initial.backoff.ms ("
-                  + retryInitialBackoff.toMillis()
-                  + ")"));
-    }
-    range(problems, "retry.max.attempts", retryMaxAttempts, 1, 1_000);
-    for (String key : new TreeMap<>(consumerOverrides).keySet()) {
-      if (FIXED_CONSUMER_KEYS.contains(key)) {
-        problems.add(
-            invalid(
-                consumerOverrides.get(key),
-                CONSUMER_PREFIX + key,
-                "the sink sets it itself; exactly-once depends on it"));
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("\n", problems));
-    }
+    consumerOverrides = Map.copyOf(consumerOverrides);
   }
 
   /**
-   * Builds the configuration from dotted keys ({@code bootstrap.servers}, {@code jdbc.url}, ...),
-   * {@link #DEFAULTS} for the keys that are absent. Keys {@code consumer.*} pass to the Kafka
-   * consumer. Unknown keys are errors, so a misspelt key is not silently ignored.
+   * The configuration from {@code settings}: absent keys take their default; unknown keys are
+   * errors, so a misspelt key is not silently ignored. Keys {@code sink.consumer.*} pass to the
+   * Kafka consumer.
    *
-   * @throws IllegalArgumentException naming every bad key at once
+   * @throws dev.hourglass.config.ConfigException naming every problem at once
    */
   public static SinkConfig from(Map<String, String> settings) {
-    Map<String, String> s = new LinkedHashMap<>(DEFAULTS);
-    s.putAll(settings);
-    List<String> problems = new ArrayList<>();
-    Map<String, String> overrides = new TreeMap<>();
-    Set<String> known =
-        Set.of(
-            "bootstrap.servers",
-            "jdbc.url",
-            "jdbc.user",
-            "topic.prefix",
-            "group.id",
-            "jdbc.password",
-            "batch.size",
-            "batch.max.wait.ms",
-            "max.poll.records",
-            "pool.size",
-            "pool.max.lifetime.ms",
-            "pool.connection.timeout.ms",
-            "statement.timeout.ms",
-            "retry.initial.backoff.ms",
-            "retry.max.backoff.ms",
-            "retry.max.attempts");
-    for (Map.Entry<String, String> e : new TreeMap<>(s).entrySet()) {
-      if (e.getKey().startsWith(CONSUMER_PREFIX)) {
-        overrides.put(e.getKey().substring(CONSUMER_PREFIX.length()), e.getValue());
-      } else if (!known.contains(e.getKey())) {
-        problems.add(
-            invalid(
-                e.getKey().contains("password") ? "<masked>" : e.getValue(),
-                e.getKey(),
-                "unknown key"));
-      }
-    }
-    Parser p = new Parser(s, problems);
-    SinkConfig config = null;
-    try {
-      config =
-          new SinkConfig(
-              s.get("bootstrap.servers"),
-              s.get("topic.prefix"),
-              s.get("group.id"),
-              s.get("jdbc.url"),
-              s.get("jdbc.user"),
-              s.get("jdbc.password"),
-              p.number("batch.size", Integer::parseInt, 1),
-              p.millis("batch.max.wait.ms"),
-              p.number("max.poll.records", Integer::parseInt, 1),
-              p.number("pool.size", Integer::parseInt, 1),
-              p.millis("pool.max.lifetime.ms"),
-              p.millis("pool.connection.timeout.ms"),
-              p.millis("statement.timeout.ms"),
-              p.millis("retry.initial.backoff.ms"),
-              p.millis("retry.max.backoff.ms"),
-              p.number("retry.max.attempts", Integer::parseInt, 1),
-              overrides);
-    } catch (IllegalArgumentException e) {
-      // A key that did not parse already has its problem; rules about its placeholder are noise.
-      for (String line : e.getMessage().split("\n")) {
-        if (p.failed().stream().noneMatch(line::contains)) {
-          problems.add(line);
-        }
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("\n", problems));
-    }
-    return config;
+    return from(DECLARATIONS.parse(settings));
   }
 
+  /** The configuration from settings the engine has checked against {@link #DECLARATIONS}. */
+  public static SinkConfig from(Values v) {
+    return new SinkConfig(
+        v.getString(Shared.BOOTSTRAP_SERVERS),
+        v.getString(Shared.TOPIC_PREFIX),
+        v.getString(GROUP_ID),
+        v.getString(Shared.JDBC_URL),
+        v.getString(Shared.JDBC_USER),
+        v.getString(Shared.JDBC_PASSWORD),
+        v.getInt(BATCH_SIZE),
+        v.getDuration(BATCH_MAX_WAIT_MS),
+        v.getInt(MAX_POLL_RECORDS),
+        v.getInt(POOL_SIZE),
+        v.getDuration(POOL_MAX_LIFETIME_MS),
+        v.getDuration(POOL_CONNECTION_TIMEOUT_MS),
+        v.getDuration(STATEMENT_TIMEOUT_MS),
+        v.getDuration(RETRY_INITIAL_BACKOFF_MS),
+        v.getDuration(RETRY_MAX_BACKOFF_MS),
+        v.getInt(RETRY_MAX_ATTEMPTS),
+        v.passThrough(CONSUMER_PREFIX));
+  }
+
+  /** The effective configuration by key, as {@link #from(Map)} reads it. */
+  public Map<String, String> settings() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(Shared.BOOTSTRAP_SERVERS, bootstrapServers);
+    m.put(Shared.TOPIC_PREFIX, topicPrefix);
+    m.put(Shared.JDBC_URL, jdbcUrl);
+    m.put(Shared.JDBC_USER, jdbcUser);
+    m.put(Shared.JDBC_PASSWORD, jdbcPassword);
+    m.put(GROUP_ID, groupId);
+    m.put(BATCH_SIZE, Integer.toString(batchSize));
+    m.put(BATCH_MAX_WAIT_MS, Long.toString(batchMaxWait.toMillis()));
+    m.put(MAX_POLL_RECORDS, Integer.toString(maxPollRecords));
+    m.put(POOL_SIZE, Integer.toString(poolSize));
+    m.put(POOL_MAX_LIFETIME_MS, Long.toString(poolMaxLifetime.toMillis()));
+    m.put(POOL_CONNECTION_TIMEOUT_MS, Long.toString(connectionTimeout.toMillis()));
+    m.put(STATEMENT_TIMEOUT_MS, Long.toString(statementTimeout.toMillis()));
+    m.put(RETRY_INITIAL_BACKOFF_MS, Long.toString(retryInitialBackoff.toMillis()));
+    m.put(RETRY_MAX_BACKOFF_MS, Long.toString(retryMaxBackoff.toMillis()));
+    m.put(RETRY_MAX_ATTEMPTS, Integer.toString(retryMaxAttempts));
+    new TreeMap<>(consumerOverrides).forEach((k, v) -> m.put(CONSUMER_PREFIX + k, v));
+    return m;
+  }
+
+  /** The effective configuration, one key per line, secrets as {@code <masked>}. */
   @Override
   public String toString() {
-    return "SinkConfig[bootstrap.servers="
-        + bootstrapServers
-        + ", topic.prefix="
-        + topicPrefix
-        + ", group.id="
-        + groupId
-        + ", jdbc.url="
-        + jdbcUrl
-        + ", jdbc.user="
-        + jdbcUser
-        + ", jdbc.password=<masked>"
-        + ", batch.size="
-        + batchSize
-        + ", batch.max.wait.ms="
-        + batchMaxWait.toMillis()
-        + ", max.poll.records="
-        + maxPollRecords
-        + ", pool.size="
-        + poolSize
-        + ", pool.max.lifetime.ms="
-        + poolMaxLifetime.toMillis()
-        + ", pool.connection.timeout.ms="
-        + connectionTimeout.toMillis()
-        + ", statement.timeout.ms="
-        + statementTimeout.toMillis()
-        + ", retry.initial.backoff.ms="
-        + retryInitialBackoff.toMillis()
-        + ", retry.max.backoff.ms="
-        + retryMaxBackoff.toMillis()
-        + ", retry.max.attempts="
-        + retryMaxAttempts
-        + ", consumer overrides="
-        + new TreeMap<>(consumerOverrides)
-        + "]";
-  }
-
-  private static String invalid(Object value, String key, String why) {
-    return "Invalid value " + value + " for configuration " + key + ": " + why;
-  }
-
-  private static void requireText(List<String> problems, String key, String value) {
-    if (value == null || value.isBlank()) {
-      problems.add(invalid(value, key, "must be set"));
-    }
-  }
-
-  private static void range(List<String> problems, String key, long value, long min, long max) {
-    if (value < min || value > max) {
-      problems.add(invalid(value, key, "must be between " + min + " and " + max));
-    }
-  }
-
-  private static void millis(
-      List<String> problems, String key, Duration value, long min, long max) {
-    if (value == null) {
-      problems.add(invalid(null, key, "must be set"));
-    } else {
-      range(problems, key, value.toMillis(), min, max);
-    }
-  }
-
-  /** Parses numbers, recording a problem and returning a harmless placeholder on bad text. */
-  private record Parser(Map<String, String> settings, List<String> problems, Set<String> failed) {
-    Parser(Map<String, String> settings, List<String> problems) {
-      this(settings, problems, new java.util.HashSet<>());
-    }
-
-    <T> T number(String key, Function<String, T> parse, T placeholder) {
-      String text = settings.get(key);
-      try {
-        return parse.apply(text == null ? "" : text.trim());
-      } catch (NumberFormatException e) {
-        problems.add(invalid(text, key, "must be a whole number"));
-        failed.add(key);
-        return placeholder;
-      }
-    }
-
-    Duration millis(String key) {
-      return Duration.ofMillis(number(key, Long::parseLong, 1L));
-    }
+    return Declarations.describe(settings());
   }
 }

@@ -49,20 +49,20 @@ final class Fixtures {
     Map<String, String> s = new HashMap<>();
     s.put("bootstrap.servers", kafka.bootstrapServers());
     s.put("topic.prefix", kafka.topic(""));
-    s.put("group.id", "sink-" + kafka.topic("group"));
+    s.put("sink.group.id", "sink-" + kafka.topic("group"));
     s.put("jdbc.url", db.jdbcUrl());
     s.put("jdbc.user", db.user());
     s.put("jdbc.password", db.password());
-    s.put("batch.size", "50");
-    s.put("max.poll.records", "50");
-    s.put("batch.max.wait.ms", "100");
-    s.put("retry.initial.backoff.ms", "50");
-    s.put("retry.max.backoff.ms", "1000");
-    s.put("pool.connection.timeout.ms", "1000");
+    s.put("sink.batch.size", "50");
+    s.put("sink.max.poll.records", "50");
+    s.put("sink.batch.max.wait.ms", "100");
+    s.put("sink.retry.initial.backoff.ms", "50");
+    s.put("sink.retry.max.backoff.ms", "1000");
+    s.put("sink.pool.connection.timeout.ms", "1000");
     // A member that stops polling (a crashed instance) leaves the group quickly.
-    s.put("consumer.max.poll.interval.ms", "6000");
-    s.put("consumer.session.timeout.ms", "6000");
-    s.put("consumer.heartbeat.interval.ms", "500");
+    s.put("sink.consumer.max.poll.interval.ms", "6000");
+    s.put("sink.consumer.session.timeout.ms", "6000");
+    s.put("sink.consumer.heartbeat.interval.ms", "500");
     return s;
   }
 

@@ -3,6 +3,7 @@ package dev.hourglass.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hourglass.config.ConfigException;
 import dev.hourglass.contract.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,7 +38,7 @@ class SinkConfigTest {
   void shouldMaskThePasswordWhenPrinted() {
     String text = SinkConfig.from(required()).toString();
 
-    assertThat(text).contains("jdbc.password=<masked>").doesNotContain("s3cret-pw");
+    assertThat(text).contains("\n  jdbc.password = <masked>\n").doesNotContain("s3cret-pw");
   }
 
   @Test
@@ -45,46 +46,56 @@ class SinkConfigTest {
     Map<String, String> s = required();
     s.remove("bootstrap.servers");
     s.put("jdbc.url", "jdbc:mysql://x/y");
-    s.put("batch.size", "ten");
-    s.put("pool.size", "0");
-    s.put("retry.initial.backoff.ms", "5000");
-    s.put("retry.max.backoff.ms", "1000");
-    s.put("consumer.enable.auto.commit", "true");
-    s.put("batch.sise", "10");
+    s.put("sink.batch.size", "ten");
+    s.put("sink.pool.size", "0");
+    s.put("sink.retry.initial.backoff.ms", "5000");
+    s.put("sink.retry.max.backoff.ms", "1000");
+    s.put("sink.consumer.enable.auto.commit", "true");
+    s.put("sink.batch.sise", "10");
 
     assertThatThrownBy(() -> SinkConfig.from(s))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessage(
             String.join(
                 "\n",
-                "Invalid value 10 for configuration batch.sise: unknown key",
-                "Invalid value ten for configuration batch.size: must be a whole number",
-                "Invalid value null for configuration bootstrap.servers: must be set",
+                "Invalid value (not set) for configuration bootstrap.servers: required, no"
+                    + " default",
                 "Invalid value jdbc:mysql://x/y for configuration jdbc.url: must start with"
                     + " jdbc:postgresql:",
-                "Invalid value 0 for configuration pool.size: must be between 1 and 16",
-                "Invalid value 1000 for configuration retry.max.backoff.ms: must be at least"
-                    + " retry.initial.backoff.ms (5000)",
-                "Invalid value true for configuration consumer.enable.auto.commit: the sink sets"
-                    + " it itself; exactly-once depends on it"));
+                "Invalid value 10 for configuration sink.batch.sise: unknown key",
+                "Invalid value ten for configuration sink.batch.size: must be a whole number",
+                "Invalid value true for configuration sink.consumer.enable.auto.commit: the sink"
+                    + " sets it itself; exactly-once depends on it",
+                "Invalid value 0 for configuration sink.pool.size: Value must be at least 1",
+                "Invalid value 1000 for configuration sink.retry.max.backoff.ms: must be at least"
+                    + " sink.retry.initial.backoff.ms (5000)"));
   }
 
   @Test
   void shouldRefuseMorePolledRecordsThanABatchHolds() {
     Map<String, String> s = required();
-    s.put("batch.size", "100");
-    s.put("max.poll.records", "500");
+    s.put("sink.batch.size", "100");
+    s.put("sink.max.poll.records", "500");
 
     assertThatThrownBy(() -> SinkConfig.from(s))
         .hasMessage(
-            "Invalid value 500 for configuration max.poll.records: must be at most batch.size"
-                + " (100) so that memory stays bounded");
+            "Invalid value 500 for configuration sink.max.poll.records: must be at most"
+                + " sink.batch.size (100) so that memory stays bounded");
+  }
+
+  @Test
+  void shouldRoundTripThroughItsSettings() {
+    Map<String, String> s = required();
+    s.put("sink.consumer.session.timeout.ms", "10000");
+    SinkConfig c = SinkConfig.from(s);
+
+    assertThat(SinkConfig.from(c.settings())).isEqualTo(c);
   }
 
   @Test
   void shouldPassConsumerOverridesWithoutTheirPrefix() {
     Map<String, String> s = required();
-    s.put("consumer.session.timeout.ms", "10000");
+    s.put("sink.consumer.session.timeout.ms", "10000");
 
     SinkConfig c = SinkConfig.from(s);
 

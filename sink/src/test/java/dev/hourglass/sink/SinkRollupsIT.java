@@ -48,9 +48,9 @@ class SinkRollupsIT {
       data.publish(producer, Fixtures.topics(kafka).rollups().name());
     }
     java.util.Map<String, String> settings = Fixtures.settings(kafka, db);
-    settings.put("batch.size", "500");
-    settings.put("max.poll.records", "500");
-    settings.put("batch.max.wait.ms", "1000");
+    settings.put("sink.batch.size", "500");
+    settings.put("sink.max.poll.records", "500");
+    settings.put("sink.batch.max.wait.ms", "1000");
 
     try (SinkApp sink = new SinkApp(SinkConfig.from(settings))) {
       sink.start();

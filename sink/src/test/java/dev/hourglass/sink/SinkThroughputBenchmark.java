@@ -25,7 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <p>Arguments: rows (default 100000), runs (default 3), then {@code --core} for the figures of
  * {@link SinkBenchmark} alone, and any {@code key=value} sink settings applied on top of the
- * defaults in the end-to-end runs (e.g. {@code batch.size=10000}).
+ * defaults in the end-to-end runs (e.g. {@code sink.batch.size=10000}).
  */
 public final class SinkThroughputBenchmark {
   private SinkThroughputBenchmark() {}

@@ -29,8 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  * hourly and tumbling on {@code occurred_at}, closed when the partition's stream time (the greatest
  * occurred_at seen, run on with the wall clock while the partition is quiet) reaches {@code
  * window_end + grace}. Updates of the windows that changed are published every {@code
- * emit.interval} of wall clock with revision + 1; the final version (is_final) when the window
- * closes.
+ * streams.emit.interval.ms} of wall clock with revision + 1; the final version (is_final) when the
+ * window closes.
  *
  * <p><b>Dead letters and the exception handlers.</b> The processor reads bytes and decodes them
  * itself, so a record that does not decode (the {@code BadRecordException} reason), fails

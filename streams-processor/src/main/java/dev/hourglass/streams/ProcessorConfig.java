@@ -1,28 +1,38 @@
 package dev.hourglass.streams;
 
+import static dev.hourglass.config.Validators.oneOf;
+import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+import static org.apache.kafka.common.config.ConfigDef.Range.atLeast;
+import static org.apache.kafka.common.config.ConfigDef.Range.between;
+import static org.apache.kafka.common.config.ConfigDef.Type.INT;
+import static org.apache.kafka.common.config.ConfigDef.Type.LONG;
+import static org.apache.kafka.common.config.ConfigDef.Type.STRING;
+
 import dev.hourglass.avro.ValidationLimits;
+import dev.hourglass.config.Declarations;
+import dev.hourglass.config.Shared;
+import dev.hourglass.config.Validators;
+import dev.hourglass.config.Values;
 import dev.hourglass.contract.AlertsFormat;
 import dev.hourglass.contract.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 
 /**
- * The streams processor's configuration, validated when built: every problem is collected and
- * reported at once, each as {@code Invalid value X for configuration Y: why}. Build it with {@link
- * #from(Map)} (dotted keys; the CLI maps environment variables such as {@code
- * HOURGLASS_BOOTSTRAP_SERVERS} onto {@code bootstrap.servers}). Defaults and the reasons for them
+ * The streams processor's configuration: the {@code streams.*} keys and the shared {@code
+ * bootstrap.servers} and {@code topic.prefix}, declared once in {@link #DECLARATIONS} and checked
+ * by the configuration engine. Build it with {@link #from(Map)}; defaults and the reasons for them
  * are in streams-processor/README.md.
  *
  * @param bootstrapServers Kafka brokers
@@ -55,237 +65,107 @@ public record ProcessorConfig(
     Path stateDir,
     String processingGuarantee) {
 
-  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-  public static final String APPLICATION_ID = "application.id";
-  public static final String TOPIC_PREFIX = "topic.prefix";
-  public static final String GRACE = "grace";
-  public static final String DEDUP_HORIZON = "dedup.horizon";
-  public static final String EMIT_INTERVAL = "emit.interval";
-  public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
-  public static final String CACHE_MAX_BYTES = "cache.max.bytes";
-  public static final String NUM_STREAM_THREADS = "num.stream.threads";
-  public static final String RULES_FILE = "rules.file";
-  public static final String ALERTS_FORMAT = "alerts.format";
-  public static final String STATE_DIR = "state.dir";
-  public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+  public static final String BOOTSTRAP_SERVERS = Shared.BOOTSTRAP_SERVERS;
+  public static final String TOPIC_PREFIX = Shared.TOPIC_PREFIX;
+  public static final String APPLICATION_ID = "streams.application.id";
+  public static final String GRACE_MS = "streams.grace.ms";
+  public static final String DEDUP_HORIZON_MS = "streams.dedup.horizon.ms";
+  public static final String EMIT_INTERVAL_MS = "streams.emit.interval.ms";
+  public static final String COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
+  public static final String CACHE_MAX_BYTES = "streams.cache.max.bytes";
+  public static final String NUM_STREAM_THREADS = "streams.num.stream.threads";
+  public static final String RULES_FILE = "streams.rules.file";
+  public static final String ALERTS_FORMAT = "streams.alerts.format";
+  public static final String STATE_DIR = "streams.state.dir";
+  public static final String PROCESSING_GUARANTEE = "streams.processing.guarantee";
 
-  /** Every key {@link #from} reads, with its default ("" when it has none). */
-  public static final Map<String, String> DEFAULTS = defaults();
+  private static final ConfigDef.Validator NAME =
+      Validators.matching("[A-Za-z0-9._-]+", "must be letters, digits, '.', '_', '-' (not empty)");
+  private static final ConfigDef.Validator READABLE_OR_EMPTY =
+      (key, value) -> {
+        String file = (String) value;
+        if (!file.isEmpty() && !Files.isReadable(Path.of(file))) {
+          throw new org.apache.kafka.common.config.ConfigException(
+              key, value, "no readable file there");
+        }
+      };
 
-  private static final Duration HOUR = Duration.ofHours(1);
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]*");
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final long HOUR_MS = Duration.ofHours(1).toMillis();
+  private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
-  public ProcessorConfig {
-    List<String> problems =
-        check(
-            bootstrapServers,
-            applicationId,
-            topicPrefix,
-            grace,
-            dedupHorizon,
-            emitInterval,
-            commitIntervalMs,
-            cacheMaxBytes,
-            numStreamThreads,
-            rulesFile,
-            alertsFormat,
-            stateDir,
-            processingGuarantee);
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", problems));
-    }
-  }
+  /** Every key the streams processor reads. */
+  public static final Declarations DECLARATIONS = declarations();
 
-  private static Map<String, String> defaults() {
-    Map<String, String> d = new LinkedHashMap<>();
-    d.put(BOOTSTRAP_SERVERS, "localhost:9092");
-    d.put(APPLICATION_ID, "hourglass-streams");
-    d.put(TOPIC_PREFIX, "hourglass.");
-    d.put(GRACE, "10m");
-    d.put(DEDUP_HORIZON, "2h");
-    d.put(EMIT_INTERVAL, "1s");
-    d.put(COMMIT_INTERVAL_MS, "100");
-    d.put(CACHE_MAX_BYTES, Long.toString(10L * 1024 * 1024));
-    d.put(NUM_STREAM_THREADS, "1");
-    d.put(RULES_FILE, "");
-    d.put(ALERTS_FORMAT, "avro");
-    d.put(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams").toString());
-    d.put(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2);
-    return Map.copyOf(d);
-  }
-
-  /** The defaults, with nothing overridden. */
-  public static ProcessorConfig defaultConfig() {
-    return from(Map.of());
+  private static Declarations declarations() {
+    ConfigDef def = Shared.define(BOOTSTRAP_SERVERS, TOPIC_PREFIX);
+    def.define(APPLICATION_ID, STRING, "hourglass-streams", NAME, HIGH, "group, transactional ids");
+    def.define(GRACE_MS, LONG, 600_000L, between(0, DAY_MS), HIGH, "how late an event may come");
+    def.define(
+        DEDUP_HORIZON_MS,
+        LONG,
+        7_200_000L,
+        between(HOUR_MS, 30 * DAY_MS),
+        MEDIUM,
+        "event_id memory");
+    def.define(EMIT_INTERVAL_MS, LONG, 1000L, between(10, HOUR_MS), MEDIUM, "rollup update period");
+    def.define(COMMIT_INTERVAL_MS, LONG, 100L, between(10, 600_000), MEDIUM, "exactly-once commit");
+    def.define(CACHE_MAX_BYTES, LONG, 10L * 1024 * 1024, atLeast(0), LOW, "record cache");
+    def.define(NUM_STREAM_THREADS, INT, 1, between(1, 64), MEDIUM, "threads per instance");
+    def.define(RULES_FILE, STRING, "", READABLE_OR_EMPTY, MEDIUM, "alert rules; empty: built-in");
+    def.define(ALERTS_FORMAT, STRING, "avro", oneOf("avro", "json"), MEDIUM, "alert values");
+    def.define(STATE_DIR, STRING, "", HIGH, "state stores; empty: Kafka Streams' default");
+    def.define(
+        PROCESSING_GUARANTEE,
+        STRING,
+        StreamsConfig.EXACTLY_ONCE_V2,
+        ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+        LOW,
+        "at_least_once for benchmarks only");
+    return Declarations.of(def)
+        .renamed("streams.grace", GRACE_MS)
+        .renamed("streams.dedup.horizon", DEDUP_HORIZON_MS)
+        .renamed("streams.emit.interval", EMIT_INTERVAL_MS)
+        .rule(
+            DEDUP_HORIZON_MS,
+            List.of(GRACE_MS),
+            v -> {
+              long least = HOUR_MS + v.getLong(GRACE_MS);
+              return v.getLong(DEDUP_HORIZON_MS) >= least
+                  ? null
+                  : "must be at least the window (3600000) plus " + GRACE_MS + ": " + least;
+            });
   }
 
   /**
-   * The configuration from dotted keys ({@link #DEFAULTS} lists them); missing keys take their
-   * default, keys it does not know are ignored (the same map may hold other components' keys).
+   * The configuration from {@code settings}: absent keys take their default; an unknown or renamed
+   * key is an error, so a misspelt key never leaves its default silently in force.
    *
-   * @throws IllegalArgumentException naming every bad value
+   * @throws dev.hourglass.config.ConfigException naming every problem at once
    */
-  public static ProcessorConfig from(Map<String, String> values) {
-    List<String> problems = new ArrayList<>();
-    // A misspelt key must not silently leave its default in force.
-    new java.util.TreeMap<>(values)
-        .forEach(
-            (key, value) -> {
-              if (!DEFAULTS.containsKey(key)) {
-                problems.add(
-                    invalid(
-                        value,
-                        key,
-                        "unknown key (known: "
-                            + String.join(", ", new java.util.TreeSet<>(DEFAULTS.keySet()))
-                            + ")"));
-              }
-            });
-    Parser p = new Parser(values, problems);
-    String bootstrap = p.text(BOOTSTRAP_SERVERS);
-    String appId = p.text(APPLICATION_ID);
-    String prefix = p.text(TOPIC_PREFIX);
-    Duration grace = p.duration(GRACE);
-    Duration horizon = p.duration(DEDUP_HORIZON);
-    Duration emit = p.duration(EMIT_INTERVAL);
-    long commit = p.number(COMMIT_INTERVAL_MS);
-    long cache = p.number(CACHE_MAX_BYTES);
-    long threads = p.number(NUM_STREAM_THREADS);
-    String rules = p.text(RULES_FILE);
-    AlertsFormat format = null;
-    String formatText = p.text(ALERTS_FORMAT);
-    try {
-      format = AlertsFormat.valueOf(formatText.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      problems.add(invalid(formatText, ALERTS_FORMAT, "must be avro or json"));
-    }
-    String stateDir = p.text(STATE_DIR);
-    String guarantee = p.text(PROCESSING_GUARANTEE);
-    if (threads > Integer.MAX_VALUE || threads < Integer.MIN_VALUE) {
-      problems.add(invalid(threads, NUM_STREAM_THREADS, "must be between 1 and 64"));
-      threads = 1;
-    }
-    Path rulesPath = rules.isBlank() ? null : Path.of(rules);
-    Path statePath = stateDir.isBlank() ? null : Path.of(stateDir);
-    if (problems.isEmpty()) {
-      return new ProcessorConfig(
-          bootstrap,
-          appId,
-          prefix,
-          grace,
-          horizon,
-          emit,
-          commit,
-          cache,
-          (int) threads,
-          rulesPath,
-          format,
-          statePath,
-          guarantee);
-    }
-    // Report the values that did parse together with those that did not.
-    problems.addAll(
-        check(
-            bootstrap,
-            appId,
-            prefix,
-            grace,
-            horizon,
-            emit,
-            commit,
-            cache,
-            (int) threads,
-            rulesPath,
-            format == null ? AlertsFormat.AVRO : format,
-            statePath,
-            guarantee));
-    throw new IllegalArgumentException(String.join("; ", problems));
+  public static ProcessorConfig from(Map<String, String> settings) {
+    return from(DECLARATIONS.parse(settings));
   }
 
-  private static List<String> check(
-      String bootstrapServers,
-      String applicationId,
-      String topicPrefix,
-      Duration grace,
-      Duration dedupHorizon,
-      Duration emitInterval,
-      long commitIntervalMs,
-      long cacheMaxBytes,
-      int numStreamThreads,
-      Path rulesFile,
-      AlertsFormat alertsFormat,
-      Path stateDir,
-      String processingGuarantee) {
-    List<String> problems = new ArrayList<>();
-    if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      problems.add(invalid(bootstrapServers, BOOTSTRAP_SERVERS, "required, host:port[,...]"));
-    }
-    if (applicationId == null
-        || applicationId.isBlank()
-        || !NAME.matcher(applicationId).matches()) {
-      problems.add(
-          invalid(applicationId, APPLICATION_ID, "required, letters, digits, '.', '_', '-'"));
-    }
-    if (topicPrefix == null || !NAME.matcher(topicPrefix).matches() || topicPrefix.length() > 200) {
-      problems.add(
-          invalid(
-              topicPrefix,
-              TOPIC_PREFIX,
-              "at most 200 letters, digits, '.', '_', '-' (may be empty)"));
-    }
-    if (grace != null && (grace.isNegative() || grace.compareTo(Duration.ofDays(1)) > 0)) {
-      problems.add(invalid(grace, GRACE, "must be between 0 and 1 day"));
-    } else if (grace == null) {
-      problems.add(invalid(null, GRACE, "required"));
-    }
-    if (dedupHorizon == null
-        || (grace != null && dedupHorizon.compareTo(HOUR.plus(grace)) < 0)
-        || dedupHorizon.compareTo(Duration.ofDays(30)) > 0) {
-      problems.add(
-          invalid(
-              dedupHorizon,
-              DEDUP_HORIZON,
-              "must be at least the window (1 hour) plus grace ("
-                  + (grace == null ? "?" : HOUR.plus(grace))
-                  + ") and at most 30 days"));
-    }
-    if (emitInterval == null
-        || emitInterval.compareTo(Duration.ofMillis(10)) < 0
-        || emitInterval.compareTo(HOUR) > 0) {
-      problems.add(invalid(emitInterval, EMIT_INTERVAL, "must be between 10 ms and 1 hour"));
-    }
-    if (commitIntervalMs < 10 || commitIntervalMs > 600_000) {
-      problems.add(invalid(commitIntervalMs, COMMIT_INTERVAL_MS, "must be between 10 and 600000"));
-    }
-    if (cacheMaxBytes < 0) {
-      problems.add(invalid(cacheMaxBytes, CACHE_MAX_BYTES, "must be >= 0"));
-    }
-    if (numStreamThreads < 1 || numStreamThreads > 64) {
-      problems.add(invalid(numStreamThreads, NUM_STREAM_THREADS, "must be between 1 and 64"));
-    }
-    if (rulesFile != null && !Files.isReadable(rulesFile)) {
-      problems.add(invalid(rulesFile, RULES_FILE, "no readable file there"));
-    }
-    if (alertsFormat == null) {
-      problems.add(invalid(null, ALERTS_FORMAT, "must be avro or json"));
-    }
-    if (stateDir == null) {
-      problems.add(invalid("", STATE_DIR, "required"));
-    }
-    if (!StreamsConfig.EXACTLY_ONCE_V2.equals(processingGuarantee)
-        && !StreamsConfig.AT_LEAST_ONCE.equals(processingGuarantee)) {
-      problems.add(
-          invalid(
-              processingGuarantee,
-              PROCESSING_GUARANTEE,
-              "must be exactly_once_v2 (the default) or at_least_once (benchmarks only)"));
-    }
-    return problems;
-  }
-
-  private static String invalid(Object value, String key, String why) {
-    return "Invalid value " + value + " for configuration " + key + ": " + why;
+  /** The configuration from settings the engine has checked against {@link #DECLARATIONS}. */
+  public static ProcessorConfig from(Values v) {
+    String rules = v.getString(RULES_FILE);
+    String stateDir = v.getString(STATE_DIR);
+    return new ProcessorConfig(
+        v.getString(BOOTSTRAP_SERVERS),
+        v.getString(APPLICATION_ID),
+        v.getString(TOPIC_PREFIX),
+        v.getDuration(GRACE_MS),
+        v.getDuration(DEDUP_HORIZON_MS),
+        v.getDuration(EMIT_INTERVAL_MS),
+        v.getLong(COMMIT_INTERVAL_MS),
+        v.getLong(CACHE_MAX_BYTES),
+        v.getInt(NUM_STREAM_THREADS),
+        rules.isEmpty() ? null : Path.of(rules),
+        AlertsFormat.valueOf(v.getString(ALERTS_FORMAT).toUpperCase(Locale.ROOT)),
+        stateDir.isEmpty()
+            ? Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams")
+            : Path.of(stateDir),
+        v.getString(PROCESSING_GUARANTEE));
   }
 
   /** The topics, named with {@link #topicPrefix()}. */
@@ -316,7 +196,9 @@ public record ProcessorConfig(
     // Kafka's 10 MiB default unless configured: absorbs repeated puts of hot windows between
     // commits.
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(cacheMaxBytes));
-    // One thread by default: the machines run the broker and the sink beside it on 2 cores.
+    // One thread per instance by default: the processor scales out by instances (each with its
+    // own state directory and CPU) up to the partition count, and one thread keeps an instance's
+    // memory and state small; raise it to use several cores in one instance.
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(numStreamThreads));
     // Local state survives restarts only outside /tmp cleaners; configurable for that reason.
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -340,80 +222,27 @@ public record ProcessorConfig(
     return p;
   }
 
-  /** The effective configuration, one key per line, for the start-up log. No secrets here. */
-  public String describe() {
-    Map<String, Object> m = new LinkedHashMap<>();
+  /** The effective configuration by key, as {@link #from(Map)} reads it. */
+  public Map<String, String> settings() {
+    Map<String, String> m = new LinkedHashMap<>();
     m.put(BOOTSTRAP_SERVERS, bootstrapServers);
-    m.put(APPLICATION_ID, applicationId);
     m.put(TOPIC_PREFIX, topicPrefix);
-    m.put(GRACE, grace);
-    m.put(DEDUP_HORIZON, dedupHorizon);
-    m.put(EMIT_INTERVAL, emitInterval);
-    m.put(COMMIT_INTERVAL_MS, commitIntervalMs);
-    m.put(CACHE_MAX_BYTES, cacheMaxBytes);
-    m.put(NUM_STREAM_THREADS, numStreamThreads);
-    m.put(RULES_FILE, rulesFile == null ? "(built-in defaults)" : rulesFile);
+    m.put(APPLICATION_ID, applicationId);
+    m.put(GRACE_MS, Long.toString(grace.toMillis()));
+    m.put(DEDUP_HORIZON_MS, Long.toString(dedupHorizon.toMillis()));
+    m.put(EMIT_INTERVAL_MS, Long.toString(emitInterval.toMillis()));
+    m.put(COMMIT_INTERVAL_MS, Long.toString(commitIntervalMs));
+    m.put(CACHE_MAX_BYTES, Long.toString(cacheMaxBytes));
+    m.put(NUM_STREAM_THREADS, Integer.toString(numStreamThreads));
+    m.put(RULES_FILE, rulesFile == null ? "" : rulesFile.toString());
     m.put(ALERTS_FORMAT, alertsFormat.name().toLowerCase(Locale.ROOT));
-    m.put(STATE_DIR, stateDir);
+    m.put(STATE_DIR, stateDir.toString());
     m.put(PROCESSING_GUARANTEE, processingGuarantee);
-    StringBuilder b = new StringBuilder();
-    m.forEach((k, v) -> b.append("\n  ").append(k).append(" = ").append(v));
-    return b.toString();
+    return m;
   }
 
-  /** Reads each key once, falling back to its default, collecting parse problems. */
-  private record Parser(Map<String, String> values, List<String> problems) {
-    String text(String key) {
-      String v = values.get(key);
-      return v == null ? DEFAULTS.get(key) : v.trim();
-    }
-
-    long number(String key) {
-      String v = text(key);
-      try {
-        return Long.parseLong(v);
-      } catch (NumberFormatException e) {
-        problems.add(invalid(v, key, "not a whole number"));
-        return Long.parseLong(DEFAULTS.get(key));
-      }
-    }
-
-    Duration duration(String key) {
-      String v = text(key);
-      Duration d = parseDuration(v);
-      if (d == null) {
-        problems.add(
-            invalid(v, key, "not a duration (for example 500ms, 10s, 10m, 2h, 1d or PT10M)"));
-        return parseDuration(DEFAULTS.get(key));
-      }
-      return d;
-    }
-  }
-
-  /**
-   * {@code 500ms}, {@code 10s}, {@code 10m}, {@code 2h}, {@code 1d} or ISO-8601; null if neither.
-   */
-  static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    Matcher m = SHORT_DURATION.matcher(t);
-    if (m.matches()) {
-      try {
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-      } catch (NumberFormatException | ArithmeticException e) {
-        return null;
-      }
-    }
-    try {
-      return Duration.parse(text.trim());
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+  /** The effective configuration, one key per line, for the start-up log. */
+  public String describe() {
+    return Declarations.describe(settings());
   }
 }

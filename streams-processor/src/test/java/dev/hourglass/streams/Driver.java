@@ -49,6 +49,8 @@ final class Driver implements AutoCloseable {
   Driver(Path stateDir, Map<String, String> overrides) {
     Map<String, String> values = new java.util.HashMap<>(overrides);
     values.put(ProcessorConfig.STATE_DIR, stateDir.toString());
+    // TopologyTestDriver connects to nothing; the key is required all the same.
+    values.putIfAbsent(ProcessorConfig.BOOTSTRAP_SERVERS, "localhost:9092");
     ProcessorConfig config = ProcessorConfig.from(values);
     topics = config.topics();
     Topology topology = HourglassTopology.build(config, topics, config.rules());

@@ -3,19 +3,24 @@ package dev.hourglass.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hourglass.config.ConfigException;
 import dev.hourglass.contract.AlertsFormat;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class ProcessorConfigTest {
+  private static final Map<String, String> REQUIRED = Map.of("bootstrap.servers", "broker:9093");
 
   @Test
   void shouldUseTheDocumentedDefaults() {
-    ProcessorConfig c = ProcessorConfig.defaultConfig();
-    assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
+    ProcessorConfig c = ProcessorConfig.from(REQUIRED);
+
+    assertThat(c.bootstrapServers()).isEqualTo("broker:9093");
     assertThat(c.applicationId()).isEqualTo("hourglass-streams");
     assertThat(c.topicPrefix()).isEqualTo("hourglass.");
     assertThat(c.grace()).isEqualTo(Duration.ofMinutes(10));
@@ -26,6 +31,8 @@ class ProcessorConfigTest {
     assertThat(c.numStreamThreads()).isEqualTo(1);
     assertThat(c.rulesFile()).isNull();
     assertThat(c.alertsFormat()).isEqualTo(AlertsFormat.AVRO);
+    assertThat(c.stateDir())
+        .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams"));
     assertThat(c.processingGuarantee()).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
   }
 
@@ -35,20 +42,22 @@ class ProcessorConfigTest {
         ProcessorConfig.from(
             Map.ofEntries(
                 Map.entry("bootstrap.servers", "broker:9093"),
-                Map.entry("application.id", "hg-test"),
                 Map.entry("topic.prefix", "t."),
-                Map.entry("grace", "PT5M"),
-                Map.entry("dedup.horizon", "90m"),
-                Map.entry("emit.interval", "250ms"),
-                Map.entry("commit.interval.ms", "200"),
-                Map.entry("cache.max.bytes", "0"),
-                Map.entry("num.stream.threads", "2"),
-                Map.entry("alerts.format", "JSON"),
-                Map.entry("state.dir", "/var/lib/hourglass"),
-                Map.entry("processing.guarantee", "at_least_once")));
+                Map.entry("streams.application.id", "hg-test"),
+                Map.entry("streams.grace.ms", "300000"),
+                Map.entry("streams.dedup.horizon.ms", "5400000"),
+                Map.entry("streams.emit.interval.ms", "250"),
+                Map.entry("streams.commit.interval.ms", "200"),
+                Map.entry("streams.cache.max.bytes", "0"),
+                Map.entry("streams.num.stream.threads", "2"),
+                Map.entry("streams.alerts.format", "JSON"),
+                Map.entry("streams.state.dir", "/var/lib/hourglass"),
+                Map.entry("streams.processing.guarantee", "at_least_once")));
+
     assertThat(c.grace()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.dedupHorizon()).isEqualTo(Duration.ofMinutes(90));
     assertThat(c.emitInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.alertsFormat()).isEqualTo(AlertsFormat.JSON);
     assertThat(c.topics().rollups().name()).isEqualTo("t.rollups");
     Properties p = c.streamsProperties();
     assertThat(p.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("broker:9093");
@@ -64,62 +73,87 @@ class ProcessorConfigTest {
 
   @Test
   void shouldReportEveryProblemAtOnce() {
-    assertThatThrownBy(
-            () ->
-                ProcessorConfig.from(
-                    Map.of(
-                        "grace", "soon",
-                        "dedup.horizon", "30m",
-                        "commit.interval.ms", "fast",
-                        "num.stream.threads", "0",
-                        "alerts.format", "xml",
-                        "processing.guarantee", "exactly_once",
-                        "rules.file", "/nonexistent/rules.yaml")))
-        .isInstanceOf(IllegalArgumentException.class)
+    Map<String, String> s = new HashMap<>();
+    s.put("streams.grace", "10m");
+    s.put("streams.grace.ms", "soon");
+    s.put("streams.dedup.horizon.ms", "1800000");
+    s.put("streams.commit.interval.ms", "fast");
+    s.put("streams.num.stream.threads", "0");
+    s.put("streams.alerts.format", "xml");
+    s.put("streams.processing.guarantee", "exactly_once");
+    s.put("streams.rules.file", "/nonexistent/rules.yaml");
+
+    assertThatThrownBy(() -> ProcessorConfig.from(s))
+        .isInstanceOf(ConfigException.class)
         .hasMessage(
-            "Invalid value soon for configuration grace: not a duration (for example 500ms, 10s,"
-                + " 10m, 2h, 1d or PT10M); "
-                + "Invalid value fast for configuration commit.interval.ms: not a whole number; "
-                + "Invalid value xml for configuration alerts.format: must be avro or json; "
-                + "Invalid value PT30M for configuration dedup.horizon: must be at least the window"
-                + " (1 hour) plus grace (PT1H10M) and at most 30 days; "
-                + "Invalid value 0 for configuration num.stream.threads: must be between 1 and 64; "
-                + "Invalid value /nonexistent/rules.yaml for configuration rules.file: no readable"
-                + " file there; "
-                + "Invalid value exactly_once for configuration processing.guarantee: must be"
-                + " exactly_once_v2 (the default) or at_least_once (benchmarks only)");
+            String.join(
+                "\n",
+                "Invalid value (not set) for configuration bootstrap.servers: required, no"
+                    + " default",
+                "Invalid value xml for configuration streams.alerts.format: must be one of avro,"
+                    + " json",
+                "Invalid value fast for configuration streams.commit.interval.ms: must be a whole"
+                    + " number of milliseconds",
+                "Invalid value 1800000 for configuration streams.dedup.horizon.ms: Value must be"
+                    + " at least 3600000",
+                "Invalid value 10m for configuration streams.grace: was renamed to"
+                    + " streams.grace.ms (milliseconds)",
+                "Invalid value soon for configuration streams.grace.ms: must be a whole number of"
+                    + " milliseconds",
+                "Invalid value 0 for configuration streams.num.stream.threads: Value must be at"
+                    + " least 1",
+                "Invalid value exactly_once for configuration streams.processing.guarantee:"
+                    + " String must be one of: exactly_once_v2, at_least_once",
+                "Invalid value /nonexistent/rules.yaml for configuration streams.rules.file: no"
+                    + " readable file there"));
   }
 
   @Test
   void shouldRequireTheDedupHorizonToCoverWindowAndGrace() {
-    assertThatThrownBy(() -> ProcessorConfig.from(Map.of("grace", "30m", "dedup.horizon", "89m")))
+    Map<String, String> s = new HashMap<>(REQUIRED);
+    s.put("streams.grace.ms", "1800000");
+    s.put("streams.dedup.horizon.ms", "5340000");
+
+    assertThatThrownBy(() -> ProcessorConfig.from(s))
         .hasMessage(
-            "Invalid value PT1H29M for configuration dedup.horizon: must be at least the window"
-                + " (1 hour) plus grace (PT1H30M) and at most 30 days");
-    assertThat(ProcessorConfig.from(Map.of("grace", "30m", "dedup.horizon", "90m")).dedupHorizon())
-        .isEqualTo(Duration.ofMinutes(90));
+            "Invalid value 5340000 for configuration streams.dedup.horizon.ms: must be at least"
+                + " the window (3600000) plus streams.grace.ms: 5400000");
+    s.put("streams.dedup.horizon.ms", "5400000");
+    assertThat(ProcessorConfig.from(s).dedupHorizon()).isEqualTo(Duration.ofMinutes(90));
   }
 
   @Test
-  void shouldMapHourglassEnvironmentVariablesToDottedKeys() {
-    assertThat(
-            StreamsProcessorApp.fromEnvironment(
-                Map.of(
-                    "HOURGLASS_BOOTSTRAP_SERVERS", "b:1",
-                    "HOURGLASS_COMMIT_INTERVAL_MS", "500",
-                    "HOURGLASS_SINK_BATCH_SIZE", "7",
-                    "PATH", "/bin")))
-        .isEqualTo(Map.of("bootstrap.servers", "b:1", "commit.interval.ms", "500"));
+  void shouldNameTheNewKeyOfEveryRenamedDuration() {
+    assertThatThrownBy(
+            () ->
+                ProcessorConfig.from(
+                    Map.of(
+                        "bootstrap.servers", "b:1",
+                        "streams.dedup.horizon", "2h",
+                        "streams.emit.interval", "1s")))
+        .hasMessage(
+            "Invalid value 2h for configuration streams.dedup.horizon: was renamed to"
+                + " streams.dedup.horizon.ms (milliseconds)\n"
+                + "Invalid value 1s for configuration streams.emit.interval: was renamed to"
+                + " streams.emit.interval.ms (milliseconds)");
   }
 
   @Test
-  void shouldRefuseUnknownKeyNamingIt() {
-    assertThatThrownBy(() -> ProcessorConfig.from(Map.of("grace.period", "5m")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(
-            "Invalid value 5m for configuration grace.period: unknown key (known: alerts.format,"
-                + " application.id, bootstrap.servers, cache.max.bytes, commit.interval.ms,"
-                + " dedup.horizon, emit.interval, grace, num.stream.threads,"
-                + " processing.guarantee, rules.file, state.dir, topic.prefix)");
+  void shouldRefuseAnUnknownKeyNamingIt() {
+    assertThatThrownBy(
+            () -> ProcessorConfig.from(Map.of("bootstrap.servers", "b:1", "streams.graze.ms", "5")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Invalid value 5 for configuration streams.graze.ms: unknown key");
+  }
+
+  @Test
+  void shouldDescribeTheEffectiveConfigurationAsItsKeys() {
+    ProcessorConfig c = ProcessorConfig.from(Map.of("bootstrap.servers", "b:1"));
+
+    assertThat(ProcessorConfig.from(c.settings())).isEqualTo(c);
+    assertThat(c.describe())
+        .startsWith(
+            "\n  bootstrap.servers = b:1\n  topic.prefix = hourglass.\n"
+                + "  streams.application.id = hourglass-streams\n  streams.grace.ms = 600000\n");
   }
 }

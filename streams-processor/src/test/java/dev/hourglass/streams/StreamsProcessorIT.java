@@ -84,7 +84,7 @@ class StreamsProcessorIT {
                 ProcessorConfig.APPLICATION_ID, kafka.topic("app"),
                 ProcessorConfig.TOPIC_PREFIX, kafka.topic(""),
                 ProcessorConfig.STATE_DIR, state.toString(),
-                ProcessorConfig.EMIT_INTERVAL, "200ms",
+                ProcessorConfig.EMIT_INTERVAL_MS, "200",
                 ProcessorConfig.COMMIT_INTERVAL_MS, "200"));
     assertThat(config.processingGuarantee()).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
     Topics topics = config.topics();

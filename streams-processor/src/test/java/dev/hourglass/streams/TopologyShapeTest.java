@@ -3,13 +3,15 @@ package dev.hourglass.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
 class TopologyShapeTest {
-  private final ProcessorConfig config = ProcessorConfig.defaultConfig();
+  private final ProcessorConfig config =
+      ProcessorConfig.from(Map.of(ProcessorConfig.BOOTSTRAP_SERVERS, "localhost:9092"));
   private final Topology topology =
       HourglassTopology.build(config, config.topics(), config.rules());
 
