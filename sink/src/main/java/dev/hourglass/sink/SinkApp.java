@@ -2,13 +2,8 @@ package dev.hourglass.sink;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -27,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * each partition it covers commit in one transaction into {@code sink_offsets}. See README.md in
  * this module for the protocol, fault handling and every setting.
  *
- * <p>Run it with {@code SinkApp <sink.properties>} (the CLI wraps it), or in-process: {@code new
- * SinkApp(config).start()}, {@link #caughtUp()} to wait for the topics' ends, {@link #close()}.
+ * <p>Run it with {@code hourglass sink} (the CLI calls {@link #run(SinkConfig)}), or in-process:
+ * {@code new SinkApp(config).start()}, {@link #caughtUp()} to wait for the topics' ends, {@link
+ * #close()}.
  */
 public final class SinkApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
@@ -77,21 +73,6 @@ public final class SinkApp implements AutoCloseable {
       app.close();
       throw new IllegalStateException("Sink stopped: " + failure.get().getMessage(), failure.get());
     }
-  }
-
-  /** {@code SinkApp <file.properties>}: keys as in {@link SinkConfig#from(Map)}. */
-  public static void main(String[] args) throws IOException, InterruptedException {
-    if (args.length != 1) {
-      System.err.println("usage: SinkApp <sink.properties>");
-      System.exit(2);
-    }
-    Properties p = new Properties();
-    try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
-      p.load(in);
-    }
-    Map<String, String> settings = new HashMap<>();
-    p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k)));
-    run(SinkConfig.from(settings));
   }
 
   /** Records still to write: read-committed end offsets minus stored offsets, summed. */

@@ -1,14 +1,6 @@
 package dev.hourglass.streams;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
@@ -21,10 +13,8 @@ import org.slf4j.LoggerFactory;
  * The streams processor's entry point: the one place that creates {@link KafkaStreams}.
  *
  * <p>Reads the three event topics and writes rollups, corrections, alerts, dead letters and stats
- * (see {@link HourglassTopology}). Run it with {@code java ... StreamsProcessorApp
- * [config.properties]}: the file holds the dotted keys of {@link ProcessorConfig}, and environment
- * variables {@code HOURGLASS_<KEY>} ({@code HOURGLASS_BOOTSTRAP_SERVERS} for {@code
- * bootstrap.servers}) override it. The CLI calls {@link #run(ProcessorConfig)} or {@link
+ * (see {@link HourglassTopology}). Run it with {@code hourglass streams}, which reads the
+ * configuration and calls {@link #run(ProcessorConfig)}; local mode and the benchmarks call {@link
  * #start(ProcessorConfig)}.
  */
 public final class StreamsProcessorApp implements AutoCloseable {
@@ -35,15 +25,6 @@ public final class StreamsProcessorApp implements AutoCloseable {
 
   private StreamsProcessorApp(KafkaStreams streams) {
     this.streams = streams;
-  }
-
-  public static void main(String[] args) {
-    Map<String, String> values = new HashMap<>();
-    if (args.length > 0) {
-      values.putAll(readProperties(Path.of(args[0])));
-    }
-    values.putAll(fromEnvironment(System.getenv()));
-    run(ProcessorConfig.from(values));
   }
 
   /**
@@ -104,33 +85,5 @@ public final class StreamsProcessorApp implements AutoCloseable {
   public void close() {
     LOG.info("Stopping the Hourglass streams processor");
     streams.close(CLOSE_TIMEOUT);
-  }
-
-  /** {@code HOURGLASS_BOOTSTRAP_SERVERS=x} becomes {@code bootstrap.servers=x}. */
-  static Map<String, String> fromEnvironment(Map<String, String> env) {
-    Map<String, String> values = new HashMap<>();
-    env.forEach(
-        (name, value) -> {
-          if (name.startsWith("HOURGLASS_")) {
-            String key =
-                name.substring("HOURGLASS_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
-            if (ProcessorConfig.DEFAULTS.containsKey(key)) {
-              values.put(key, value);
-            }
-          }
-        });
-    return values;
-  }
-
-  private static Map<String, String> readProperties(Path file) {
-    Properties p = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      p.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read configuration file " + file, e);
-    }
-    Map<String, String> values = new HashMap<>();
-    p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k)));
-    return values;
   }
 }

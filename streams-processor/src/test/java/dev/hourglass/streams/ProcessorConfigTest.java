@@ -100,18 +100,6 @@ class ProcessorConfigTest {
   }
 
   @Test
-  void shouldMapHourglassEnvironmentVariablesToDottedKeys() {
-    assertThat(
-            StreamsProcessorApp.fromEnvironment(
-                Map.of(
-                    "HOURGLASS_BOOTSTRAP_SERVERS", "b:1",
-                    "HOURGLASS_COMMIT_INTERVAL_MS", "500",
-                    "HOURGLASS_SINK_BATCH_SIZE", "7",
-                    "PATH", "/bin")))
-        .isEqualTo(Map.of("bootstrap.servers", "b:1", "commit.interval.ms", "500"));
-  }
-
-  @Test
   void shouldRefuseUnknownKeyNamingIt() {
     assertThatThrownBy(() -> ProcessorConfig.from(Map.of("grace.period", "5m")))
         .isInstanceOf(IllegalArgumentException.class)
