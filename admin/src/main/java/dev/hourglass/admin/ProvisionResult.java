@@ -1,4 +1,4 @@
-package dev.hourglass.producer;
+package dev.hourglass.admin;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,5 +1,6 @@
-package dev.hourglass.producer;
+package dev.hourglass.admin;
 
+import dev.hourglass.producer.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

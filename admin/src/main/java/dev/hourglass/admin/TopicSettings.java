@@ -1,5 +1,7 @@
-package dev.hourglass.producer;
+package dev.hourglass.admin;
 
+import dev.hourglass.producer.PublisherConfig;
+import dev.hourglass.producer.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,33 +49,31 @@ public record TopicSettings(
     List<String> problems = new ArrayList<>();
     if (prefix == null || !prefix.matches("[A-Za-z0-9._-]{0,200}")) {
       problems.add(
-          PublisherConfig.invalid(
+          invalid(
               prefix,
               PublisherConfig.TOPIC_PREFIX,
               "must be at most 200 of A-Z a-z 0-9 . _ - (or empty)"));
     }
     if (partitions < 1 || partitions > 10_000) {
-      problems.add(PublisherConfig.invalid(partitions, PARTITIONS, "must be between 1 and 10000"));
+      problems.add(invalid(partitions, PARTITIONS, "must be between 1 and 10000"));
     }
     if (replicationFactor < 1) {
-      problems.add(
-          PublisherConfig.invalid(replicationFactor, REPLICATION_FACTOR, "must be at least 1"));
+      problems.add(invalid(replicationFactor, REPLICATION_FACTOR, "must be at least 1"));
     }
     if (configs == null) {
-      problems.add(PublisherConfig.invalid(null, "topics.<topic>.<config>", "must not be null"));
+      problems.add(invalid(null, "topics.<topic>.<config>", "must not be null"));
     } else {
       for (String base : configs.keySet()) {
         if (!TopicNames.BASES.contains(base)) {
           problems.add(
-              PublisherConfig.invalid(
-                  base, "topics.<topic>", "unknown topic (known: " + TopicNames.BASES + ")"));
+              invalid(base, "topics.<topic>", "unknown topic (known: " + TopicNames.BASES + ")"));
         }
       }
       for (String base : TopicNames.BASES) {
         String minIsr = configs.getOrDefault(base, Map.of()).get("min.insync.replicas");
         if (minIsr != null && !minIsrFits(minIsr, replicationFactor)) {
           problems.add(
-              PublisherConfig.invalid(
+              invalid(
                   minIsr,
                   TOPICS + base + ".min.insync.replicas",
                   "must be between 1 and the replication factor (" + replicationFactor + ")"));
@@ -123,7 +123,7 @@ public record TopicSettings(
     int partitions = (int) number(values, PARTITIONS, DEFAULT_PARTITIONS, problems);
     long rf = number(values, REPLICATION_FACTOR, DEFAULT_REPLICATION_FACTOR, problems);
     if (rf > Short.MAX_VALUE) {
-      problems.add(PublisherConfig.invalid(rf, REPLICATION_FACTOR, "must be at most 32767"));
+      problems.add(invalid(rf, REPLICATION_FACTOR, "must be at most 32767"));
       rf = DEFAULT_REPLICATION_FACTOR;
     }
     String minIsr = values.getOrDefault(MIN_INSYNC_REPLICAS, "1");
@@ -159,7 +159,7 @@ public record TopicSettings(
       String base = baseOf(key);
       if (base == null) {
         problems.add(
-            PublisherConfig.invalid(
+            invalid(
                 e.getValue(),
                 key,
                 "unknown key (known: topic.prefix, "
@@ -211,7 +211,7 @@ public record TopicSettings(
     try {
       return Long.parseLong(text.trim());
     } catch (NumberFormatException e) {
-      problems.add(PublisherConfig.invalid(text, key, "not an integer"));
+      problems.add(invalid(text, key, "not an integer"));
       return fallback;
     }
   }
@@ -219,5 +219,9 @@ public record TopicSettings(
   /** The topic names under {@link #prefix()}. */
   public TopicNames names() {
     return new TopicNames(prefix);
+  }
+
+  private static String invalid(Object value, String key, String why) {
+    return "Invalid value " + value + " for configuration " + key + ": " + why;
   }
 }

@@ -1,4 +1,4 @@
-package dev.hourglass.producer;
+package dev.hourglass.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

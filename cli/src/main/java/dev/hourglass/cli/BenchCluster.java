@@ -1,11 +1,11 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.admin.TopicProvisioner;
+import dev.hourglass.admin.TopicSettings;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
-import dev.hourglass.producer.LoadGeneratorOptions;
+import dev.hourglass.loadgen.LoadGeneratorOptions;
 import dev.hourglass.producer.TopicNames;
-import dev.hourglass.producer.TopicProvisioner;
-import dev.hourglass.producer.TopicSettings;
 import dev.hourglass.schema.Migrator;
 import dev.hourglass.sink.SinkConfig;
 import dev.hourglass.streams.ProcessorConfig;

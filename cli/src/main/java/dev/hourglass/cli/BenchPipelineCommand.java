@@ -1,11 +1,11 @@
 package dev.hourglass.cli;
 
 import dev.hourglass.events.TaskEvent;
-import dev.hourglass.producer.LoadGenerator;
-import dev.hourglass.producer.LoadGeneratorOptions;
-import dev.hourglass.producer.LoadSummary;
+import dev.hourglass.loadgen.LoadGenerator;
+import dev.hourglass.loadgen.LoadGeneratorOptions;
+import dev.hourglass.loadgen.LoadSummary;
+import dev.hourglass.loadgen.SendObserver;
 import dev.hourglass.producer.PublisherConfig;
-import dev.hourglass.producer.SendObserver;
 import dev.hourglass.producer.TopicNames;
 import dev.hourglass.schema.RollupWatch;
 import java.io.PrintStream;

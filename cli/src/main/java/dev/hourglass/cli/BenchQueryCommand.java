@@ -1,8 +1,8 @@
 package dev.hourglass.cli;
 
-import dev.hourglass.producer.LoadGenerator;
-import dev.hourglass.producer.LoadGeneratorOptions;
-import dev.hourglass.producer.LoadSummary;
+import dev.hourglass.loadgen.LoadGenerator;
+import dev.hourglass.loadgen.LoadGeneratorOptions;
+import dev.hourglass.loadgen.LoadSummary;
 import dev.hourglass.schema.QueryBenchmark;
 import java.io.OutputStream;
 import java.io.PrintStream;

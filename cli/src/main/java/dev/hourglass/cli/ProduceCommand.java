@@ -1,7 +1,7 @@
 package dev.hourglass.cli;
 
-import dev.hourglass.producer.LoadGenerator;
-import dev.hourglass.producer.LoadSummary;
+import dev.hourglass.loadgen.LoadGenerator;
+import dev.hourglass.loadgen.LoadSummary;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,6 @@
 package dev.hourglass.cli;
 
-import dev.hourglass.producer.LoadGeneratorOptions;
+import dev.hourglass.loadgen.LoadGeneratorOptions;
 import dev.hourglass.producer.TopicNames;
 import dev.hourglass.schema.RollupWatch;
 import dev.hourglass.sink.SinkApp;

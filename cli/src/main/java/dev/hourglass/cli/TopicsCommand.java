@@ -1,8 +1,8 @@
 package dev.hourglass.cli;
 
-import dev.hourglass.producer.ProvisionResult;
-import dev.hourglass.producer.TopicProvisioner;
-import dev.hourglass.producer.TopicSettings;
+import dev.hourglass.admin.ProvisionResult;
+import dev.hourglass.admin.TopicProvisioner;
+import dev.hourglass.admin.TopicSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,4 +1,4 @@
-package dev.hourglass.producer;
+package dev.hourglass.loadgen;
 
 import dev.hourglass.avro.BadRecordException;
 import dev.hourglass.avro.RecordFormat;

@@ -1,4 +1,6 @@
-package dev.hourglass.producer;
+package dev.hourglass.loadgen;
+
+import dev.hourglass.producer.TopicNames;
 
 /** The three event types, as the ledger names them, with their topics. */
 enum Family {

@@ -1,4 +1,4 @@
-package dev.hourglass.producer;
+package dev.hourglass.loadgen;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
+import dev.hourglass.producer.PublishException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * The load generator's ground truth: one JSON line per acknowledged send, written only in the
@@ -61,7 +63,7 @@ final class Ledger implements AutoCloseable {
               "retriable",
               error instanceof PublishException pe
                   ? pe.retriable()
-                  : PublishException.isRetriable(error));
+                  : error instanceof RetriableException);
         });
   }
 

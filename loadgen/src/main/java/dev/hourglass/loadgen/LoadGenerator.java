@@ -1,22 +1,26 @@
-package dev.hourglass.producer;
+package dev.hourglass.loadgen;
 
+import dev.hourglass.avro.RecordFormat;
+import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
+import dev.hourglass.producer.EventPublisher;
+import dev.hourglass.producer.InvalidEventException;
+import dev.hourglass.producer.PublisherConfig;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -26,33 +30,37 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The load generator ({@code hourglass produce}): synthetic task, agent and integration events for
  * a simulated world of organizations, reproducible from a seed, with injected faults, sent through
- * {@link EventPublisher} to the event topics, and a ledger of every acknowledged send.
+ * {@link EventPublisher} to the event topics, and a ledger of every acknowledged send. The
+ * deliberate faults that the publisher would refuse (invalid events, poison bytes) go through a
+ * plain Kafka producer of the generator's own, with the publisher's guarantees.
  *
- * <p>Reads nothing but its options; writes the three event topics (which must exist: {@link #main}
- * provisions them, {@link #run} does not), the ledger and the failed ledger. Run it with
- *
- * <pre>
- * java -cp ... dev.hourglass.producer.LoadGenerator --bootstrap-servers localhost:9092 \
- *     --events 1000000 --rate 20000 --seed 7 --ledger ledger.jsonl --late-fraction 0.01
- * </pre>
+ * <p>Reads nothing but its options; writes the three event topics (which must exist: {@code
+ * hourglass produce} provisions them, {@link #run} does not), the ledger and the failed ledger.
  *
  * <p>A progress bar (acknowledged, rate, sent, errors) is drawn on the terminal when there is one;
  * the summary (sent, acknowledged, failed, events/s, p50/p99 send latency) is printed always.
  */
 public final class LoadGenerator {
   private static final Logger LOG = LoggerFactory.getLogger(LoadGenerator.class);
+  private static final RecordFormat FORMAT = SingleObjectFormat.standard();
 
   private final LoadGeneratorOptions options;
   private final Clock clock;
   private final SendObserver observer;
-  private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean stopped;
 
   public LoadGenerator(LoadGeneratorOptions options) {
@@ -84,14 +92,6 @@ public final class LoadGenerator {
    * Sends every planned event, waits for every acknowledgement, prints the summary to {@code out}.
    */
   public LoadSummary run(PrintStream out) {
-    try {
-      return execute(out);
-    } finally {
-      finished.countDown();
-    }
-  }
-
-  private LoadSummary execute(PrintStream out) {
     Instant now = clock.instant();
     Instant end =
         options.eventTimeEnd() != null
@@ -136,13 +136,15 @@ public final class LoadGenerator {
     try (Ledger ledger = Ledger.open(options.ledger(), options.failedLedger());
         ProgressBar bar = progressBar(generator.size())) {
       EventPublisher publisher = EventPublisher.create(config);
+      Producer<String, byte[]> faults = faultProducer(options.bootstrapServers());
+      Senders senders = new Senders(publisher, faults);
       try {
         started = System.nanoTime();
         List<Thread> workers = new ArrayList<>();
         for (int k = 0; k < options.concurrency(); k++) {
           Thread t =
               new Thread(
-                  () -> sendAll(generator, publisher, ledger, counters, started),
+                  () -> sendAll(generator, senders, ledger, counters, started),
                   "hourglass-load-" + k);
           t.start();
           workers.add(t);
@@ -154,12 +156,17 @@ public final class LoadGenerator {
           }
         }
         publisher.flush();
+        faults.flush();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         stopped = true;
         throw new IllegalStateException("interrupted while sending", e);
       } finally {
-        publisher.close();
+        try {
+          publisher.close();
+        } finally {
+          faults.close();
+        }
       }
       show(bar, counters);
       ledger.flush();
@@ -195,12 +202,11 @@ public final class LoadGenerator {
     final AtomicReference<Throwable> ledgerError = new AtomicReference<>();
   }
 
+  /** The publisher for the events it accepts, and a plain producer for the faults it refuses. */
+  private record Senders(EventPublisher publisher, Producer<String, byte[]> faults) {}
+
   private void sendAll(
-      EventGenerator generator,
-      EventPublisher publisher,
-      Ledger ledger,
-      Counters counters,
-      long started) {
+      EventGenerator generator, Senders senders, Ledger ledger, Counters counters, long started) {
     double intervalNanos = options.rate() > 0 ? 1e9 / options.rate() : 0;
     while (!stopped && counters.ledgerError.get() == null) {
       Planned p;
@@ -221,12 +227,12 @@ public final class LoadGenerator {
           }
         }
       }
-      send(p, publisher, ledger, counters);
+      send(p, senders, ledger, counters);
     }
   }
 
-  private void send(Planned p, EventPublisher publisher, Ledger ledger, Counters counters) {
-    String topic = publisher.topics().name(p.family().topicBase());
+  private void send(Planned p, Senders senders, Ledger ledger, Counters counters) {
+    String topic = senders.publisher().topics().name(p.family().topicBase());
     long sentAt = System.nanoTime();
     if (p.event() != null) {
       observer.sending(p.event(), sentAt);
@@ -235,9 +241,9 @@ public final class LoadGenerator {
     try {
       result =
           switch (p.injected()) {
-            case POISON -> publisher.publishRaw(topic, p.key(), p.raw());
-            case INVALID -> publisher.publishUnvalidated(p.event());
-            default -> publish(publisher, p.event());
+            case POISON -> sendRaw(senders.faults(), topic, p.key(), p.raw());
+            case INVALID -> sendRaw(senders.faults(), topic, p.key(), FORMAT.encode(p.event()));
+            default -> publish(senders.publisher(), p.event());
           };
     } catch (InvalidEventException e) {
       result = CompletableFuture.failedFuture(e);
@@ -259,6 +265,46 @@ public final class LoadGenerator {
             counters.ledgerError.compareAndSet(null, e);
           }
         });
+  }
+
+  /**
+   * The producer of the deliberate faults: acks and idempotence as in {@link EventPublisher}, so
+   * that a fault is acknowledged (and enters the ledger) exactly as an event is.
+   */
+  private static Producer<String, byte[]> faultProducer(String bootstrapServers) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    // Named apart from the publisher's client, so that logs and JMX tell the two apart.
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "hourglass-load-faults");
+    // As the publisher: a fault counts as sent only once every in-sync replica has it.
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    // As the publisher: a retried batch is never written twice, so each fault is in Kafka once.
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    // Faults are bytes already: poison as drawn, invalid events encoded without validation.
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return new KafkaProducer<>(p);
+  }
+
+  /** Sends bytes as they are; the future completes in the send's acknowledgement callback. */
+  private static CompletableFuture<RecordMetadata> sendRaw(
+      Producer<String, byte[]> producer, String topic, String key, byte[] value) {
+    CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+    try {
+      producer.send(
+          new ProducerRecord<>(topic, key, value),
+          (metadata, error) -> {
+            if (error == null) {
+              result.complete(metadata);
+            } else {
+              result.completeExceptionally(error);
+            }
+          });
+    } catch (KafkaException | IllegalStateException e) {
+      // Thrown rather than called back: a closed producer, an interrupt while blocked.
+      result.completeExceptionally(e);
+    }
+    return result;
   }
 
   private static CompletableFuture<RecordMetadata> publish(
@@ -291,44 +337,5 @@ public final class LoadGenerator {
     }
     bar.stepTo(counters.acknowledged.sum());
     bar.setExtraMessage("sent " + counters.sent.sum() + ", errors " + counters.failed.sum());
-  }
-
-  /**
-   * Parses the options, creates the pipeline's topics when missing ({@link TopicProvisioner}, with
-   * the default settings), runs, prints the summary. Exit status 0 when every send was
-   * acknowledged, 1 when some failed, 2 for bad options.
-   */
-  public static void main(String[] args) {
-    LoadGeneratorOptions options;
-    try {
-      options = LoadGeneratorOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage().replace("; ", System.lineSeparator()));
-      System.err.println("options: " + String.join(" ", LoadGeneratorOptions.OPTIONS));
-      System.exit(2);
-      return;
-    }
-    ProvisionResult topics =
-        TopicProvisioner.provision(
-            options.bootstrapServers(), TopicSettings.defaults(options.topicPrefix()));
-    if (!topics.matches()) {
-      System.err.println(topics.message());
-    }
-    LoadGenerator generator = new LoadGenerator(options);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  generator.stop();
-                  try {
-                    // Let the run flush the producer and the ledger before the JVM goes.
-                    generator.finished.await(30, TimeUnit.SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                },
-                "hourglass-load-shutdown"));
-    LoadSummary summary = generator.run(System.out);
-    System.exit(summary.failed() == 0 ? 0 : 1);
   }
 }

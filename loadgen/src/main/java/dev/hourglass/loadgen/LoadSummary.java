@@ -1,4 +1,4 @@
-package dev.hourglass.producer;
+package dev.hourglass.loadgen;
 
 import java.time.Duration;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.hourglass.producer;
+package dev.hourglass.loadgen;
 
 import org.apache.avro.specific.SpecificRecord;
 

@@ -1,4 +1,4 @@
-package dev.hourglass.producer;
+package dev.hourglass.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,7 +137,7 @@ class LedgerTest {
     try (Ledger ledger = Ledger.open(acked, failed)) {
       ledger.acknowledged(p, "t", 0, 5);
       ledger.acknowledged(p, "t", 0, 6);
-      ledger.failed(p, "t", PublishException.of("t", new RecordTooLargeException("too big")));
+      ledger.failed(p, "t", new TimeoutException("expired in the accumulator"));
     }
 
     List<String> lines = Files.readAllLines(acked, StandardCharsets.UTF_8);
@@ -146,8 +146,8 @@ class LedgerTest {
     assertThat(Files.readAllLines(failed, StandardCharsets.UTF_8))
         .containsExactly(
             base.substring(0, base.length() - 1)
-                + ",\"error\":\"fatal failure sending to t: RecordTooLargeException: too big\","
-                + "\"error_type\":\"dev.hourglass.producer.PublishException\","
-                + "\"retriable\":false}");
+                + ",\"error\":\"expired in the accumulator\","
+                + "\"error_type\":\"org.apache.kafka.common.errors.TimeoutException\","
+                + "\"retriable\":true}");
   }
 }

@@ -1,4 +1,4 @@
-package dev.hourglass.producer;
+package dev.hourglass.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,11 +14,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,23 +35,28 @@ class LoadGeneratorIT {
   @Test
   void shouldAcknowledgeLedgerAndDeliverEverySendWithExactFaultCounts(
       TestKafka kafka, @TempDir Path dir) throws Exception {
-    TopicProvisioner.provision(
-        kafka.bootstrapServers(),
-        TopicSettings.from(Map.of("topic.prefix", kafka.topic(""), "topics.partitions", "3")));
+    kafka.createTopics(3, "task-events", "agent-events", "integration-events");
     Path ledger = dir.resolve("ledger.jsonl");
     LoadGeneratorOptions options =
-        LoadGeneratorOptions.parse(
-            "--bootstrap-servers", kafka.bootstrapServers(),
-            "--topic-prefix", kafka.topic(""),
-            "--events", Integer.toString(N),
-            "--seed", "99",
-            "--concurrency", "3",
-            "--late-fraction", "0.01",
-            "--out-of-order-fraction", "0.02",
-            "--invalid-fraction", "0.03",
-            "--poison-fraction", "0.04",
-            "--duplicate-fraction", "0.05",
-            "--ledger", ledger.toString());
+        new LoadGeneratorOptions(
+            kafka.bootstrapServers(),
+            kafka.topic(""),
+            N,
+            0,
+            null,
+            99,
+            LoadGeneratorOptions.DEFAULT_ORGS,
+            3,
+            0.01,
+            0.02,
+            0.03,
+            0.04,
+            0.05,
+            ledger,
+            Path.of(ledger + ".failed"),
+            LoadGeneratorOptions.DEFAULT_GRACE,
+            LoadGeneratorOptions.MIN_EVENT_SPAN,
+            null);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
     LoadSummary summary =
@@ -95,8 +106,7 @@ class LoadGeneratorIT {
     int poison = 0;
     for (String base : List.of("task-events", "agent-events", "integration-events")) {
       String topic = kafka.topic(base);
-      long count = EventPublisherIT.endOffset(kafka, topic, 3);
-      for (ConsumerRecord<String, byte[]> r : EventPublisherIT.readAll(kafka, topic, (int) count)) {
+      for (ConsumerRecord<String, byte[]> r : readAll(kafka, topic)) {
         Map<String, String> line = byPosition.get(topic + "/" + r.partition() + "/" + r.offset());
         assertThat(line)
             .as("ledger line of %s-%d@%d", topic, r.partition(), r.offset())
@@ -119,6 +129,34 @@ class LoadGeneratorIT {
     }
     assertThat(records).isEqualTo(N);
     assertThat(poison).isEqualTo(120);
+  }
+
+  /** Every record of {@code topic}, read from the start to the end offsets of now. */
+  private static List<ConsumerRecord<String, byte[]>> readAll(TestKafka kafka, String topic) {
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      long expected = ends.values().stream().mapToLong(Long::longValue).sum();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (out.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
   }
 
   private static Map<String, String> parse(String line) throws Exception {

@@ -1,41 +1,55 @@
-package dev.hourglass.producer;
+package dev.hourglass.loadgen;
 
 import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
+import dev.hourglass.producer.EventPublisher;
+import dev.hourglass.producer.PublisherConfig;
+import dev.hourglass.producer.TopicNames;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.tools.ProducerPerformance;
 
 /**
  * Not a test: EventPublisher throughput on the embedded broker, against Kafka's own {@code
  * ProducerPerformance} on the same broker with the same record size, acks, compression and
- * batching. Run from the repository root after {@code ./mvnw -pl producer -am install -DskipTests}:
+ * batching. The events are the load generator's, hence its place in this module. Run it with the
+ * commands in {@code producer/BENCHMARKS.md}:
  *
  * <pre>
- * ./mvnw -q -pl producer exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.hourglass.producer.PublisherThroughputBenchmark -Dexec.args="ratio 300000 5"
+ * java -cp ... dev.hourglass.loadgen.PublisherThroughputBenchmark ratio 300000 5
  * </pre>
  *
  * <p>{@code ratio N RUNS}: both tools, RUNS alternating runs of N records each, medians and the
@@ -164,14 +178,13 @@ public final class PublisherThroughputBenchmark {
         prefix + TopicNames.AGENT_EVENTS,
         prefix + TopicNames.INTEGRATION_EVENTS);
     long elapsed;
-    try (EventPublisher publisher =
-        EventPublisher.create(base.with(PublisherConfig.TOPIC_PREFIX, prefix))) {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties(base))) {
       long started = System.nanoTime();
       for (int i = 0; i < bytes.size(); i++) {
         String topic = prefix + (bases == null ? TopicNames.TASK_EVENTS : bases.get(i));
-        publisher.publishRaw(topic, keys == null ? null : keys.get(i), bytes.get(i));
+        producer.send(new ProducerRecord<>(topic, keys == null ? null : keys.get(i), bytes.get(i)));
       }
-      publisher.flush();
+      producer.flush();
       elapsed = System.nanoTime() - started;
     }
     deleteTopics(kafka, prefix);
@@ -254,7 +267,10 @@ public final class PublisherThroughputBenchmark {
         prefix + TopicNames.TASK_EVENTS,
         prefix + TopicNames.AGENT_EVENTS,
         prefix + TopicNames.INTEGRATION_EVENTS);
-    PublisherConfig config = base.with(PublisherConfig.TOPIC_PREFIX, prefix);
+    // A client id of the run's own: the compression rate is read from its JMX metrics.
+    String clientId = "bench-" + run;
+    PublisherConfig config =
+        base.with(PublisherConfig.TOPIC_PREFIX, prefix).with(PublisherConfig.CLIENT_ID, clientId);
     double compression;
     long started;
     long elapsed;
@@ -273,7 +289,7 @@ public final class PublisherThroughputBenchmark {
       publisher.flush();
       elapsed = System.nanoTime() - started;
       last.join();
-      compression = metric(publisher.metrics(), "compression-rate-avg");
+      compression = compressionRate(clientId);
     }
     deleteTopics(kafka, prefix);
     return new Result(events.size() / (elapsed / 1e9), compression);
@@ -349,13 +365,35 @@ public final class PublisherThroughputBenchmark {
     return (int) Math.round((double) total / events.size());
   }
 
-  private static double metric(Map<MetricName, ? extends Metric> metrics, String name) {
-    for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
-      if (e.getKey().name().equals(name) && e.getKey().group().equals("producer-metrics")) {
-        return ((Number) e.getValue().metricValue()).doubleValue();
-      }
+  /**
+   * The publisher's {@code compression-rate-avg} (compressed / uncompressed bytes), from the JMX
+   * metrics of its producer, whose client id is {@code clientId} and a counter.
+   */
+  private static double compressionRate(String clientId) throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    for (ObjectName name :
+        server.queryNames(
+            new ObjectName("kafka.producer:type=producer-metrics,client-id=" + clientId + "-*"),
+            null)) {
+      return ((Number) server.getAttribute(name, "compression-rate-avg")).doubleValue();
     }
     return Double.NaN;
+  }
+
+  /** The publisher's producer settings, from the same config: the raw path differs in nothing. */
+  private static Map<String, Object> properties(PublisherConfig config) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, config.maxInFlight());
+    p.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.linger().toMillis());
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, config.batchSize());
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, config.bufferMemory());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
   }
 
   private static Admin admin(EmbeddedKafka kafka) {
@@ -370,8 +408,36 @@ public final class PublisherThroughputBenchmark {
               Arrays.stream(names).map(t -> new NewTopic(t, PARTITIONS, (short) 1)).toList())
           .all()
           .get();
-      // Sending into a topic its broker does not host yet stalls batches (see TopicProvisioner).
-      new TopicProvisioner(admin, Duration.ofSeconds(30)).awaitLeaders(List.of(names));
+      // Sending into a topic its broker does not host yet stalls batches: wait until every
+      // partition's leader answers (as TopicProvisioner does).
+      awaitLeaders(admin, List.of(names));
+    }
+  }
+
+  private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin
+            .describeTopics(topics)
+            .allTopicNames()
+            .get()
+            .forEach(
+                (name, d) ->
+                    d.partitions()
+                        .forEach(
+                            p ->
+                                latest.put(
+                                    new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        admin.listOffsets(latest).all().get();
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
     }
   }
 
