@@ -1,5 +1,6 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,9 +26,7 @@ import picocli.CommandLine.Command;
       StreamsCommand.class,
       SinkCommand.class,
       AlertsCommand.class,
-      ReportCommand.class,
-      BenchCommand.class,
-      CommandLine.HelpCommand.class
+      ReportCommand.class
     })
 public final class Hourglass {
   static final int FAILED = 1;
@@ -42,6 +41,9 @@ public final class Hourglass {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Hourglass());
+    // The benchmarks live in their own module; they read -c FILE as every command here does.
+    cli.addSubcommand(new BenchCommand(file -> new BenchSettings(Settings.load(file))));
+    cli.addSubcommand(new CommandLine.HelpCommand());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           // Component configs report every bad key at once in an IllegalArgumentException.
