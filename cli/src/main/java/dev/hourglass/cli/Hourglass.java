@@ -3,6 +3,8 @@ package dev.hourglass.cli;
 import dev.hourglass.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code hourglass} executable: one subcommand per component, and {@code local} for the whole
@@ -44,6 +46,17 @@ public final class Hourglass {
     // The benchmarks live in their own module; they read -c FILE as every command here does.
     cli.addSubcommand(new BenchCommand(file -> new BenchSettings(Settings.load(file))));
     cli.addSubcommand(new CommandLine.HelpCommand());
+    cli.setExecutionStrategy(
+        parsed -> {
+          // With --help, picocli lets unmatched arguments pass and shows the help of the last
+          // command it knew: "hourglass nosuch --help" must fail as "hourglass nosuch" does.
+          for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (!p.unmatched().isEmpty()) {
+              throw new UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched());
+            }
+          }
+          return new CommandLine.RunLast().execute(parsed);
+        });
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           // Component configs report every bad key at once in an IllegalArgumentException.
