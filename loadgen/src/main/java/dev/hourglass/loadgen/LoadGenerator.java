@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * plain Kafka producer of the generator's own, with the publisher's guarantees.
  *
  * <p>Reads nothing but its options; writes the three event topics (which must exist: {@code
- * hourglass produce} provisions them, {@link #run} does not), the ledger and the failed ledger.
+ * hourglass topics}, local mode and the benchmarks create them), the ledger and the failed ledger.
+ * Run it with {@code hourglass produce}, or in-process: {@code new
+ * LoadGenerator(options).run(out)}.
  *
  * <p>A progress bar (acknowledged, rate, sent, errors) is drawn on the terminal when there is one;
  * the summary (sent, acknowledged, failed, events/s, p50/p99 send latency) is printed always.
