@@ -53,8 +53,9 @@ import org.postgresql.PGConnection;
  *   <li>COPY: pgjdbc {@code CopyManager}, text format, the row text built in the timed section;
  *   <li>sink: N records on fresh 3-partition topics (produced before the clock starts), a {@link
  *       SinkApp} with default settings, timed from the moment its group has every partition of the
- *       rollups topic assigned (the group join is not write throughput) until it has committed all
- *       N; the table must then hold exactly N rows and the stored offsets equal the end offsets.
+ *       rollups topic assigned (the group join is not write throughput; the sink's own wait before
+ *       it seeks, up to {@code batch.max.wait.ms}, is) until it has committed all N; the table must
+ *       then hold exactly N rows and the stored offsets equal the end offsets.
  * </ol>
  *
  * <p>A first, warm-up run is not counted. The methods alternate run by run, so that each meets the
