@@ -8,8 +8,11 @@ COPY avro avro
 COPY schema-sql schema-sql
 COPY embedded embedded
 COPY producer producer
+COPY admin admin
 COPY streams-processor streams-processor
 COPY sink sink
+COPY loadgen loadgen
+COPY bench bench
 COPY cli cli
 RUN ./mvnw -B -ntp -q -DskipTests package
 

@@ -1,10 +1,13 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.bench.BenchCommand;
 import dev.hourglass.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code hourglass} executable: one subcommand per component, and {@code local} for the whole
@@ -29,9 +32,7 @@ import picocli.CommandLine.Command;
       StreamsCommand.class,
       SinkCommand.class,
       AlertsCommand.class,
-      ReportCommand.class,
-      BenchCommand.class,
-      CommandLine.HelpCommand.class
+      ReportCommand.class
     })
 public final class Hourglass {
   static final int FAILED = 1;
@@ -47,6 +48,20 @@ public final class Hourglass {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Hourglass());
+    // The benchmarks live in their own module; they read -c FILE as every command here does.
+    cli.addSubcommand(new BenchCommand(file -> new BenchSettings(Settings.load(file))));
+    cli.addSubcommand(new CommandLine.HelpCommand());
+    cli.setExecutionStrategy(
+        parsed -> {
+          // With --help, picocli lets unmatched arguments pass and shows the help of the last
+          // command it knew: "hourglass nosuch --help" must fail as "hourglass nosuch" does.
+          for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (!p.unmatched().isEmpty()) {
+              throw new UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched());
+            }
+          }
+          return new CommandLine.RunLast().execute(parsed);
+        });
     cli.setExecutionExceptionHandler(Hourglass::exitCode);
     return cli;
   }

@@ -1,7 +1,7 @@
 package dev.hourglass.cli;
 
 import dev.hourglass.config.ConfigException;
-import dev.hourglass.producer.LoadGeneratorOptions;
+import dev.hourglass.loadgen.LoadGeneratorOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;

@@ -1,13 +1,13 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.admin.TopicProvisioner;
+import dev.hourglass.admin.TopicSettings;
 import dev.hourglass.config.Shared;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
-import dev.hourglass.producer.LoadGenerator;
-import dev.hourglass.producer.LoadSummary;
+import dev.hourglass.loadgen.LoadGenerator;
+import dev.hourglass.loadgen.LoadSummary;
 import dev.hourglass.producer.TopicNames;
-import dev.hourglass.producer.TopicProvisioner;
-import dev.hourglass.producer.TopicSettings;
 import dev.hourglass.schema.Migrator;
 import dev.hourglass.sink.SinkApp;
 import dev.hourglass.sink.SinkConfig;

@@ -2,8 +2,8 @@ package dev.hourglass.cli;
 
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
-import dev.hourglass.producer.LoadGenerator;
-import dev.hourglass.producer.LoadSummary;
+import dev.hourglass.loadgen.LoadGenerator;
+import dev.hourglass.loadgen.LoadSummary;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,10 +1,10 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.admin.TopicSettings;
 import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Sources;
 import dev.hourglass.config.Values;
-import dev.hourglass.producer.TopicSettings;
 import dev.hourglass.sink.SinkConfig;
 import dev.hourglass.streams.ProcessorConfig;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.hourglass.cli;
 
-import dev.hourglass.producer.LoadSummary;
+import dev.hourglass.loadgen.LoadSummary;
 import dev.hourglass.producer.TopicNames;
 import dev.hourglass.schema.PipelineTotals;
 import java.io.PrintStream;

@@ -1,11 +1,11 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.admin.ProvisionResult;
+import dev.hourglass.admin.TopicProvisioner;
+import dev.hourglass.admin.TopicSettings;
 import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
-import dev.hourglass.producer.ProvisionResult;
-import dev.hourglass.producer.TopicProvisioner;
-import dev.hourglass.producer.TopicSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -14,14 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The exit codes of {@code hourglass}: what each kind of failure tells the user. */
+/** The exit codes of {@code hourglass}: what each kind of failure and misuse tells the user. */
 class HourglassTest {
+  private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
   private CommandLine cli() {
     CommandLine cli = Hourglass.commandLine();
     cli.addSubcommand(new Throws());
     // Set after every subcommand is added: picocli passes them down only to those it has.
+    cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     return cli;
@@ -79,6 +81,30 @@ class HourglassTest {
 
     assertThat(exit).isEqualTo(3);
     assertThat(err.toString()).isEqualTo("Cannot reach a server: thrown on purpose\n");
+  }
+
+  @Test
+  void shouldRefuseAnUnknownCommandEvenWithHelp() {
+    assertThat(cli().execute("nosuch", "--help")).isEqualTo(Hourglass.USAGE);
+    assertThat(err.toString()).startsWith("Unmatched argument at index 0: 'nosuch'");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAnUnknownBenchmarkEvenWithHelp() {
+    assertThat(cli().execute("bench", "nosuch", "--help")).isEqualTo(Hourglass.USAGE);
+    assertThat(err.toString()).startsWith("Unmatched argument at index 1: 'nosuch'");
+  }
+
+  @Test
+  void shouldListEveryBenchmarkUnderBench() {
+    assertThat(cli().execute("bench", "--help")).isZero();
+    assertThat(out.toString())
+        .startsWith("Usage: hourglass bench [-hV] [COMMAND]")
+        .containsPattern("(?m)^  pipeline  ")
+        .containsPattern("(?m)^  sink      ")
+        .containsPattern("(?m)^  query     ")
+        .containsPattern("(?m)^  eos       ");
   }
 
   /**

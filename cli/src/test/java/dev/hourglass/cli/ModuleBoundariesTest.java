@@ -27,7 +27,17 @@ class ModuleBoundariesTest {
             .importPackages("dev.hourglass");
     // The rules below mean something only if every module's classes were imported.
     for (String module :
-        List.of("avro", "schema", "embedded", "producer", "streams", "sink", "cli")) {
+        List.of(
+            "avro",
+            "schema",
+            "embedded",
+            "producer",
+            "admin",
+            "streams",
+            "sink",
+            "loadgen",
+            "bench",
+            "cli")) {
       assertThat(classes.containPackage("dev.hourglass." + module)).as(module).isTrue();
     }
   }
@@ -36,29 +46,91 @@ class ModuleBoundariesTest {
   void shouldKeepDeployableModulesIndependentOfEachOther() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("dev.hourglass.cli..", "dev.hourglass.producer..")
+        .resideOutsideOfPackages(
+            "dev.hourglass.cli..",
+            "dev.hourglass.bench..",
+            "dev.hourglass.loadgen..",
+            "dev.hourglass.admin..",
+            "dev.hourglass.producer..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.hourglass.producer..")
         .because(
             "producer, streams-processor and sink deploy separately; only the cli wires them"
-                + " together, so one can change or scale without rebuilding the others")
+                + " together (the load generator and the benchmarks drive them as a user would,"
+                + " admin reads the topic names), so one can change or scale without rebuilding"
+                + " the others")
         .check(classes);
     noClasses()
         .that()
-        .resideOutsideOfPackages("dev.hourglass.cli..", "dev.hourglass.streams..")
+        .resideOutsideOfPackages(
+            "dev.hourglass.cli..", "dev.hourglass.bench..", "dev.hourglass.streams..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.hourglass.streams..")
-        .because("only the cli wires deployable modules together")
+        .because("only the cli wires deployable modules together, and the benchmarks run them")
         .check(classes);
     noClasses()
         .that()
-        .resideOutsideOfPackages("dev.hourglass.cli..", "dev.hourglass.sink..")
+        .resideOutsideOfPackages(
+            "dev.hourglass.cli..", "dev.hourglass.bench..", "dev.hourglass.sink..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.hourglass.sink..")
-        .because("only the cli wires deployable modules together")
+        .because("only the cli wires deployable modules together, and the benchmarks run them")
+        .check(classes);
+  }
+
+  @Test
+  void shouldKeepTheHarnessOutOfTheProduct() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.hourglass.cli..", "dev.hourglass.bench..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.hourglass.bench..")
+        .because("benchmarks exercise the product; only the executable offers them")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "dev.hourglass.cli..", "dev.hourglass.bench..", "dev.hourglass.loadgen..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.hourglass.loadgen..")
+        .because(
+            "the load generator and its deliberate faults are a harness: the executable and the"
+                + " benchmarks use it, nothing that runs in production does")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.hourglass.producer..", "dev.hourglass.streams..", "dev.hourglass.sink..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.hourglass.admin..")
+        .because("topics are provisioned by the operator (hourglass topics), not by a component")
+        .check(classes);
+  }
+
+  @Test
+  void shouldKeepBenchmarkAndChartLibrariesOutOfTheDeployables() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.hourglass.producer..", "dev.hourglass.streams..", "dev.hourglass.sink..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.HdrHistogram..",
+            "me.tongfei.progressbar..",
+            "org.jfree..",
+            "org.openjdk.jmh..",
+            "org.apache.kafka.tools..",
+            "picocli..")
+        .because(
+            "services embed the producer library and deploy the processor and the sink: they"
+                + " carry nothing that only a benchmark, a chart or a progress bar needs")
         .check(classes);
   }
 
@@ -96,14 +168,18 @@ class ModuleBoundariesTest {
     noClasses()
         .that()
         .resideOutsideOfPackages(
-            "dev.hourglass.sink..", "dev.hourglass.schema..", "dev.hourglass.embedded..")
+            "dev.hourglass.sink..",
+            "dev.hourglass.schema..",
+            "dev.hourglass.embedded..",
+            "dev.hourglass.bench..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer.hikari..", "org.flywaydb..")
         .because(
             "the database is written by the sink and shaped by schema-sql only, so every SQL"
                 + " statement the pipeline runs lives in those two modules (embedded only creates"
-                + " and drops test databases)")
+                + " and drops test databases; the benchmarks time COPY and the analyst queries"
+                + " against them)")
         .check(classes);
   }
 }

@@ -22,8 +22,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -151,27 +149,12 @@ public final class EventPublisher implements AutoCloseable {
     return send(topicOf(event), organization, event);
   }
 
-  /**
-   * Sends {@code event} WITHOUT validating it. Only for the load generator, which injects invalid
-   * events on purpose to test the pipeline's dead-lettering.
-   */
-  CompletableFuture<RecordMetadata> publishUnvalidated(SpecificRecord event) {
-    return send(topicOf(event), organizationOf(event), event);
-  }
-
-  /**
-   * Sends raw bytes that need not be an event at all. Only for the load generator's poison records.
-   */
-  CompletableFuture<RecordMetadata> publishRaw(String topic, String key, byte[] value) {
-    return sendBytes(topic, key, value);
-  }
-
   private CompletableFuture<RecordMetadata> send(String topic, String key, SpecificRecord event) {
     byte[] value;
     try {
       value = format.encode(event);
     } catch (RuntimeException e) {
-      // Only reachable for unvalidated events: a null in a non-null field.
+      // Not expected after validation; reported like any fatal failure, never thrown.
       return CompletableFuture.failedFuture(
           new PublishException(
               "fatal failure encoding a "
@@ -236,25 +219,9 @@ public final class EventPublisher implements AutoCloseable {
             + event.getSchema().getFullName());
   }
 
-  private static String organizationOf(SpecificRecord event) {
-    if (event instanceof TaskEvent e) {
-      return e.getOrganizationId();
-    } else if (event instanceof AgentEvent e) {
-      return e.getOrganizationId();
-    } else if (event instanceof IntegrationEvent e) {
-      return e.getOrganizationId();
-    }
-    throw new IllegalArgumentException("not an event: " + event.getSchema().getFullName());
-  }
-
   /** The topic names this publisher writes to. */
   public TopicNames topics() {
     return topics;
-  }
-
-  /** The Kafka producer's metrics (compression rate, batch sizes), for the benchmark. */
-  Map<MetricName, ? extends Metric> metrics() {
-    return producer.metrics();
   }
 
   /** Blocks until every event handed over so far is acknowledged or failed. */

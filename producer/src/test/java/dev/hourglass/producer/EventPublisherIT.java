@@ -40,15 +40,13 @@ class EventPublisherIT {
     return PublisherConfig.from(map);
   }
 
-  /** Through the provisioner, which waits until the broker takes records on every partition. */
+  /** Waits until the broker takes records on every partition. */
   private static void createEventTopics(TestKafka kafka) {
-    TopicProvisioner.provision(
-        kafka.bootstrapServers(),
-        TopicSettings.from(Map.of("topic.prefix", kafka.topic(""), "topics.partitions", "3")));
+    kafka.createTopics(3, "task-events", "agent-events", "integration-events");
   }
 
   private static TaskEvent task(String org, int i) {
-    TaskEvent e = LedgerTest.task();
+    TaskEvent e = TestEvents.task();
     e.setOrganizationId(org);
     e.setEventId(String.format("00000000-0000-4000-8000-%012d", i));
     e.setOccurredAt(Instant.now().minusSeconds(60));
@@ -63,10 +61,10 @@ class EventPublisherIT {
       for (int i = 0; i < 300; i++) {
         sends.add(publisher.publish(task(i % 2 == 0 ? ORG_A : ORG_B, i)));
       }
-      AgentEvent agent = LedgerTest.agent();
+      AgentEvent agent = TestEvents.agent();
       agent.setOccurredAt(Instant.now());
       sends.add(publisher.publish(agent));
-      IntegrationEvent integration = LedgerTest.integration();
+      IntegrationEvent integration = TestEvents.integration();
       integration.setOccurredAt(Instant.now());
       sends.add(publisher.publish(integration));
     }
@@ -93,7 +91,7 @@ class EventPublisherIT {
   @Test
   void shouldRejectAnInvalidEventBeforeSendingIt(TestKafka kafka) {
     createEventTopics(kafka);
-    AgentEvent agent = LedgerTest.agent();
+    AgentEvent agent = TestEvents.agent();
     agent.setOccurredAt(Instant.now());
     agent.setCostMicros(-5);
 
@@ -137,9 +135,9 @@ class EventPublisherIT {
   void shouldFailFatallyForARecordLargerThanTheProducerAllows(TestKafka kafka) {
     createEventTopics(kafka);
     try (EventPublisher publisher =
-        EventPublisher.create(config(kafka, Map.of("kafka.max.request.size", "1024")))) {
-      CompletableFuture<RecordMetadata> send =
-          publisher.publishRaw(kafka.topic("task-events"), ORG_A, new byte[4096]);
+        EventPublisher.create(config(kafka, Map.of("kafka.max.request.size", "100")))) {
+      // A task event and its record headers take more than 100 bytes.
+      CompletableFuture<RecordMetadata> send = publisher.publish(task(ORG_A, 1));
 
       assertThatThrownBy(send::get)
           .cause()
@@ -153,7 +151,8 @@ class EventPublisherIT {
     }
   }
 
-  static List<ConsumerRecord<String, byte[]>> readAll(TestKafka kafka, String topic, int expected) {
+  private static List<ConsumerRecord<String, byte[]>> readAll(
+      TestKafka kafka, String topic, int expected) {
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
       List<TopicPartition> partitions =
@@ -173,7 +172,7 @@ class EventPublisherIT {
     return out;
   }
 
-  static long endOffset(TestKafka kafka, String topic, int partitions) {
+  private static long endOffset(TestKafka kafka, String topic, int partitions) {
     try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
       List<TopicPartition> tps = new ArrayList<>();
       for (int p = 0; p < partitions; p++) {
@@ -183,7 +182,7 @@ class EventPublisherIT {
     }
   }
 
-  static KafkaConsumer<String, byte[]> consumer(TestKafka kafka) {
+  private static KafkaConsumer<String, byte[]> consumer(TestKafka kafka) {
     return new KafkaConsumer<>(
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * each partition it covers commit in one transaction into {@code sink_offsets}. See README.md in
  * this module for the protocol, fault handling and every setting.
  *
- * <p>Run it with {@code hourglass sink} (the CLI reads the configuration and calls {@link
- * #run(SinkConfig)}), or in-process: {@code new SinkApp(config).start()}, {@link #caughtUp()} to
- * wait for the topics' ends, {@link #close()}.
+ * <p>Run it with {@code hourglass sink} (the CLI calls {@link #run(SinkConfig)}), or in-process:
+ * {@code new SinkApp(config).start()}, {@link #caughtUp()} to wait for the topics' ends, {@link
+ * #close()}.
  */
 public final class SinkApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);

@@ -23,10 +23,10 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The sink's CPU work per record outside the database, on one batch of {@value #BATCH} task rollups
- * (the rows of {@link SinkBenchmark}): decoding the consumed bytes, and turning the decoded records
- * into the rollup statement's column arrays (collapsing by row, building the values, the histogram
- * text, the arrays handed to pgjdbc). Scores are per record. Not a test: run it with the command in
- * BENCHMARKS.md.
+ * (the rows of {@link SinkThroughputBenchmark}): decoding the consumed bytes, and turning the
+ * decoded records into the rollup statement's column arrays (collapsing by row, building the
+ * values, the histogram text, the arrays handed to pgjdbc). Scores are per record. Not a test: run
+ * it with the command in BENCHMARKS.md.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,7 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class BatchEncodingBenchmark {
-  private static final int BATCH = SinkBenchmark.BATCH;
+  private static final int BATCH = SinkThroughputBenchmark.BATCH;
   private static final String TOPIC = "bench.rollups";
 
   private List<ConsumerRecord<byte[], byte[]>> consumed;
@@ -45,7 +45,7 @@ public class BatchEncodingBenchmark {
   @Setup
   public void setUp() {
     SingleObjectFormat format = SingleObjectFormat.standard();
-    decoded = SinkBenchmark.rows(BATCH, 1);
+    decoded = SinkThroughputBenchmark.rows(BATCH, 1);
     consumed = new ArrayList<>(BATCH);
     for (SinkRecord r : decoded) {
       consumed.add(

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
  * The streams processor's entry point: the one place that creates {@link KafkaStreams}.
  *
  * <p>Reads the three event topics and writes rollups, corrections, alerts, dead letters and stats
- * (see {@link HourglassTopology}). Run it with {@code hourglass streams}: the CLI reads the
- * configuration ({@link ProcessorConfig}) and calls {@link #run(ProcessorConfig)}, or {@link
- * #start(ProcessorConfig)} in local mode and the benchmarks.
+ * (see {@link HourglassTopology}). Run it with {@code hourglass streams}, which reads the
+ * configuration and calls {@link #run(ProcessorConfig)}; local mode and the benchmarks call {@link
+ * #start(ProcessorConfig)}.
  */
 public final class StreamsProcessorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsProcessorApp.class);

@@ -1,0 +1,497 @@
+package dev.hourglass.bench;
+
+import dev.hourglass.events.TaskEvent;
+import dev.hourglass.loadgen.LoadGenerator;
+import dev.hourglass.loadgen.LoadGeneratorOptions;
+import dev.hourglass.loadgen.LoadSummary;
+import dev.hourglass.loadgen.SendObserver;
+import dev.hourglass.producer.PublisherConfig;
+import dev.hourglass.producer.TopicNames;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * R_pipeline and send-to-rollup latency, on embedded Kafka and PostgreSQL. Per run: Kafka's
+ * ProducerPerformance (the reference), the load generator alone, and the whole pipeline at full
+ * speed until every event is counted by a rollup row in PostgreSQL. Then the pipeline at a fixed
+ * fraction of the capacity just measured, timing task events from send to the rollup row that
+ * reflects them, beside the Kafka hop alone.
+ */
+@Command(
+    name = "pipeline",
+    mixinStandardHelpOptions = true,
+    description =
+        "R_pipeline (full pipeline until rollups are visible in PostgreSQL, against Kafka's"
+            + " ProducerPerformance) and send-to-rollup latency at a fixed rate.")
+final class BenchPipelineCommand implements Callable<Integer> {
+  @ParentCommand BenchCommand bench;
+  @Spec CommandSpec spec;
+  @Mixin ConfigOption config;
+  @Mixin BenchOutput output;
+
+  @Option(
+      names = "--events",
+      defaultValue = "300000",
+      description = "Events per throughput run (default ${DEFAULT-VALUE}).")
+  long events;
+
+  @Option(
+      names = "--runs",
+      defaultValue = "3",
+      description = "Throughput runs after one smaller warm-up run (default ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(
+      names = "--orgs",
+      defaultValue = "20",
+      description = "Organizations in the generated load (default ${DEFAULT-VALUE}).")
+  int orgs;
+
+  @Option(
+      names = "--concurrency",
+      defaultValue = "2",
+      description = "Sending threads of the load generator (default ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(
+      names = "--rate-fraction",
+      defaultValue = "0.5",
+      description = "Latency run rate as a fraction of the measured capacity (default 0.5).")
+  double rateFraction;
+
+  @Option(
+      names = "--latency-duration",
+      defaultValue = "PT60S",
+      description = "How long the fixed-rate latency run sends (default 60 s).")
+  Duration latencyDuration;
+
+  @Option(
+      names = "--warm-up",
+      defaultValue = "PT10S",
+      description = "Latency of events sent in the first part of that run is not recorded.")
+  Duration warmUp;
+
+  /** One throughput run's rates. */
+  record Run(
+      double producerPerformance,
+      double publisher,
+      double pipeline,
+      double secondsToVisible,
+      long events,
+      Map<String, Double> cpuSeconds) {}
+
+  private int seed = 1;
+  private PipelineSampler.Sample peakMemory;
+
+  @Override
+  public Integer call() throws Exception {
+    if (events < 1000 || runs < 1 || !(rateFraction > 0 && rateFraction <= 1)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Invalid value for --events, --runs or --rate-fraction: need --events >= 1000,"
+              + " --runs >= 1 and 0 < --rate-fraction <= 1");
+    }
+    PrintStream out = System.out;
+    Map<String, Object> machine = Machine.describe();
+    Path dir = output.directory();
+    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
+      PublisherConfig publisher = PublisherConfig.defaults(cluster.bootstrapServers());
+      out.println("Warm-up run (" + events / 5 + " events, not counted)");
+      throughputRun(cluster, publisher, events / 5, "warm", null, out);
+      List<Run> all = new ArrayList<>();
+      List<PipelineSampler.Sample> chartSamples = null;
+      for (int r = 1; r <= runs; r++) {
+        List<List<PipelineSampler.Sample>> samples = new ArrayList<>();
+        all.add(throughputRun(cluster, publisher, events, "run" + r, samples, out));
+        if (r == (runs + 1) / 2) {
+          chartSamples = samples.get(0);
+        }
+      }
+      double reference =
+          BenchFormat.median(all.stream().mapToDouble(Run::producerPerformance).toArray());
+      double alone = BenchFormat.median(all.stream().mapToDouble(Run::publisher).toArray());
+      double pipeline = BenchFormat.median(all.stream().mapToDouble(Run::pipeline).toArray());
+
+      double rate = Math.max(100, Math.round(pipeline * rateFraction));
+      out.printf(Locale.ROOT, "Latency run: %.0f events/s for %s%n", rate, latencyDuration);
+      Latency latency = latencyRun(cluster, rate, out);
+
+      BenchReport report =
+          new BenchReport(
+              "pipeline", machine, "figure", "value", "reference (same run)", "ratio", "goal");
+      report.row(
+          "Kafka ProducerPerformance (reference)",
+          BenchFormat.perSecond(reference, "records"),
+          "",
+          "",
+          "");
+      report.row(
+          "load generator alone (EventPublisher)",
+          BenchFormat.perSecond(alone, "events"),
+          BenchFormat.perSecond(reference, "records"),
+          BenchFormat.ratio(alone / reference),
+          ">= 0.8");
+      report.row(
+          "R_pipeline: full pipeline until rollups visible in PostgreSQL",
+          BenchFormat.perSecond(pipeline, "events"),
+          BenchFormat.perSecond(reference, "records"),
+          BenchFormat.ratio(pipeline / reference),
+          ">= 0.25");
+      addLatencyRows(report, latency, rate);
+      PipelineSampler.Sample peak = heavier(peakMemory, latency.peakMemory());
+      if (peak != null) {
+        report.row(
+            "peak memory (PSS): JVM + PostgreSQL, whole pipeline",
+            BenchFormat.mib(peak.memory().totalPssKib()),
+            "JVM "
+                + BenchFormat.mib(peak.memory().jvmPssKib())
+                + ", PG "
+                + BenchFormat.mib(peak.memory().childrenPssKib()),
+            "",
+            "< 1.5 GB");
+      }
+      report.print(out);
+      Run middle = medianRun(all);
+      printProfile(out, middle);
+      report.figure("cpu_seconds_median_run", middle.cpuSeconds());
+      report.figure("producer_performance_records_per_second", reference);
+      report.figure("publisher_events_per_second", alone);
+      report.figure("pipeline_events_per_second", pipeline);
+      report.figure("r_publisher", alone / reference);
+      report.figure("r_pipeline", pipeline / reference);
+      report.figure("latency_rate_events_per_second", rate);
+      report.figure("send_to_rollup_ms", percentiles(latency.pipeline()));
+      report.figure("kafka_hop_ms", percentiles(latency.hop()));
+      report.figure("latency_events_unresolved", latency.unresolved());
+      if (peak != null) {
+        report.figure("peak_pss_mib", peak.memory().totalPssKib() / 1024.0);
+        report.figure("peak_rss_sum_mib", peak.memory().rssSumKib() / 1024.0);
+      }
+      report.figure("load_average_at_end", Machine.loadAverage());
+      report.data("runs", all);
+      report.data("throughput_samples", chartSamples);
+      report.data("latency_samples", latency.samples());
+      if (chartSamples != null) {
+        report.chart(throughputChart(dir.resolve("pipeline-throughput.png"), chartSamples));
+      }
+      report.chart(
+          BenchCharts.latencyDistribution(
+              dir.resolve("pipeline-latency.png"),
+              String.format(
+                  Locale.ROOT, "Send to rollup row in PostgreSQL at %,.0f events/s", rate),
+              List.of(
+                  new BenchCharts.Distribution("send to rollup row", latency.pipeline(), 0.001),
+                  new BenchCharts.Distribution("Kafka hop alone", latency.hop(), 0.001))));
+      out.println("Results: " + report.writeJson(dir) + " and the charts beside it");
+    }
+    return 0;
+  }
+
+  private Run throughputRun(
+      BenchCluster cluster,
+      PublisherConfig publisher,
+      long n,
+      String name,
+      List<List<PipelineSampler.Sample>> keep,
+      PrintStream out)
+      throws Exception {
+    // 1. The publisher alone: its rate, and the average record size for the reference.
+    TopicNames alone = cluster.provision("bench-" + name + "-alone.");
+    RecordSizes sizes = new RecordSizes();
+    LoadSummary aloneSummary =
+        new LoadGenerator(generatorOptions(cluster, alone, n, 0, null), sizes).run(out);
+    double publisherRate = aloneSummary.eventsPerSecond();
+    // 2. The reference: ProducerPerformance with that record size.
+    String referenceTopic =
+        cluster.provision("bench-" + name + "-reference.").name(TopicNames.TASK_EVENTS);
+    double reference =
+        ProducerReference.run(
+            cluster.bootstrapServers(), referenceTopic, n, sizes.average(), publisher);
+    out.printf(
+        Locale.ROOT,
+        "%s: ProducerPerformance %,.0f records/s (%d bytes each, topic %s); load generator %,.0f"
+            + " events/s%n",
+        name,
+        reference,
+        sizes.average(),
+        referenceTopic,
+        publisherRate);
+    // 3. The whole pipeline, from the first send until PostgreSQL counts every event.
+    LongAdder sent = new LongAdder();
+    try (RunningPipeline pipeline = RunningPipeline.start(cluster, name);
+        PipelineSampler sampler = pipeline.sampler(sent, Duration.ofMillis(250))) {
+      long started = System.nanoTime();
+      LoadSummary summary =
+          new LoadGenerator(
+                  generatorOptions(cluster, pipeline.topics(), n, 0, null),
+                  (e, t) -> sent.increment())
+              .run(out);
+      double visibleAt = pipeline.awaitVisible(sampler, summary.acknowledged());
+      Map<String, Double> cpu = sampler.cpuSeconds();
+      double seconds = visibleAt - (started - sampler.startedNanos()) / 1e9;
+      peakMemory = heavier(peakMemory, sampler.peakMemory());
+      double rate = summary.acknowledged() / seconds;
+      out.printf(
+          Locale.ROOT,
+          "%s: pipeline %,.0f events/s (%,d events visible as rollups after %.1f s)%n",
+          name,
+          rate,
+          summary.acknowledged(),
+          seconds);
+      if (keep != null) {
+        keep.add(sampler.samples());
+      }
+      return new Run(reference, publisherRate, rate, seconds, summary.acknowledged(), cpu);
+    }
+  }
+
+  /** What the fixed-rate run measured. */
+  record Latency(
+      Histogram pipeline,
+      Histogram hop,
+      long unresolved,
+      List<PipelineSampler.Sample> samples,
+      PipelineSampler.Sample peakMemory) {}
+
+  private Latency latencyRun(BenchCluster cluster, double rate, PrintStream out) throws Exception {
+    LongAdder sent = new LongAdder();
+    try (RunningPipeline pipeline = RunningPipeline.start(cluster, "latency");
+        RollupWatch polling = RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), "")) {
+      TopicNames topics = pipeline.topics();
+      Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      LoadGeneratorOptions options = generatorOptions(cluster, topics, 0, rate, end);
+      Instant firstWindow =
+          end.minus(options.eventSpan()).truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
+      long measureFrom = System.nanoTime() + warmUp.toNanos();
+      long measureFromMillis = System.currentTimeMillis() + warmUp.toMillis();
+      LatencyTracker tracker = new LatencyTracker(measureFrom);
+      SendObserver observer =
+          (event, nanos) -> {
+            sent.increment();
+            if (event instanceof TaskEvent t) {
+              tracker.sending(t, nanos);
+            }
+          };
+      try (KafkaHop hop =
+              new KafkaHop(
+                      cluster.bootstrapServers(), BenchCluster.inputs(topics), measureFromMillis)
+                  .start();
+          PipelineSampler sampler = pipeline.sampler(sent, Duration.ofSeconds(1));
+          RowPoller poller = new RowPoller(polling, firstWindow, tracker)) {
+        new LoadGenerator(options, observer).run(out);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (tracker.unresolved() > 0 && System.nanoTime() < deadline) {
+          pipeline.checkRunning();
+          Thread.sleep(100);
+        }
+        poller.check();
+        Histogram toRollup = tracker.histogram();
+        Histogram kafka = hop.histogram();
+        out.printf(
+            Locale.ROOT,
+            "latency: %d task events timed, %d never seen in PostgreSQL within 60 s%n",
+            toRollup.getTotalCount(),
+            tracker.unresolved());
+        return new Latency(
+            toRollup, kafka, tracker.unresolved(), sampler.samples(), sampler.peakMemory());
+      }
+    }
+  }
+
+  /** Polls the task rollup rows every 20 ms for the latency tracker. */
+  private static final class RowPoller implements AutoCloseable {
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile RuntimeException failure;
+
+    RowPoller(RollupWatch watch, Instant from, LatencyTracker tracker) {
+      thread =
+          new Thread(
+              () -> {
+                while (running) {
+                  try {
+                    long at = System.nanoTime();
+                    tracker.observed(watch.taskWindows(from), at);
+                    Thread.sleep(20);
+                  } catch (InterruptedException e) {
+                    return;
+                  } catch (RuntimeException e) {
+                    failure = e;
+                    return;
+                  }
+                }
+              },
+              "bench-rollup-poller");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void check() {
+      if (failure != null) {
+        throw new IllegalStateException("polling the rollup rows failed: " + failure, failure);
+      }
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Samples the encoded size of every 64th event (Avro single-object encoding). */
+  private static final class RecordSizes implements SendObserver {
+    private final dev.hourglass.avro.RecordFormat format =
+        dev.hourglass.avro.SingleObjectFormat.standard();
+    private long count;
+    private long sampled;
+    private long bytes;
+
+    @Override
+    public synchronized void sending(org.apache.avro.specific.SpecificRecord event, long nanos) {
+      if (count++ % 64 == 0) {
+        sampled++;
+        bytes += format.encode(event).length;
+      }
+    }
+
+    synchronized int average() {
+      return sampled == 0 ? 200 : (int) Math.round((double) bytes / sampled);
+    }
+  }
+
+  private LoadGeneratorOptions generatorOptions(
+      BenchCluster cluster, TopicNames topics, long n, double rate, Instant end) {
+    return cluster.cleanLoad(
+        topics.prefix(), n, rate, latencyDuration, seed++, orgs, concurrency, end);
+  }
+
+  private static void addLatencyRows(BenchReport report, Latency latency, double rate) {
+    String at = String.format(Locale.ROOT, " at %,.0f events/s", rate);
+    for (double p : new double[] {50, 99, 99.9}) {
+      report.row(
+          "send to rollup row, p" + trim(p) + at,
+          BenchFormat.ms(latency.pipeline().getValueAtPercentile(p)),
+          "Kafka hop " + BenchFormat.ms(latency.hop().getValueAtPercentile(p)),
+          "",
+          p == 99 ? "< 2 s" : "");
+    }
+  }
+
+  private static Map<String, Double> percentiles(Histogram micros) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("count", (double) micros.getTotalCount());
+    for (double p : new double[] {50, 90, 99, 99.9}) {
+      m.put("p" + trim(p), micros.getValueAtPercentile(p) / 1000.0);
+    }
+    m.put("max", micros.getMaxValue() / 1000.0);
+    return m;
+  }
+
+  private static Path throughputChart(Path png, List<PipelineSampler.Sample> samples) {
+    List<Double> t = new ArrayList<>();
+    List<double[]> values = new ArrayList<>();
+    int from = 0;
+    for (int i = 1; i < samples.size(); i++) {
+      PipelineSampler.Sample b = samples.get(i);
+      // Rates over the last second or more, so that a late sample does not draw a spike.
+      while (from < i - 1 && b.seconds() - samples.get(from + 1).seconds() >= 1) {
+        from++;
+      }
+      PipelineSampler.Sample a = samples.get(from);
+      double dt = b.seconds() - a.seconds();
+      t.add(b.seconds());
+      values.add(
+          new double[] {
+            (b.sent() - a.sent()) / dt,
+            (b.processed() - a.processed()) / dt,
+            (b.visible() - a.visible()) / dt,
+            b.written() - b.processed(),
+            b.sinkLag()
+          });
+    }
+    double[] x = t.stream().mapToDouble(Double::doubleValue).toArray();
+    return BenchCharts.overTime(
+        png,
+        "Pipeline at full speed: throughput and lag",
+        "events per second",
+        List.of(
+            new BenchCharts.Line("sent by the load generator", x, column(values, 0)),
+            new BenchCharts.Line("consumed by the streams processor", x, column(values, 1)),
+            new BenchCharts.Line("counted by rollup rows in PostgreSQL", x, column(values, 2))),
+        "lag (records)",
+        List.of(
+            new BenchCharts.Line("streams processor lag", x, column(values, 3)),
+            new BenchCharts.Line("sink lag", x, column(values, 4))));
+  }
+
+  private static double[] column(List<double[]> rows, int i) {
+    return rows.stream().mapToDouble(r -> r[i]).toArray();
+  }
+
+  /** The run whose pipeline rate is the median one. */
+  private static Run medianRun(List<Run> runs) {
+    List<Run> sorted = new ArrayList<>(runs);
+    sorted.sort((a, b) -> Double.compare(a.pipeline(), b.pipeline()));
+    return sorted.get(sorted.size() / 2);
+  }
+
+  /** Where the CPU went in one full-speed run: seconds and microseconds per event by component. */
+  private static void printProfile(PrintStream out, Run run) {
+    double total = run.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+    out.printf(
+        Locale.ROOT,
+        "%nWhere the CPU went in the median run (%,d events in %.1f s: %.1f CPU seconds of %.1f"
+            + " available on %d cores):%n",
+        run.events(),
+        run.secondsToVisible(),
+        total,
+        run.secondsToVisible() * Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().availableProcessors());
+    run.cpuSeconds()
+        .forEach(
+            (component, seconds) ->
+                out.printf(
+                    Locale.ROOT,
+                    "  %-40s %6.1f s  %5.1f%%  %6.1f µs per event%n",
+                    component,
+                    seconds,
+                    100 * seconds / total,
+                    seconds * 1e6 / run.events()));
+  }
+
+  /** The sample with more resident memory; either may be null. */
+  private static PipelineSampler.Sample heavier(
+      PipelineSampler.Sample a, PipelineSampler.Sample b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    return b.memory().totalPssKib() > a.memory().totalPssKib() ? b : a;
+  }
+
+  private static String trim(double p) {
+    return p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p);
+  }
+}

@@ -1,0 +1,124 @@
+package dev.hourglass.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * R_sink: the sink's rows per second, Kafka to PostgreSQL, against {@code COPY ... FROM STDIN} of
+ * the same rows into the same table and indexes, run by run in the same JVM (see {@link
+ * SinkBenchmark} for the method).
+ */
+@Command(
+    name = "sink",
+    mixinStandardHelpOptions = true,
+    description =
+        "R_sink: the sink's rows/s (Kafka to PostgreSQL) against COPY FROM STDIN of the same rows"
+            + " into the same table.")
+final class BenchSinkCommand implements Callable<Integer> {
+  @ParentCommand BenchCommand bench;
+  @Mixin ConfigOption config;
+  @Mixin BenchOutput output;
+
+  @Option(
+      names = "--rows",
+      defaultValue = "100000",
+      description = "Rows per method and run (default ${DEFAULT-VALUE}).")
+  int rows;
+
+  @Option(
+      names = "--runs",
+      defaultValue = "3",
+      description = "Runs after one warm-up run (default ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    Map<String, Object> machine = Machine.describe();
+    Path dir = output.directory();
+    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
+      SinkBenchmark.Result result =
+          SinkBenchmark.run(
+              new SinkBenchmark.Options(
+                  cluster.bootstrapServers(),
+                  cluster.jdbcUrl(),
+                  cluster.user(),
+                  "",
+                  rows,
+                  runs,
+                  "bench-sink."),
+              out);
+      BenchReport report =
+          new BenchReport("sink", machine, "method", "median", "runs", "ratio to COPY", "goal");
+      report.row(
+          "COPY FROM STDIN (reference)",
+          rate(result.medianCopyRowsPerSecond()),
+          runs(result, SinkBenchmark.Run::copyRowsPerSecond),
+          "",
+          "");
+      report.row(
+          "sink, Kafka to PostgreSQL (R_sink)",
+          rate(result.medianSinkRowsPerSecond()),
+          runs(result, SinkBenchmark.Run::sinkRowsPerSecond),
+          BenchFormat.ratio(result.rSink()),
+          ">= 0.8");
+      report.print(out);
+      report.figure("rows", result.rows());
+      report.figure("copy_rows_per_second", result.medianCopyRowsPerSecond());
+      report.figure("sink_rows_per_second", result.medianSinkRowsPerSecond());
+      report.figure("r_sink", result.rSink());
+      report.figure("load_average_at_end", Machine.loadAverage());
+      report.data("runs", result.runs());
+      report.chart(chart(dir.resolve("sink-progress.png"), result));
+      out.println("Results: " + report.writeJson(dir) + " and the chart beside it");
+    }
+    return 0;
+  }
+
+  /** Rows committed over time, run by run, beside the line COPY's rate would draw. */
+  private static Path chart(Path png, SinkBenchmark.Result result) {
+    List<BenchCharts.Line> lines = new ArrayList<>();
+    int run = 1;
+    for (SinkBenchmark.Run r : result.runs()) {
+      double[] t = r.sinkSamples().stream().mapToDouble(s -> s.elapsedMillis() / 1000.0).toArray();
+      double[] rows = r.sinkSamples().stream().mapToDouble(s -> s.rowsCommitted()).toArray();
+      lines.add(new BenchCharts.Line("sink, run " + run++, t, rows));
+    }
+    double copy = result.medianCopyRowsPerSecond();
+    double copyEnd = result.rows() / copy;
+    lines.add(
+        new BenchCharts.Line(
+            "COPY FROM STDIN at its median rate",
+            new double[] {0, copyEnd},
+            new double[] {0, result.rows()}));
+    return BenchCharts.overTime(
+        png,
+        String.format(Locale.ROOT, "Sink: rows committed over time (R_sink %.2f)", result.rSink()),
+        "rows committed",
+        lines,
+        "",
+        List.of());
+  }
+
+  private static String rate(double r) {
+    return BenchFormat.perSecond(r, "rows");
+  }
+
+  private static String runs(
+      SinkBenchmark.Result result, java.util.function.ToDoubleFunction<SinkBenchmark.Run> f) {
+    return String.join(
+        ", ",
+        result.runs().stream()
+            .map(r -> String.format(Locale.ROOT, "%,.0f", f.applyAsDouble(r)))
+            .toList());
+  }
+}

@@ -1,0 +1,142 @@
+package dev.hourglass.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hourglass.admin.TopicSettings;
+import dev.hourglass.sink.SinkConfig;
+import dev.hourglass.streams.ProcessorConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The bench commands end to end at a tiny size, on their own embedded Kafka and PostgreSQL: they
+ * finish, write their JSON and charts, and account for every event. Their figures are not checked:
+ * benchmarks report, they do not pass or fail.
+ */
+class BenchCommandIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The components' defaults, as with no -c FILE and no HOURGLASS_* variables. */
+  private static final ComponentSettings DEFAULTS =
+      new ComponentSettings() {
+        @Override
+        public TopicSettings topics(Map<String, String> overrides) {
+          return TopicSettings.from(overrides);
+        }
+
+        @Override
+        public ProcessorConfig processor(Map<String, String> overrides) {
+          return ProcessorConfig.from(overrides);
+        }
+
+        @Override
+        public SinkConfig sink(Map<String, String> overrides) {
+          return SinkConfig.from(overrides);
+        }
+      };
+
+  /** {@code hourglass bench} as the CLI registers it. */
+  private static CommandLine bench() {
+    return new CommandLine(new BenchCommand(file -> DEFAULTS));
+  }
+
+  @Test
+  void shouldSeeEveryTimedEventReachItsRollupRowInThePipelineBenchmark(@TempDir Path out)
+      throws IOException {
+    int exit =
+        bench()
+            .execute(
+                "pipeline",
+                "--events",
+                "3000",
+                "--runs",
+                "1",
+                "--latency-duration",
+                "PT6S",
+                "--warm-up",
+                "PT1S",
+                "--out",
+                out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode figures = JSON.readTree(out.resolve("pipeline.json").toFile()).get("figures");
+    assertThat(figures.get("latency_events_unresolved").asLong()).isZero();
+    assertThat(figures.get("send_to_rollup_ms").get("count").asLong()).isPositive();
+    assertThat(figures.get("kafka_hop_ms").get("count").asLong()).isPositive();
+    assertThat(figures.get("pipeline_events_per_second").asDouble()).isPositive();
+    assertThat(figures.get("peak_pss_mib").asDouble()).isPositive();
+    assertThat(out.resolve("pipeline-throughput.png")).isNotEmptyFile();
+    assertThat(out.resolve("pipeline-latency.png")).isNotEmptyFile();
+  }
+
+  @Test
+  void shouldMeasureEveryQueryAtEveryClientCountWhileIngesting(@TempDir Path out)
+      throws IOException {
+    int exit =
+        bench()
+            .execute(
+                "query",
+                "--orgs",
+                "5",
+                "--days",
+                "2",
+                "--raw-events",
+                "1000",
+                "--clients",
+                "1,2",
+                "--measure",
+                "PT0.3S",
+                "--ingest-rate",
+                "200",
+                "--out",
+                out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode json = JSON.readTree(out.resolve("query.json").toFile());
+    // Five organizations x 2 days x 24 hours x 3 rollup tables.
+    assertThat(json.get("figures").get("rollup_rows_loaded").asLong()).isEqualTo(5 * 48 * 3);
+    JsonNode stats = json.get("data").get("stats");
+    assertThat(stats.size() % 2).isZero();
+    for (JsonNode q : stats) {
+      assertThat(q.get("calls").asLong()).as(q.get("query").asText()).isPositive();
+    }
+    assertThat(json.get("figures").get("ingest_events_per_second_achieved").asDouble())
+        .isPositive();
+    assertThat(out.resolve("query-latency-1-clients.png")).isNotEmptyFile();
+    assertThat(out.resolve("query-latency-2-clients.png")).isNotEmptyFile();
+  }
+
+  @Test
+  void shouldCompareTheSinkWithCopyOnTheSameRows(@TempDir Path out) throws IOException {
+    int exit = bench().execute("sink", "--rows", "2000", "--runs", "1", "--out", out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode json = JSON.readTree(out.resolve("sink.json").toFile());
+    assertThat(json.get("figures").get("rows").asInt()).isEqualTo(2000);
+    assertThat(json.get("data").get("runs")).hasSize(1);
+    JsonNode samples = json.get("data").get("runs").get(0).get("sinkSamples");
+    assertThat(samples.get(samples.size() - 1).get("rowsCommitted").asLong()).isEqualTo(2000);
+    assertThat(out.resolve("sink-progress.png")).isNotEmptyFile();
+  }
+
+  @Test
+  void shouldTimeBothGuaranteesOnTheSameInputInTheEosBenchmark(@TempDir Path out)
+      throws IOException {
+    int exit = bench().execute("eos", "--events", "2000", "--runs", "1", "--out", out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode json = JSON.readTree(out.resolve("eos.json").toFile());
+    assertThat(json.get("figures").get("input_events").asLong()).isEqualTo(2000);
+    assertThat(json.get("data").get("runs")).hasSize(2);
+    assertThat(json.get("data").get("runs").get(0).get("guarantee").asText())
+        .isEqualTo(BenchEosCommand.AT_LEAST_ONCE);
+    assertThat(Files.size(out.resolve("eos-progress.png"))).isPositive();
+  }
+}
