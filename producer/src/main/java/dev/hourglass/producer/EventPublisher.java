@@ -4,6 +4,8 @@ import dev.hourglass.avro.EventValidator;
 import dev.hourglass.avro.RecordFormat;
 import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.avro.Violation;
+import dev.hourglass.contract.Family;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
@@ -59,7 +61,7 @@ public final class EventPublisher implements AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final PublisherConfig config;
-  private final TopicNames topics;
+  private final Topics topics;
   private final Producer<String, byte[]> producer;
   private final EventValidator validator;
   private final RecordFormat format;
@@ -67,7 +69,7 @@ public final class EventPublisher implements AutoCloseable {
   private EventPublisher(
       PublisherConfig config, Producer<String, byte[]> producer, EventValidator validator) {
     this.config = config;
-    this.topics = new TopicNames(config.topicPrefix());
+    this.topics = Topics.withPrefix(config.topicPrefix());
     this.producer = producer;
     this.validator = validator;
     this.format = SingleObjectFormat.standard();
@@ -120,7 +122,7 @@ public final class EventPublisher implements AutoCloseable {
    * @throws InvalidEventException when the event fails validation (nothing is sent)
    */
   public CompletableFuture<RecordMetadata> publish(TaskEvent event) {
-    return validated(event, event.getOrganizationId());
+    return validated(event);
   }
 
   /**
@@ -129,7 +131,7 @@ public final class EventPublisher implements AutoCloseable {
    * @throws InvalidEventException when the event fails validation (nothing is sent)
    */
   public CompletableFuture<RecordMetadata> publish(AgentEvent event) {
-    return validated(event, event.getOrganizationId());
+    return validated(event);
   }
 
   /**
@@ -138,15 +140,18 @@ public final class EventPublisher implements AutoCloseable {
    * @throws InvalidEventException when the event fails validation (nothing is sent)
    */
   public CompletableFuture<RecordMetadata> publish(IntegrationEvent event) {
-    return validated(event, event.getOrganizationId());
+    return validated(event);
   }
 
-  private CompletableFuture<RecordMetadata> validated(SpecificRecord event, String organization) {
+  private CompletableFuture<RecordMetadata> validated(SpecificRecord event) {
     Optional<Violation> violation = validator.validate(event);
     if (violation.isPresent()) {
       throw new InvalidEventException(event.getSchema().getName(), violation.get());
     }
-    return send(topicOf(event), organization, event);
+    // The contract names the event's topic and its key: a family added there needs no edit here
+    // beyond its typed publish method.
+    Family family = Family.ofEvent(event);
+    return send(topics.events(family).name(), family.organizationId(event), event);
   }
 
   private CompletableFuture<RecordMetadata> send(String topic, String key, SpecificRecord event) {
@@ -206,21 +211,8 @@ public final class EventPublisher implements AutoCloseable {
     return PublishException.of(topic, error);
   }
 
-  private String topicOf(SpecificRecord event) {
-    if (event instanceof TaskEvent) {
-      return topics.taskEvents();
-    } else if (event instanceof AgentEvent) {
-      return topics.agentEvents();
-    } else if (event instanceof IntegrationEvent) {
-      return topics.integrationEvents();
-    }
-    throw new IllegalArgumentException(
-        "EventPublisher sends TaskEvent, AgentEvent and IntegrationEvent, not "
-            + event.getSchema().getFullName());
-  }
-
   /** The topic names this publisher writes to. */
-  public TopicNames topics() {
+  public Topics topics() {
     return topics;
   }
 
