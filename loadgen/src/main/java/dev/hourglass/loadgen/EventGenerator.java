@@ -4,6 +4,7 @@ import dev.hourglass.avro.BadRecordException;
 import dev.hourglass.avro.RecordFormat;
 import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.avro.Violation;
+import dev.hourglass.contract.Family;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.AgentEventKind;
 import dev.hourglass.events.IntegrationEvent;

@@ -99,7 +99,7 @@ final class Ledger implements AutoCloseable {
       throws IOException {
     if (p.event() instanceof TaskEvent t) {
       g.writeStringField("event_id", t.getEventId());
-      g.writeStringField("type", p.family().ledgerName());
+      g.writeStringField("type", p.family().id());
       g.writeStringField("organization_id", t.getOrganizationId());
       g.writeStringField("entity_key", t.getProjectId());
       g.writeNumberField("occurred_at", t.getOccurredAt().toEpochMilli());
@@ -108,7 +108,7 @@ final class Ledger implements AutoCloseable {
       number(g, "actual_hours", t.getActualHours());
     } else if (p.event() instanceof AgentEvent a) {
       g.writeStringField("event_id", a.getEventId());
-      g.writeStringField("type", p.family().ledgerName());
+      g.writeStringField("type", p.family().id());
       g.writeStringField("organization_id", a.getOrganizationId());
       g.writeStringField("entity_key", a.getAgentId());
       g.writeNumberField("occurred_at", a.getOccurredAt().toEpochMilli());
@@ -120,7 +120,7 @@ final class Ledger implements AutoCloseable {
       number(g, "performance_score", a.getPerformanceScore());
     } else if (p.event() instanceof IntegrationEvent e) {
       g.writeStringField("event_id", e.getEventId());
-      g.writeStringField("type", p.family().ledgerName());
+      g.writeStringField("type", p.family().id());
       g.writeStringField("organization_id", e.getOrganizationId());
       g.writeStringField("entity_key", e.getIntegrationType());
       g.writeNumberField("occurred_at", e.getOccurredAt().toEpochMilli());
@@ -129,7 +129,7 @@ final class Ledger implements AutoCloseable {
       g.writeNumberField("latency_ms", e.getLatencyMs());
     } else {
       // Poison: no event, only what the generator knows about the record it sent.
-      g.writeStringField("type", p.family().ledgerName());
+      g.writeStringField("type", p.family().id());
       g.writeStringField("organization_id", p.key());
     }
     g.writeStringField("injected", p.injected().ledgerName());

@@ -234,7 +234,7 @@ public final class LoadGenerator {
   }
 
   private void send(Planned p, Senders senders, Ledger ledger, Counters counters) {
-    String topic = senders.publisher().topics().name(p.family().topicBase());
+    String topic = senders.publisher().topics().events(p.family()).name();
     long sentAt = System.nanoTime();
     if (p.event() != null) {
       observer.sending(p.event(), sentAt);

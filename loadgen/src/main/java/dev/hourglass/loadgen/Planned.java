@@ -1,5 +1,6 @@
 package dev.hourglass.loadgen;
 
+import dev.hourglass.contract.Family;
 import org.apache.avro.specific.SpecificRecord;
 
 /**

@@ -2,6 +2,7 @@ package dev.hourglass.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hourglass.contract.Family;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.AgentEventKind;
 import dev.hourglass.events.IntegrationEvent;

@@ -1,13 +1,15 @@
 package dev.hourglass.loadgen;
 
 import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.contract.Family;
+import dev.hourglass.contract.Topic;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
 import dev.hourglass.producer.EventPublisher;
 import dev.hourglass.producer.PublisherConfig;
-import dev.hourglass.producer.TopicNames;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -141,12 +143,15 @@ public final class PublisherThroughputBenchmark {
     PublisherConfig config = PublisherConfig.defaults(kafka.bootstrapServers());
     SingleObjectFormat format = SingleObjectFormat.standard();
     List<byte[]> bytes = events.stream().map(format::encode).toList();
-    List<String> keys = events.stream().map(PublisherThroughputBenchmark::organization).toList();
-    List<String> bases = events.stream().map(PublisherThroughputBenchmark::topicBase).toList();
+    List<Family> families = events.stream().map(Family::ofEvent).toList();
+    List<String> keys = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      keys.add(families.get(i).organizationId(events.get(i)));
+    }
     double[][] rates = new double[3][runs];
     for (int r = -1; r < runs; r++) {
       double full = publisherRun(kafka, config, events, "b" + r).eventsPerSecond;
-      double keyed = rawRun(kafka, config, bytes, keys, bases, "k" + r);
+      double keyed = rawRun(kafka, config, bytes, keys, families, "k" + r);
       double unkeyed = rawRun(kafka, config, bytes, null, null, "u" + r);
       if (r >= 0) {
         rates[0][r] = full;
@@ -168,20 +173,18 @@ public final class PublisherThroughputBenchmark {
       PublisherConfig base,
       List<byte[]> bytes,
       List<String> keys,
-      List<String> bases,
+      List<Family> families,
       String run)
       throws Exception {
     String prefix = "bench-" + run + ".";
-    createTopics(
-        kafka,
-        prefix + TopicNames.TASK_EVENTS,
-        prefix + TopicNames.AGENT_EVENTS,
-        prefix + TopicNames.INTEGRATION_EVENTS);
+    Topics topics = Topics.withPrefix(prefix);
+    createTopics(kafka, topics.events().stream().map(Topic::name).toArray(String[]::new));
     long elapsed;
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties(base))) {
       long started = System.nanoTime();
       for (int i = 0; i < bytes.size(); i++) {
-        String topic = prefix + (bases == null ? TopicNames.TASK_EVENTS : bases.get(i));
+        Family family = families == null ? Family.TASK : families.get(i);
+        String topic = topics.events(family).name();
         producer.send(new ProducerRecord<>(topic, keys == null ? null : keys.get(i), bytes.get(i)));
       }
       producer.flush();
@@ -189,21 +192,6 @@ public final class PublisherThroughputBenchmark {
     }
     deleteTopics(kafka, prefix);
     return bytes.size() / (elapsed / 1e9);
-  }
-
-  private static String organization(SpecificRecord e) {
-    if (e instanceof TaskEvent t) {
-      return t.getOrganizationId();
-    } else if (e instanceof AgentEvent a) {
-      return a.getOrganizationId();
-    }
-    return ((IntegrationEvent) e).getOrganizationId();
-  }
-
-  private static String topicBase(SpecificRecord e) {
-    return e instanceof TaskEvent
-        ? TopicNames.TASK_EVENTS
-        : e instanceof AgentEvent ? TopicNames.AGENT_EVENTS : TopicNames.INTEGRATION_EVENTS;
   }
 
   private static int[] ints(String csv) {
@@ -262,11 +250,8 @@ public final class PublisherThroughputBenchmark {
       EmbeddedKafka kafka, PublisherConfig base, List<SpecificRecord> events, String run)
       throws Exception {
     String prefix = "bench-" + run + ".";
-    createTopics(
-        kafka,
-        prefix + TopicNames.TASK_EVENTS,
-        prefix + TopicNames.AGENT_EVENTS,
-        prefix + TopicNames.INTEGRATION_EVENTS);
+    Topics topics = Topics.withPrefix(prefix);
+    createTopics(kafka, topics.events().stream().map(Topic::name).toArray(String[]::new));
     // A client id of the run's own: the compression rate is read from its JMX metrics.
     String clientId = "bench-" + run;
     PublisherConfig config =
