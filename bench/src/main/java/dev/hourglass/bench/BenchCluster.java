@@ -2,10 +2,11 @@ package dev.hourglass.bench;
 
 import dev.hourglass.admin.TopicProvisioner;
 import dev.hourglass.config.Shared;
+import dev.hourglass.contract.Topic;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
 import dev.hourglass.loadgen.LoadGeneratorOptions;
-import dev.hourglass.producer.TopicNames;
 import dev.hourglass.schema.Migrator;
 import dev.hourglass.sink.SinkConfig;
 import dev.hourglass.streams.ProcessorConfig;
@@ -84,10 +85,10 @@ final class BenchCluster implements AutoCloseable {
   }
 
   /** Creates the pipeline's topics under {@code prefix} and returns their names. */
-  TopicNames provision(String prefix) {
+  Topics provision(String prefix) {
     TopicProvisioner.provision(
         kafka.bootstrapServers(), settings.topics(Map.of(Shared.TOPIC_PREFIX, prefix)));
-    return new TopicNames(prefix);
+    return Topics.withPrefix(prefix);
   }
 
   /**
@@ -128,11 +129,8 @@ final class BenchCluster implements AutoCloseable {
   }
 
   /** The input topics of {@code prefix}: what the streams processor reads. */
-  static List<String> inputs(TopicNames topics) {
-    return List.of(
-        topics.name(TopicNames.TASK_EVENTS),
-        topics.name(TopicNames.AGENT_EVENTS),
-        topics.name(TopicNames.INTEGRATION_EVENTS));
+  static List<String> inputs(Topics topics) {
+    return topics.events().stream().map(Topic::name).toList();
   }
 
   /** The streams processor's configuration for one phase, on top of the user's settings. */

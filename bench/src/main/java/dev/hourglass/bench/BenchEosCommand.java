@@ -1,9 +1,9 @@
 package dev.hourglass.bench;
 
+import dev.hourglass.contract.Topics;
 import dev.hourglass.loadgen.LoadGenerator;
 import dev.hourglass.loadgen.LoadGeneratorOptions;
 import dev.hourglass.loadgen.LoadSummary;
-import dev.hourglass.producer.TopicNames;
 import dev.hourglass.streams.ProcessorConfig;
 import dev.hourglass.streams.StreamsProcessorApp;
 import java.io.PrintStream;
@@ -72,7 +72,7 @@ final class BenchEosCommand implements Callable<Integer> {
     Path dir = output.directory();
     try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
       String prefix = "bench-eos.";
-      TopicNames topics = cluster.provision(prefix);
+      Topics topics = cluster.provision(prefix);
       LoadSummary filled =
           new LoadGenerator(
                   cluster.cleanLoad(
@@ -141,12 +141,7 @@ final class BenchEosCommand implements Callable<Integer> {
   }
 
   private static Run timed(
-      BenchCluster cluster,
-      TopicNames topics,
-      String guarantee,
-      int run,
-      long input,
-      PrintStream out)
+      BenchCluster cluster, Topics topics, String guarantee, int run, long input, PrintStream out)
       throws InterruptedException {
     String id = "bench-eos-" + guarantee.replace('_', '-') + "-" + run;
     Map<String, String> overrides = new LinkedHashMap<>();

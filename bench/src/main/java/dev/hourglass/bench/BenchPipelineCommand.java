@@ -1,12 +1,13 @@
 package dev.hourglass.bench;
 
+import dev.hourglass.contract.Family;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.events.TaskEvent;
 import dev.hourglass.loadgen.LoadGenerator;
 import dev.hourglass.loadgen.LoadGeneratorOptions;
 import dev.hourglass.loadgen.LoadSummary;
 import dev.hourglass.loadgen.SendObserver;
 import dev.hourglass.producer.PublisherConfig;
-import dev.hourglass.producer.TopicNames;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -214,14 +215,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
       PrintStream out)
       throws Exception {
     // 1. The publisher alone: its rate, and the average record size for the reference.
-    TopicNames alone = cluster.provision("bench-" + name + "-alone.");
+    Topics alone = cluster.provision("bench-" + name + "-alone.");
     RecordSizes sizes = new RecordSizes();
     LoadSummary aloneSummary =
         new LoadGenerator(generatorOptions(cluster, alone, n, 0, null), sizes).run(out);
     double publisherRate = aloneSummary.eventsPerSecond();
     // 2. The reference: ProducerPerformance with that record size.
     String referenceTopic =
-        cluster.provision("bench-" + name + "-reference.").name(TopicNames.TASK_EVENTS);
+        cluster.provision("bench-" + name + "-reference.").events(Family.TASK).name();
     double reference =
         ProducerReference.run(
             cluster.bootstrapServers(), referenceTopic, n, sizes.average(), publisher);
@@ -275,7 +276,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
     LongAdder sent = new LongAdder();
     try (RunningPipeline pipeline = RunningPipeline.start(cluster, "latency");
         RollupWatch polling = RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), "")) {
-      TopicNames topics = pipeline.topics();
+      Topics topics = pipeline.topics();
       Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       LoadGeneratorOptions options = generatorOptions(cluster, topics, 0, rate, end);
       Instant firstWindow =
@@ -383,7 +384,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
   }
 
   private LoadGeneratorOptions generatorOptions(
-      BenchCluster cluster, TopicNames topics, long n, double rate, Instant end) {
+      BenchCluster cluster, Topics topics, long n, double rate, Instant end) {
     return cluster.cleanLoad(
         topics.prefix(), n, rate, latencyDuration, seed++, orgs, concurrency, end);
   }

@@ -1,7 +1,7 @@
 package dev.hourglass.bench;
 
+import dev.hourglass.contract.Topics;
 import dev.hourglass.loadgen.LoadGeneratorOptions;
-import dev.hourglass.producer.TopicNames;
 import dev.hourglass.sink.SinkApp;
 import dev.hourglass.streams.StreamsProcessorApp;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RunningPipeline implements AutoCloseable {
   private final BenchCluster cluster;
-  private final TopicNames topics;
+  private final Topics topics;
   private final StreamsProcessorApp streams;
   private final SinkApp sink;
   private final GroupLag input;
@@ -24,7 +24,7 @@ final class RunningPipeline implements AutoCloseable {
 
   private RunningPipeline(
       BenchCluster cluster,
-      TopicNames topics,
+      Topics topics,
       StreamsProcessorApp streams,
       SinkApp sink,
       GroupLag input,
@@ -44,7 +44,7 @@ final class RunningPipeline implements AutoCloseable {
   static RunningPipeline start(BenchCluster cluster, String name) throws InterruptedException {
     String prefix = "bench-" + name + ".";
     String applicationId = "bench-" + name;
-    TopicNames topics = cluster.provision(prefix);
+    Topics topics = cluster.provision(prefix);
     StreamsProcessorApp streams =
         StreamsProcessorApp.start(cluster.processor(prefix, applicationId, Map.of()));
     SinkApp sink = null;
@@ -68,7 +68,7 @@ final class RunningPipeline implements AutoCloseable {
     }
   }
 
-  TopicNames topics() {
+  Topics topics() {
     return topics;
   }
 

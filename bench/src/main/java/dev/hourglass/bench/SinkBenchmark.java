@@ -4,7 +4,7 @@ import dev.hourglass.admin.TopicProvisioner;
 import dev.hourglass.admin.TopicSettings;
 import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.config.Shared;
-import dev.hourglass.producer.TopicNames;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.rollups.TaskMeasures;
 import dev.hourglass.rollups.TaskRollup;
 import dev.hourglass.sink.SinkApp;
@@ -226,9 +226,9 @@ public final class SinkBenchmark {
       try {
         for (int i = 0; i <= options.runs(); i++) {
           String label = i == 0 ? "warm-up" : "run " + i + "/" + options.runs();
-          TopicNames runTopics = new TopicNames(options.topicPrefix() + "run" + i + ".");
+          Topics runTopics = Topics.withPrefix(options.topicPrefix() + "run" + i + ".");
           createTopics(admin, runTopics);
-          topics.addAll(runTopics.all());
+          topics.addAll(runTopics.names());
           Run run = run(options, progress, label, rows, producer, admin, runTopics, sinkSettings);
           if (i > 0) {
             runs.add(run);
@@ -255,14 +255,14 @@ public final class SinkBenchmark {
       List<TaskRollup> rows,
       KafkaProducer<byte[], byte[]> producer,
       Admin admin,
-      TopicNames topics,
+      Topics topics,
       Map<String, String> sinkSettings)
       throws InterruptedException {
     try (Connection c = connect(options)) {
       double copy = rate(rows.size(), step("COPY", () -> copySeconds(c, rows)));
       progress.printf("%-9s COPY FROM STDIN %,12.0f rows/s%n", label, copy);
       reset(c);
-      produce(producer, topics.name(TopicNames.ROLLUPS), rows);
+      produce(producer, topics.rollups().name(), rows);
       SinkRun sink = timeSink(options, rows.size(), topics, sinkSettings, admin, c);
       double sinkRate = rate(rows.size(), sink.seconds());
       progress.printf(
@@ -416,7 +416,7 @@ public final class SinkBenchmark {
    * {@value #ROLLUP_PARTITIONS} partitions; the provisioner waits until every partition takes
    * records (a producer sending earlier was seen to stall until its delivery timeout).
    */
-  private static void createTopics(Admin admin, TopicNames topics) {
+  private static void createTopics(Admin admin, Topics topics) {
     new TopicProvisioner(admin, Duration.ofSeconds(60))
         .provision(
             TopicSettings.from(
@@ -476,7 +476,7 @@ public final class SinkBenchmark {
   private static SinkRun timeSink(
       Options options,
       int n,
-      TopicNames topics,
+      Topics topics,
       Map<String, String> sinkSettings,
       Admin admin,
       Connection c)
@@ -493,7 +493,7 @@ public final class SinkBenchmark {
     try (SinkApp sink = new SinkApp(SinkConfig.from(s))) {
       long deadline = System.nanoTime() + SINK_TIMEOUT.toNanos();
       sink.start();
-      String rollups = topics.name(TopicNames.ROLLUPS);
+      String rollups = topics.rollups().name();
       while (assigned(admin, group, rollups) < ROLLUP_PARTITIONS) {
         check(sink, deadline);
         Thread.sleep(1);

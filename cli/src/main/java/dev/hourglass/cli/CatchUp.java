@@ -1,6 +1,6 @@
 package dev.hourglass.cli;
 
-import dev.hourglass.producer.TopicNames;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.sink.SinkApp;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -20,7 +20,7 @@ final class CatchUp {
   static void await(
       PrintStream out,
       String bootstrapServers,
-      TopicNames topics,
+      Topics topics,
       SinkApp sink,
       long acknowledged,
       Duration timeout)
@@ -29,7 +29,7 @@ final class CatchUp {
     long lastReport = 0;
     long caughtUpSince = 0;
     while (true) {
-      StreamStats stats = StreamStats.read(bootstrapServers, topics.name(TopicNames.STATS));
+      StreamStats stats = StreamStats.read(bootstrapServers, topics.stats().name());
       long accounted = stats.counted() + stats.duplicatesSuppressed() + stats.deadLetteredTotal();
       long lag = accounted >= acknowledged ? sink.lag() : -1;
       long now = System.nanoTime();

@@ -3,11 +3,11 @@ package dev.hourglass.cli;
 import dev.hourglass.admin.TopicProvisioner;
 import dev.hourglass.admin.TopicSettings;
 import dev.hourglass.config.Shared;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
 import dev.hourglass.loadgen.LoadGenerator;
 import dev.hourglass.loadgen.LoadSummary;
-import dev.hourglass.producer.TopicNames;
 import dev.hourglass.schema.Migrator;
 import dev.hourglass.sink.SinkApp;
 import dev.hourglass.sink.SinkConfig;
@@ -103,7 +103,7 @@ final class LocalCommand implements Callable<Integer> {
       shared.put("jdbc.password", "");
       Settings s = base.with(shared);
       String prefix = s.read(Shared.KAFKA).getString(Shared.TOPIC_PREFIX);
-      TopicNames topics = new TopicNames(prefix);
+      Topics topics = Topics.withPrefix(prefix);
 
       var migrated = Migrator.forUrl(jdbcUrl, EmbeddedPostgres.SUPERUSER, "").migrate();
       out.println(

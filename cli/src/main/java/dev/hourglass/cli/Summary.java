@@ -1,7 +1,8 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.contract.Topic;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.loadgen.LoadSummary;
-import dev.hourglass.producer.TopicNames;
 import dev.hourglass.schema.PipelineTotals;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -19,16 +20,15 @@ record Summary(
 
   static Summary collect(
       String bootstrapServers,
-      TopicNames topics,
+      Topics topics,
       String jdbcUrl,
       List<Path> ledgers,
       LoadSummary run,
       double seconds) {
     LedgerCheck check = LedgerCheck.read(ledgers);
-    StreamStats stats = StreamStats.read(bootstrapServers, topics.name(TopicNames.STATS));
+    StreamStats stats = StreamStats.read(bootstrapServers, topics.stats().name());
     PipelineTotals pg = PipelineTotals.connect(jdbcUrl, "postgres", "");
-    PipelineTotals.Totals totals =
-        pg.totals(List.of(topics.taskEvents(), topics.agentEvents(), topics.integrationEvents()));
+    PipelineTotals.Totals totals = pg.totals(topics.events().stream().map(Topic::name).toList());
     return new Summary(
         run,
         check.sent(),
