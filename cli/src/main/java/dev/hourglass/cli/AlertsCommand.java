@@ -1,12 +1,12 @@
 package dev.hourglass.cli;
 
-import dev.hourglass.avro.AvroSerdes;
 import dev.hourglass.avro.BadRecordException;
 import dev.hourglass.avro.JsonView;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
+import dev.hourglass.contract.AlertsFormat;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.rollups.Alert;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,8 +54,7 @@ final class AlertsCommand {
     @Override
     public Integer call() {
       Values v = config.settings().read(Shared.KAFKA);
-      String topic = v.getString(Shared.TOPIC_PREFIX) + "alerts";
-      Deserializer<Alert> avro = AvroSerdes.serde(Alert.class).deserializer();
+      String topic = Topics.withPrefix(v.getString(Shared.TOPIC_PREFIX)).alerts().name();
       Map<String, Object> props =
           Map.of(
               ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -77,7 +75,7 @@ final class AlertsCommand {
         consumer.subscribe(List.of(topic));
         while (max == 0 || shown < max) {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-            System.out.println(render(topic, r.value(), avro));
+            System.out.println(render(topic, r.value()));
             shown++;
             if (max > 0 && shown >= max) {
               break;
@@ -88,13 +86,12 @@ final class AlertsCommand {
       return 0;
     }
 
-    private String render(String topic, byte[] value, Deserializer<Alert> avro) {
-      if (value != null && value.length > 0 && value[0] == '{') {
-        String text = new String(value, StandardCharsets.UTF_8);
-        return json ? text : "(json) " + text;
-      }
+    /**
+     * One line per alert, whichever format the processor writes ({@code streams.alerts.format}).
+     */
+    private String render(String topic, byte[] value) {
       try {
-        Alert alert = avro.deserialize(topic, value);
+        Alert alert = AlertsFormat.decode(topic, value);
         return json ? JsonView.toJson(alert) : AlertLine.of(alert);
       } catch (BadRecordException e) {
         return "(unreadable alert: " + e.getMessage() + ")";

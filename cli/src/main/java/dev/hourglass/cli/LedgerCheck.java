@@ -2,6 +2,7 @@ package dev.hourglass.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hourglass.contract.Family;
 import dev.hourglass.schema.PipelineTotals;
 import dev.hourglass.schema.PipelineTotals.RollupRow;
 import java.io.BufferedReader;
@@ -71,10 +72,13 @@ final class LedgerCheck {
     if (NOT_COUNTED.contains(injected)) {
       return;
     }
-    String family = e.path("type").asText();
+    String type = e.path("type").asText();
+    Family family =
+        Family.forId(type)
+            .orElseThrow(() -> new IllegalArgumentException("unknown ledger type " + type));
     long hour = Math.floorDiv(e.path("occurred_at").asLong(), HOUR) * HOUR;
     String key =
-        family
+        family.id()
             + "|"
             + e.path("organization_id").asText()
             + "|"
@@ -86,13 +90,13 @@ final class LedgerCheck {
             key,
             k -> {
               Map<String, Long> zero = new LinkedHashMap<>();
-              PipelineTotals.MEASURES.get(family).forEach(name -> zero.put(name, 0L));
+              PipelineTotals.MEASURES.get(family.id()).forEach(name -> zero.put(name, 0L));
               return zero;
             });
     m.merge("event_count", 1L, Long::sum);
     String kind = e.path("kind").asText("");
     switch (family) {
-      case "task" -> {
+      case TASK -> {
         switch (kind) {
           case "CREATED" -> m.merge("created_count", 1L, Long::sum);
           case "STARTED" -> m.merge("started_count", 1L, Long::sum);
@@ -101,7 +105,7 @@ final class LedgerCheck {
           default -> {}
         }
       }
-      case "agent" -> {
+      case AGENT -> {
         if (kind.equals("COMPLETED")) {
           m.merge("completed_count", 1L, Long::sum);
         } else if (kind.equals("FAILED")) {
@@ -111,7 +115,7 @@ final class LedgerCheck {
         m.merge("cost_micros_sum", e.path("cost_micros").asLong(), Long::sum);
         m.merge("duration_ms_sum", e.path("duration_ms").asLong(0), Long::sum);
       }
-      case "integration" -> {
+      case INTEGRATION -> {
         if (e.path("status").asText().equals("ERROR")) {
           m.merge("error_count", 1L, Long::sum);
         }
@@ -120,7 +124,6 @@ final class LedgerCheck {
         }
         m.merge("latency_ms_sum", e.path("latency_ms").asLong(), Long::sum);
       }
-      default -> throw new IllegalArgumentException("unknown ledger type " + family);
     }
   }
 
