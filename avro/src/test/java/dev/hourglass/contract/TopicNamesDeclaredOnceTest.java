@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,23 +25,12 @@ class TopicNamesDeclaredOnceTest {
   private static final Set<String> CONTRACT =
       Set.of("avro/src/main/java/dev/hourglass/contract/Topics.java");
 
-  /**
-   * Files that still spell out topic names: to be adopted in phase 2 (they read the names from
-   * {@link Topics} instead, and this list becomes empty). A file listed here that no longer spells
-   * one out fails the test too, so the list only shrinks.
-   */
-  private static final Set<String> NOT_ADOPTED_YET =
-      Set.of(
-          "producer/src/main/java/dev/hourglass/producer/TopicNames.java",
-          "cli/src/main/java/dev/hourglass/cli/AlertsCommand.java");
-
   private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
 
   @Test
   void shouldFindNoTopicNameSpelledOutOutsideTheContract() throws IOException {
     Path root = projectRoot();
     List<String> offenders = new ArrayList<>();
-    Set<String> stillSpelling = new TreeSet<>();
     for (Path file : mainSources(root)) {
       String relative = root.relativize(file).toString().replace('\\', '/');
       if (CONTRACT.contains(relative)) {
@@ -50,11 +38,7 @@ class TopicNamesDeclaredOnceTest {
       }
       String source = Files.readString(file, StandardCharsets.UTF_8);
       for (TopicLiterals.Found f : TopicLiterals.find(source, Topics.BASES)) {
-        if (NOT_ADOPTED_YET.contains(relative)) {
-          stillSpelling.add(relative);
-        } else {
-          offenders.add(relative + ":" + f.line() + ": \"" + f.literal() + "\"");
-        }
+        offenders.add(relative + ":" + f.line() + ": \"" + f.literal() + "\"");
       }
     }
     assertThat(offenders)
@@ -62,9 +46,6 @@ class TopicNamesDeclaredOnceTest {
             "topic names spelled out outside the contract; read them from"
                 + " dev.hourglass.contract.Topics (docs/contracts.md, \"Topics\")")
         .isEmpty();
-    assertThat(stillSpelling)
-        .as("files that no longer spell out a topic name: remove them from NOT_ADOPTED_YET")
-        .containsExactlyInAnyOrderElementsOf(NOT_ADOPTED_YET);
   }
 
   @Test
