@@ -32,11 +32,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.postgresql.PGConnection;
 
@@ -53,10 +51,10 @@ import org.postgresql.PGConnection;
  * <ol>
  *   <li>COPY: pgjdbc {@code CopyManager}, text format, the row text built in the timed section;
  *   <li>sink: N records on fresh 3-partition topics (produced before the clock starts), a {@link
- *       SinkApp} with default settings, timed from the moment its group has every partition of the
- *       rollups topic assigned (the group join is not write throughput; the sink's own wait before
- *       it seeks, up to {@code batch.max.wait.ms}, is) until it has committed all N; the table must
- *       then hold exactly N rows and the stored offsets equal the end offsets.
+ *       SinkApp} with default settings, timed from the moment it has every partition it reads
+ *       seeked to its stored offset ({@link dev.hourglass.sink.SinkStats#partitionsReady()}: the
+ *       group join and the seek are start-up, not write throughput) until it has committed all N;
+ *       the table must then hold exactly N rows and the stored offsets equal the end offsets.
  * </ol>
  *
  * <p>A first, warm-up run is not counted. The methods alternate run by run, so that each meets the
@@ -229,7 +227,7 @@ public final class SinkBenchmark {
           Topics runTopics = Topics.withPrefix(options.topicPrefix() + "run" + i + ".");
           createTopics(admin, runTopics);
           topics.addAll(runTopics.names());
-          Run run = run(options, progress, label, rows, producer, admin, runTopics, sinkSettings);
+          Run run = run(options, progress, label, rows, producer, runTopics, sinkSettings);
           if (i > 0) {
             runs.add(run);
           }
@@ -254,7 +252,6 @@ public final class SinkBenchmark {
       String label,
       List<TaskRollup> rows,
       KafkaProducer<byte[], byte[]> producer,
-      Admin admin,
       Topics topics,
       Map<String, String> sinkSettings)
       throws InterruptedException {
@@ -263,7 +260,7 @@ public final class SinkBenchmark {
       progress.printf("%-9s COPY FROM STDIN %,12.0f rows/s%n", label, copy);
       reset(c);
       produce(producer, topics.rollups().name(), rows);
-      SinkRun sink = timeSink(options, rows.size(), topics, sinkSettings, admin, c);
+      SinkRun sink = timeSink(options, rows.size(), topics, sinkSettings, c);
       double sinkRate = rate(rows.size(), sink.seconds());
       progress.printf(
           "%-9s sink end to end %,12.0f rows/s  %.2f of COPY%n", label, sinkRate, sinkRate / copy);
@@ -470,16 +467,11 @@ public final class SinkBenchmark {
 
   /**
    * A sink with default settings (plus {@code sinkSettings}) on the run's topics, timed from the
-   * moment its group holds every partition of the rollups topic to its last commit; checks the
-   * table and the stored offsets afterwards.
+   * moment it has seeked every partition it reads to its last commit; checks the table and the
+   * stored offsets afterwards.
    */
   private static SinkRun timeSink(
-      Options options,
-      int n,
-      Topics topics,
-      Map<String, String> sinkSettings,
-      Admin admin,
-      Connection c)
+      Options options, int n, Topics topics, Map<String, String> sinkSettings, Connection c)
       throws SQLException, InterruptedException {
     String group = "hourglass-bench-" + topics.prefix();
     Map<String, String> s = new HashMap<>();
@@ -493,8 +485,9 @@ public final class SinkBenchmark {
     try (SinkApp sink = new SinkApp(SinkConfig.from(s))) {
       long deadline = System.nanoTime() + SINK_TIMEOUT.toNanos();
       sink.start();
-      String rollups = topics.rollups().name();
-      while (assigned(admin, group, rollups) < ROLLUP_PARTITIONS) {
+      // Every topic of the contract but stats, each with ROLLUP_PARTITIONS partitions.
+      int reads = (topics.names().size() - 1) * ROLLUP_PARTITIONS;
+      while (sink.stats().partitionsReady() < reads) {
         check(sink, deadline);
         Thread.sleep(1);
       }
@@ -525,31 +518,6 @@ public final class SinkBenchmark {
       }
       return new SinkRun((end - t0) / 1e9, samples);
     }
-  }
-
-  /** How many partitions of {@code topic} the members of {@code group} hold. */
-  private static long assigned(Admin admin, String group, String topic)
-      throws InterruptedException {
-    ConsumerGroupDescription description;
-    try {
-      description =
-          admin
-              .describeConsumerGroups(List.of(group))
-              .describedGroups()
-              .get(group)
-              .get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof GroupIdNotFoundException) {
-        return 0; // The sink has not joined yet.
-      }
-      throw new IllegalStateException("cannot describe group " + group + ": " + e.getMessage(), e);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("cannot describe group " + group + ": " + e.getMessage(), e);
-    }
-    return description.members().stream()
-        .flatMap(m -> m.assignment().topicPartitions().stream())
-        .filter(p -> p.topic().equals(topic))
-        .count();
   }
 
   private static void check(SinkApp sink, long deadline) {

@@ -101,6 +101,9 @@ final class SinkLoop implements Runnable {
             return t;
           });
 
+  /** How many owned partitions are seeked to their stored offsets: {@code stored.size()}. */
+  private volatile int partitionsReady;
+
   private volatile boolean running = true;
   private boolean consumerClosed;
   private volatile RuntimeException failure;
@@ -191,7 +194,8 @@ final class SinkLoop implements Runnable {
         deadLettered.get(),
         transientFailures.get(),
         commitsRejected.get(),
-        partitionsRevoked.get());
+        partitionsRevoked.get(),
+        partitionsReady);
   }
 
   private void loop() {
@@ -395,6 +399,7 @@ final class SinkLoop implements Runnable {
       stored.put(tp, next);
     }
     needSeek.removeAll(partitionsToSeek);
+    partitionsReady = stored.size();
     LOG.info("Seeked to stored offsets: {}", new java.util.TreeMap<>(stringKeys(loaded)));
     hook.afterSeek(partitionsToSeek);
   }
@@ -491,6 +496,7 @@ final class SinkLoop implements Runnable {
     inFlight = null;
     buffer.clear();
     stored.clear();
+    partitionsReady = 0;
     needSeek.addAll(consumer.assignment());
     consumer.pause(consumer.assignment());
   }
@@ -505,6 +511,7 @@ final class SinkLoop implements Runnable {
       pending = pending.without(set);
     }
     stored.keySet().removeAll(set);
+    partitionsReady = stored.size();
     needSeek.removeAll(set);
   }
 

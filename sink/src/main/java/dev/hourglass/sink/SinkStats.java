@@ -10,6 +10,8 @@ package dev.hourglass.sink;
  * @param transientFailures failed attempts that were retried (database away, timeouts, deadlocks)
  * @param commitsRejected batches rolled back because another instance had moved the offsets
  * @param partitionsRevoked rebalances that took partitions from this instance (revoked or lost)
+ * @param partitionsReady partitions this instance owns and has seeked to the offsets stored in
+ *     PostgreSQL: the ones it reads from now
  */
 public record SinkStats(
     long batchesCommitted,
@@ -17,4 +19,5 @@ public record SinkStats(
     long deadLettered,
     long transientFailures,
     long commitsRejected,
-    long partitionsRevoked) {}
+    long partitionsRevoked,
+    int partitionsReady) {}
