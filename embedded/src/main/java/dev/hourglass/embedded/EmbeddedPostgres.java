@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>The data directory is initialised on first start and reused afterwards, so a server closed
  * with {@link #close()} and started again on the same directory keeps its databases. The server
  * preloads {@code pg_stat_statements} and runs with the design documents' {@code postgresql.conf}
- * settings scaled to a 2-core development machine ({@link #DEFAULT_SETTINGS}). The superuser is
- * {@value #SUPERUSER}, authenticated by trust on loopback only.
+ * settings scaled to one machine that runs the broker and the JVMs beside it ({@link
+ * #DEFAULT_SETTINGS}). The superuser is {@value #SUPERUSER}, authenticated by trust on loopback
+ * only.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
