@@ -4,6 +4,7 @@ import dev.hourglass.contract.Family;
 import dev.hourglass.contract.Topics;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -13,9 +14,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +57,7 @@ final class ReroutedTopics {
         try {
           admin.createTopics(missing).all().get(TIMEOUT_S, TimeUnit.SECONDS);
           LOG.info("Created rerouted topics {}", missing.stream().map(NewTopic::name).toList());
+          awaitLeaders(admin, missing);
         } catch (ExecutionException e) {
           // Another instance created them first: checked below like any existing topic.
           if (!(e.getCause() instanceof TopicExistsException)) {
@@ -85,6 +90,32 @@ final class ReroutedTopics {
     }
   }
 
+  /**
+   * A new topic is in the metadata a moment before its leaders serve it; listing its offsets is
+   * answered by each partition's leader, so once that succeeds the task's producer can write.
+   */
+  private static void awaitLeaders(Admin admin, List<NewTopic> created)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (NewTopic t : created) {
+      for (int p = 0; p < t.numPartitions(); p++) {
+        latest.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+    while (true) {
+      try {
+        admin.listOffsets(latest).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50); // bounded by the deadline; Admin has no call that waits for leaders
+      }
+    }
+  }
+
   private static TopicDescription describe(Admin admin, String name)
       throws ExecutionException, InterruptedException, TimeoutException {
     return admin
@@ -107,7 +138,7 @@ final class ReroutedTopics {
             .all()
             .get(TIMEOUT_S, TimeUnit.SECONDS)
             .get(resource);
-    Map<String, String> settings = new java.util.HashMap<>();
+    Map<String, String> settings = new HashMap<>();
     settings.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
     for (String key :
         List.of(TopicConfig.RETENTION_MS_CONFIG, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)) {
