@@ -19,10 +19,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The streams processor's books, summed over input partitions: the latest record per key of the
- * compacted stats topic (committed records only, so exact under exactly-once).
+ * compacted stats topic (committed records only, so exact under exactly-once). A re-routed record
+ * was forwarded by the partition it arrived on and is counted (or suppressed, or dead-lettered) by
+ * the partition that owns its key: {@code rerouted} is shown apart, never added to the books.
  */
 record StreamStats(
-    long counted, long duplicatesSuppressed, long lateCorrected, Map<String, Long> deadLettered) {
+    long counted,
+    long duplicatesSuppressed,
+    long lateCorrected,
+    long rerouted,
+    Map<String, Long> deadLettered) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   long deadLetteredTotal() {
@@ -65,6 +71,7 @@ record StreamStats(
     long counted = 0;
     long duplicates = 0;
     long late = 0;
+    long rerouted = 0;
     Map<String, Long> dead = new TreeMap<>();
     for (String value : latest.values()) {
       try {
@@ -72,6 +79,7 @@ record StreamStats(
         counted += n.path("counted").asLong();
         duplicates += n.path("duplicates_suppressed").asLong();
         late += n.path("late_corrected").asLong();
+        rerouted += n.path("rerouted").asLong();
         n.path("dead_lettered")
             .properties()
             .forEach(e -> dead.merge(e.getKey(), e.getValue().asLong(), Long::sum));
@@ -79,6 +87,6 @@ record StreamStats(
         throw new UncheckedIOException("unreadable stats record " + value, e);
       }
     }
-    return new StreamStats(counted, duplicates, late, dead);
+    return new StreamStats(counted, duplicates, late, rerouted, dead);
   }
 }

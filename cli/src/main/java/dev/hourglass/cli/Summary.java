@@ -60,6 +60,9 @@ record Summary(
     out.printf("Dead-lettered         %,d  %s%n", totals.deadLettered(), totals.deadLetters());
     out.printf("Duplicates suppressed %,d%n", stats.duplicatesSuppressed());
     out.printf(
+        "Re-routed             %,d  (on a partition not their key's; counted once by its owner)%n",
+        stats.rerouted());
+    out.printf(
         "Late events corrected %,d  (processor says %,d)%n",
         totals.lateCorrected(), stats.lateCorrected());
     out.printf(

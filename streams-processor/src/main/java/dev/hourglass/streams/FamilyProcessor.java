@@ -46,6 +46,7 @@ final class FamilyProcessor<E extends SpecificRecord>
   private final Family family;
   private final Nodes nodes;
   private final String topic;
+  private final int partitions;
   private final TopologySettings settings;
   private final List<Rule> rules;
   private final RecordFormat format;
@@ -76,6 +77,7 @@ final class FamilyProcessor<E extends SpecificRecord>
       Aggregation<E> aggregation,
       Nodes nodes,
       String topic,
+      int partitions,
       TopologySettings settings,
       List<Rule> rules,
       RecordFormat format) {
@@ -83,6 +85,7 @@ final class FamilyProcessor<E extends SpecificRecord>
     this.family = aggregation.family();
     this.nodes = nodes;
     this.topic = topic;
+    this.partitions = partitions;
     this.settings = settings;
     this.rules = rules;
     this.format = format;
@@ -206,6 +209,14 @@ final class FamilyProcessor<E extends SpecificRecord>
             organizationId,
             eventId,
             now);
+        return;
+      }
+      // A record of the input topic on a partition that is not its key's: the task that owns the
+      // key counts it, once, after it comes back through the rerouted topic (whose records are on
+      // their owner's partition by construction, so they are not checked again).
+      if (source.topic().equals(topic)
+          && Routing.owner(record.key(), partitions) != source.partition()) {
+        reroute(record);
         return;
       }
       if (seen(eventId)) {
@@ -388,6 +399,14 @@ final class FamilyProcessor<E extends SpecificRecord>
             record.timestamp()),
         nodes.deadLettersSink());
     stats.deadLettered(reason);
+    saveStats();
+  }
+
+  private void reroute(Record<byte[], byte[]> record) {
+    context.forward(
+        new Record<Object, Object>(record.key(), record.value(), record.timestamp()),
+        nodes.reroutedSink());
+    stats.rerouted++;
     saveStats();
   }
 

@@ -3,6 +3,8 @@ package dev.hourglass.streams;
 import dev.hourglass.avro.RecordFormat;
 import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.contract.Topics;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -52,15 +54,19 @@ public final class HourglassTopology {
 
   private HourglassTopology() {}
 
-  /** The topology for {@code settings}, reading and writing {@code topics}, alerting on rules. */
-  public static Topology build(ProcessorConfig config, Topics topics, Rules rules) {
-    return build(config.topology(), topics, rules);
+  /**
+   * The topology for {@code settings}, reading and writing {@code topics}, alerting on rules,
+   * forwarding misrouted records as {@code routing} says.
+   */
+  public static Topology build(
+      ProcessorConfig config, Topics topics, Rules rules, Routing routing) {
+    return build(config.topology(), topics, rules, routing);
   }
 
-  static Topology build(TopologySettings settings, Topics topics, Rules rules) {
+  static Topology build(TopologySettings settings, Topics topics, Rules rules, Routing routing) {
     Topology topology = new Topology();
     for (Aggregation<?> aggregation : Families.all()) {
-      add(topology, aggregation, topics, settings, rules);
+      add(topology, aggregation, topics, settings, rules, routing);
     }
     return topology;
   }
@@ -70,18 +76,26 @@ public final class HourglassTopology {
       Aggregation<E> aggregation,
       Topics topics,
       TopologySettings settings,
-      Rules rules) {
+      Rules rules,
+      Routing routing) {
     Nodes n = Nodes.of(aggregation.family());
     String input = topics.events(aggregation.family()).name();
+    String rerouted = routing.reroutedTopic(aggregation.family());
+    int partitions = routing.partitions(aggregation.family());
     // Keys and values are read as bytes and decoded by the processor, so that a record that does
     // not decode is dead-lettered with its partition, offset and exact reason.
     Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
     topology.addSource(n.source(), bytes, bytes, input);
+    // Misrouted records come back through this topic, on the partition of the task that owns
+    // their key: the same sub-topology, so the same task and stores as the input's partition.
+    topology.addSource(n.reroutedSource(), bytes, bytes, rerouted);
     var familyRules = rules.of(aggregation);
     topology.addProcessor(
         n.processor(),
-        () -> new FamilyProcessor<>(aggregation, n, input, settings, familyRules, FORMAT),
-        n.source());
+        () ->
+            new FamilyProcessor<>(aggregation, n, input, partitions, settings, familyRules, FORMAT),
+        n.source(),
+        n.reroutedSource());
     // Open windows, alert state and stats are small (open hours of the partition's keys), so they
     // live in memory, backed by their changelogs: a RocksDB instance each per task cost more than
     // the processing (BENCHMARKS.md). The dedup store is the large one and stays on disk.
@@ -133,6 +147,16 @@ public final class HourglassTopology {
         topics.stats().name(),
         topics.stats().keys().serializer(),
         topics.stats().values().serializer(),
+        n.processor());
+    // The owner is computed here as in the processor, not left to the producer's partitioner, so
+    // that the record lands on its owner's partition whatever the producer is configured with.
+    topology.addSink(
+        n.reroutedSink(),
+        rerouted,
+        Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer(),
+        (String topic, byte[] key, byte[] value, int count) ->
+            Optional.of(Set.of(Routing.owner(key, count))),
         n.processor());
   }
 }

@@ -9,6 +9,7 @@ import dev.hourglass.contract.Family;
  */
 record Nodes(
     String source,
+    String reroutedSource,
     String processor,
     String windowsStore,
     String dedupStore,
@@ -17,12 +18,14 @@ record Nodes(
     String rollupsSink,
     String alertsSink,
     String deadLettersSink,
-    String statsSink) {
+    String statsSink,
+    String reroutedSink) {
 
   static Nodes of(Family family) {
     String f = family.id();
     return new Nodes(
         f + "-events",
+        f + "-rerouted-source",
         f + "-processor",
         f + "-windows",
         f + "-dedup",
@@ -31,6 +34,7 @@ record Nodes(
         f + "-rollups-sink",
         f + "-alerts-sink",
         f + "-dead-letters-sink",
-        f + "-stats-sink");
+        f + "-stats-sink",
+        f + "-rerouted-sink");
   }
 }

@@ -222,6 +222,8 @@ final class StateCodec {
         out.writeUTF(e.getKey());
         out.writeLong(e.getValue());
       }
+      // Appended after the V1 layout, so stats written before re-routing existed still decode.
+      out.writeLong(s.rerouted);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -243,6 +245,7 @@ final class StateCodec {
       for (int i = 0; i < n; i++) {
         s.deadLettered.put(in.readUTF(), in.readLong());
       }
+      s.rerouted = in.available() >= Long.BYTES ? in.readLong() : 0;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -12,6 +12,14 @@ final class Stats {
   long counted;
   long duplicatesSuppressed;
   long lateCorrected;
+
+  /**
+   * Records that arrived here on a partition that is not their key's and were forwarded to the
+   * owner's task, which counts them: not part of this partition's counted, dead-lettered or
+   * duplicates.
+   */
+  long rerouted;
+
   final Map<String, Long> deadLettered = new TreeMap<>();
   long streamTime = Long.MIN_VALUE;
 
@@ -29,6 +37,7 @@ final class Stats {
     b.append("{\"counted\":").append(counted);
     b.append(",\"duplicates_suppressed\":").append(duplicatesSuppressed);
     b.append(",\"late_corrected\":").append(lateCorrected);
+    b.append(",\"rerouted\":").append(rerouted);
     b.append(",\"dead_lettered\":{");
     boolean first = true;
     for (Map.Entry<String, Long> e : deadLettered.entrySet()) {

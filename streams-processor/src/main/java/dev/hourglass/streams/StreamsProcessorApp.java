@@ -3,6 +3,7 @@ package dev.hourglass.streams;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -54,7 +55,12 @@ public final class StreamsProcessorApp implements AutoCloseable {
     LOG.info("Starting the Hourglass streams processor with:{}", config.describe());
     Rules rules = config.rules();
     LOG.info("Alert rules: {}", rules.rules().stream().map(Rule::name).toList());
-    Topology topology = HourglassTopology.build(config, config.topics(), rules);
+    Routing routing;
+    try (Admin admin = Admin.create(config.adminProperties())) {
+      routing = ReroutedTopics.prepare(admin, config.applicationId(), config.topics());
+    }
+    LOG.info("Event topic partitions: {}", routing.partitions());
+    Topology topology = HourglassTopology.build(config, config.topics(), rules, routing);
     LOG.info("Topology:\n{}", topology.describe());
     Properties props = config.streamsProperties();
     KafkaStreams streams = new KafkaStreams(topology, props);

@@ -32,6 +32,7 @@ final class Driver implements AutoCloseable {
   private static final SingleObjectFormat FORMAT = SingleObjectFormat.standard();
 
   final Topics topics;
+  final Routing routing;
   final TopologyTestDriver driver;
   final TestInputTopic<byte[], byte[]> tasks;
   final TestInputTopic<byte[], byte[]> agents;
@@ -47,13 +48,22 @@ final class Driver implements AutoCloseable {
   }
 
   Driver(Path stateDir, Map<String, String> overrides) {
+    this(stateDir, overrides, 1);
+  }
+
+  /**
+   * The driver runs one task per family, as partition 0 of every topic: with {@code partitions}
+   * above 1, an organization whose key maps elsewhere is misrouted there.
+   */
+  Driver(Path stateDir, Map<String, String> overrides, int partitions) {
     Map<String, String> values = new java.util.HashMap<>(overrides);
     values.put(ProcessorConfig.STATE_DIR, stateDir.toString());
     // TopologyTestDriver connects to nothing; the key is required all the same.
     values.putIfAbsent(ProcessorConfig.BOOTSTRAP_SERVERS, "localhost:9092");
     ProcessorConfig config = ProcessorConfig.from(values);
     topics = config.topics();
-    Topology topology = HourglassTopology.build(config, topics, config.rules());
+    routing = Routing.uniform(config.applicationId(), partitions);
+    Topology topology = HourglassTopology.build(config, topics, config.rules(), routing);
     Properties props = config.streamsProperties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     driver = new TopologyTestDriver(topology, props, WALL_START);

@@ -223,7 +223,7 @@ class HourglassTopologyTest {
     d.tick();
     assertThat(d.stats().get(d.topics.events(Family.TASK).name() + "-0"))
         .isEqualTo(
-            "{\"counted\":3,\"duplicates_suppressed\":0,\"late_corrected\":1,"
+            "{\"counted\":3,\"duplicates_suppressed\":0,\"late_corrected\":1,\"rerouted\":0,"
                 + "\"dead_lettered\":{},\"stream_time\":"
                 // stream time runs on with the wall clock for the tick's second
                 + at(H10, "10:01").toEpochMilli()
@@ -365,7 +365,7 @@ class HourglassTopologyTest {
     assertThat(d.rollups()).isEmpty();
     assertThat(d.stats().get(d.topics.events(Family.AGENT).name() + "-0"))
         .isEqualTo(
-            "{\"counted\":0,\"duplicates_suppressed\":0,\"late_corrected\":0,"
+            "{\"counted\":0,\"duplicates_suppressed\":0,\"late_corrected\":0,\"rerouted\":0,"
                 + "\"dead_lettered\":{\"INVALID_FUTURE_TIME\":1,\"INVALID_NEGATIVE\":1},"
                 + "\"stream_time\":null}");
   }
@@ -402,7 +402,7 @@ class HourglassTopologyTest {
     assertThat(rollup.getMeasures().getTokensUsedSum()).isEqualTo(12L);
     assertThat(d.stats().get(d.topics.events(Family.AGENT).name() + "-0"))
         .startsWith(
-            "{\"counted\":2,\"duplicates_suppressed\":0,\"late_corrected\":0,"
+            "{\"counted\":2,\"duplicates_suppressed\":0,\"late_corrected\":0,\"rerouted\":0,"
                 + "\"dead_lettered\":{\"PROCESSING_ERROR\":1}");
   }
 

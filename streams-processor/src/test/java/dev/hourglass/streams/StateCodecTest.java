@@ -41,4 +41,24 @@ class StateCodecTest {
     assertThat(bytes).isEqualTo(StateCodec.windowStream(w));
     assertThat(StateCodec.window(bytes)).isEqualTo(w);
   }
+
+  @Test
+  void shouldKeepReroutedAcrossARoundTripAndReadStatsWrittenBeforeItExisted() {
+    Stats s = new Stats();
+    s.counted = 7;
+    s.rerouted = 3;
+    s.streamTime = 42;
+    s.deadLettered("INVALID_KEY");
+    byte[] now = StateCodec.stats(s);
+    assertThat(StateCodec.stats(now).toJson())
+        .isEqualTo(
+            "{\"counted\":7,\"duplicates_suppressed\":0,\"late_corrected\":0,\"rerouted\":3,"
+                + "\"dead_lettered\":{\"INVALID_KEY\":1},\"stream_time\":42}");
+    // The V1 layout before the rerouted counter was appended: the same bytes without it.
+    byte[] before = java.util.Arrays.copyOf(now, now.length - Long.BYTES);
+    assertThat(StateCodec.stats(before).toJson())
+        .isEqualTo(
+            "{\"counted\":7,\"duplicates_suppressed\":0,\"late_corrected\":0,\"rerouted\":0,"
+                + "\"dead_lettered\":{\"INVALID_KEY\":1},\"stream_time\":42}");
+  }
 }

@@ -13,10 +13,11 @@ class TopologyShapeTest {
   private final ProcessorConfig config =
       ProcessorConfig.from(Map.of(ProcessorConfig.BOOTSTRAP_SERVERS, "localhost:9092"));
   private final Topology topology =
-      HourglassTopology.build(config, config.topics(), config.rules());
+      HourglassTopology.build(
+          config, config.topics(), config.rules(), Routing.uniform(config.applicationId(), 3));
 
   @Test
-  void shouldCreateNoRepartitionTopic() {
+  void shouldReadAndWriteOnlyItsTopicsAndOneReroutedTopicPerFamily() {
     TopologyDescription description = topology.describe();
     Set<String> sourceTopics = new HashSet<>();
     Set<String> sinkTopics = new HashSet<>();
@@ -29,13 +30,23 @@ class TopologyShapeTest {
         }
       }
     }
-    assertThat(description.toString()).doesNotContain("repartition");
     assertThat(sourceTopics)
         .containsExactlyInAnyOrder(
-            "hourglass.task-events", "hourglass.agent-events", "hourglass.integration-events");
+            "hourglass.task-events",
+            "hourglass.agent-events",
+            "hourglass.integration-events",
+            "hourglass-streams-task-rerouted-repartition",
+            "hourglass-streams-agent-rerouted-repartition",
+            "hourglass-streams-integration-rerouted-repartition");
     assertThat(sinkTopics)
         .containsExactlyInAnyOrder(
-            "hourglass.rollups", "hourglass.alerts", "hourglass.dead-letters", "hourglass.stats");
+            "hourglass.rollups",
+            "hourglass.alerts",
+            "hourglass.dead-letters",
+            "hourglass.stats",
+            "hourglass-streams-task-rerouted-repartition",
+            "hourglass-streams-agent-rerouted-repartition",
+            "hourglass-streams-integration-rerouted-repartition");
   }
 
   @Test
