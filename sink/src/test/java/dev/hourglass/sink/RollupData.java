@@ -233,17 +233,7 @@ final class RollupData {
       row.fin = fin;
     }
     return switch (table) {
-      case "task" ->
-          TaskRollup.newBuilder()
-              .setOrganizationId(org)
-              .setProjectId(entity)
-              .setWindowStart(start)
-              .setWindowEnd(end)
-              .setMeasures(taskMeasures(n))
-              .setRevision(revision)
-              .setIsFinal(fin)
-              .setEmittedAt(emitted)
-              .build();
+      case "task" -> taskRollup(org, entity, start, taskMeasures(n), revision, fin, emitted);
       case "agent" ->
           AgentRollup.newBuilder()
               .setOrganizationId(org)
@@ -324,6 +314,27 @@ final class RollupData {
               .setEmittedAt(emitted)
               .build();
     };
+  }
+
+  /** A task rollup of the hour from {@code start}. */
+  static TaskRollup taskRollup(
+      String org,
+      String project,
+      Instant start,
+      TaskMeasures measures,
+      long revision,
+      boolean isFinal,
+      Instant emittedAt) {
+    return TaskRollup.newBuilder()
+        .setOrganizationId(org)
+        .setProjectId(project)
+        .setWindowStart(start)
+        .setWindowEnd(start.plus(Duration.ofHours(1)))
+        .setMeasures(measures)
+        .setRevision(revision)
+        .setIsFinal(isFinal)
+        .setEmittedAt(emittedAt)
+        .build();
   }
 
   static TaskMeasures taskMeasures(long n) {
