@@ -1,6 +1,7 @@
 package dev.hourglass.sink;
 
 import dev.hourglass.embedded.TestDatabase;
+import dev.hourglass.embedded.TestKafka;
 import dev.hourglass.rollups.AgentCorrection;
 import dev.hourglass.rollups.AgentMeasures;
 import dev.hourglass.rollups.AgentRollup;
@@ -177,6 +178,13 @@ final class RollupData {
       out.add(new Out(org, correction(table, org, entity, start, n)));
     }
     return out;
+  }
+
+  /** Publishes every record to this test's rollups topic, in order, with a producer of its own. */
+  void publish(TestKafka kafka) {
+    try (KafkaProducer<byte[], byte[]> producer = Fixtures.producer(kafka)) {
+      publish(producer, Fixtures.topics(kafka).rollups().name());
+    }
   }
 
   /** Publishes every record to the rollups topic, in order. */
