@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourglass.config.ConfigException;
+import dev.hourglass.contract.Topics;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,15 +16,8 @@ class TopicSettingsTest {
 
     assertThat(s.partitions()).isEqualTo(6);
     assertThat(s.replicationFactor()).isEqualTo((short) 1);
-    assertThat(s.names().names())
-        .containsExactly(
-            "hourglass.task-events",
-            "hourglass.agent-events",
-            "hourglass.integration-events",
-            "hourglass.rollups",
-            "hourglass.alerts",
-            "hourglass.dead-letters",
-            "hourglass.stats");
+    // The contract's seven topics (TopicsTest lists them), under the prefix.
+    assertThat(s.names().names()).isEqualTo(Topics.withPrefix("hourglass.").names());
     Map<String, String> events =
         Map.of("cleanup.policy", "delete", "min.insync.replicas", "1", "retention.ms", "604800000");
     assertThat(s.configs().get("task-events")).isEqualTo(events);

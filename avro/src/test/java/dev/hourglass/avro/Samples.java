@@ -26,16 +26,21 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
-/** One fully populated, valid record of every top-level type, shared by tests and benchmarks. */
-final class Samples {
-  static final Instant NOW = Instant.parse("2026-11-22T05:00:00Z");
-  static final Instant HOUR = Instant.parse("2026-11-22T04:00:00Z");
-  static final String ORG = "0b7f2d4e-3c1a-4e8b-9f60-1a2b3c4d5e6f";
-  static final String PROJECT = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
+/**
+ * One fully populated, valid record of every top-level type, shared by the module's tests and
+ * benchmarks. Each correction has a window and an entity of its own, so that a test reading a field
+ * tells a rollup's from a correction's.
+ */
+public final class Samples {
+  public static final Instant NOW = Instant.parse("2026-11-22T05:00:00Z");
+  public static final Instant HOUR = Instant.parse("2026-11-22T04:00:00Z");
+  public static final String ORG = "0b7f2d4e-3c1a-4e8b-9f60-1a2b3c4d5e6f";
+  public static final String PROJECT = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
+  public static final String AGENT = "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d";
 
   private Samples() {}
 
-  static TaskEvent task() {
+  public static TaskEvent task() {
     return TaskEvent.newBuilder()
         .setEventId("f47ac10b-58cc-4372-a567-0e02b2c3d479")
         .setOccurredAt(Instant.parse("2026-11-22T04:59:30.125Z"))
@@ -54,13 +59,13 @@ final class Samples {
         .build();
   }
 
-  static AgentEvent agent() {
+  public static AgentEvent agent() {
     return AgentEvent.newBuilder()
         .setEventId("1e2d3c4b-5a69-4788-97a6-b5c4d3e2f100")
         .setOccurredAt(Instant.parse("2026-11-22T04:58:00Z"))
         .setOrganizationId(ORG)
         .setProjectId(PROJECT)
-        .setAgentId("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d")
+        .setAgentId(AGENT)
         .setAgentType("codegen")
         .setAgentTaskId("2b3c4d5e-6f70-4819-a2b3-c4d5e6f70819")
         .setKind(AgentEventKind.COMPLETED)
@@ -72,7 +77,7 @@ final class Samples {
         .build();
   }
 
-  static IntegrationEvent integration() {
+  public static IntegrationEvent integration() {
     return IntegrationEvent.newBuilder()
         .setEventId("8d7c6b5a-4f3e-4d2c-b1a0-9f8e7d6c5b4a")
         .setOccurredAt(Instant.parse("2026-11-22T04:57:00Z"))
@@ -86,71 +91,64 @@ final class Samples {
         .build();
   }
 
-  static List<Long> histogram() {
+  public static List<Long> histogram() {
     List<Long> counts = LogHistogram.empty();
     counts = LogHistogram.add(counts, 1);
     counts = LogHistogram.add(counts, 1500);
     return LogHistogram.add(counts, 41_250);
   }
 
-  static TaskMeasures taskMeasures() {
+  public static TaskMeasures taskMeasures() {
     return new TaskMeasures(12L, 3L, 2L, 2L, 4L, 1L, 0L, 21.5, 17.25, 5L, histogram());
   }
 
-  static AgentMeasures agentMeasures() {
+  public static AgentMeasures agentMeasures() {
     return new AgentMeasures(
         9L, 4L, 3L, 2L, 90_000L, 1_350_000L, 2.5, 3L, 120_000L, 5L, histogram());
   }
 
-  static IntegrationMeasures integrationMeasures() {
+  public static IntegrationMeasures integrationMeasures() {
     return new IntegrationMeasures(30L, 27L, 3L, 1L, 4_110L, histogram());
   }
 
-  static TaskRollup taskRollup() {
+  public static TaskRollup taskRollup() {
     return new TaskRollup(
         ORG, PROJECT, HOUR, HOUR.plusSeconds(3600), taskMeasures(), 7L, true, NOW);
   }
 
-  static AgentRollup agentRollup() {
+  public static AgentRollup agentRollup() {
     return new AgentRollup(
-        ORG,
-        "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
-        "codegen",
-        HOUR,
-        HOUR.plusSeconds(3600),
-        agentMeasures(),
-        3L,
-        false,
-        NOW);
+        ORG, AGENT, "codegen", HOUR, HOUR.plusSeconds(3600), agentMeasures(), 3L, false, NOW);
   }
 
-  static IntegrationRollup integrationRollup() {
+  public static IntegrationRollup integrationRollup() {
     return new IntegrationRollup(
         ORG, "github", HOUR, HOUR.plusSeconds(3600), integrationMeasures(), 1L, true, NOW);
   }
 
-  static TaskCorrection taskCorrection() {
-    return new TaskCorrection(ORG, PROJECT, HOUR, HOUR.plusSeconds(3600), taskMeasures(), 12L, NOW);
+  public static TaskCorrection taskCorrection() {
+    return new TaskCorrection(
+        ORG, PROJECT, HOUR.minusSeconds(3600), HOUR, taskMeasures(), 12L, NOW);
   }
 
-  static AgentCorrection agentCorrection() {
+  public static AgentCorrection agentCorrection() {
     return new AgentCorrection(
         ORG,
-        "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+        AGENT,
         "codegen",
-        HOUR,
-        HOUR.plusSeconds(3600),
+        HOUR.minusSeconds(7200),
+        HOUR.minusSeconds(3600),
         agentMeasures(),
         9L,
         NOW);
   }
 
-  static IntegrationCorrection integrationCorrection() {
+  public static IntegrationCorrection integrationCorrection() {
     return new IntegrationCorrection(
-        ORG, "github", HOUR, HOUR.plusSeconds(3600), integrationMeasures(), 30L, NOW);
+        ORG, "slack", HOUR.minusSeconds(3600), HOUR, integrationMeasures(), 30L, NOW);
   }
 
-  static Alert alert() {
+  public static Alert alert() {
     return new Alert(
         "c0ffee00-1234-4567-89ab-cdef01234567",
         "agent_failure_rate",
@@ -158,7 +156,7 @@ final class Samples {
         AlertState.FIRING,
         ORG,
         "agent",
-        "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+        AGENT,
         HOUR,
         HOUR.plusSeconds(3600),
         0.4,
@@ -168,7 +166,7 @@ final class Samples {
         "agent 7a8b9c0d failed 40% of runs (threshold 25%)");
   }
 
-  static DeadLetter deadLetter() {
+  public static DeadLetter deadLetter() {
     return new DeadLetter(
         "hourglass.task-events",
         2,
@@ -183,7 +181,7 @@ final class Samples {
   }
 
   /** One sample of every type in {@link KnownSchemas#TYPES}, in that order. */
-  static List<SpecificRecord> everyType() {
+  public static List<SpecificRecord> everyType() {
     return List.of(
         task(),
         agent(),

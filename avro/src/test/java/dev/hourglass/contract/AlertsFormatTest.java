@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourglass.avro.BadRecordException;
 import dev.hourglass.avro.JsonView;
+import dev.hourglass.avro.Samples;
 import dev.hourglass.rollups.Alert;
 import dev.hourglass.rollups.AlertState;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ class AlertsFormatTest {
 
   @Test
   void shouldWriteJsonAsTheJsonViewOfTheAlert() {
-    Alert alert = Records.alert();
+    Alert alert = Samples.alert();
 
     assertThat(new String(AlertsFormat.JSON.encode(alert), StandardCharsets.UTF_8))
         .isEqualTo(JsonView.toJson(alert));
@@ -22,7 +23,7 @@ class AlertsFormatTest {
 
   @Test
   void shouldWriteAvroAsASingleObject() {
-    byte[] bytes = AlertsFormat.AVRO.encode(Records.alert());
+    byte[] bytes = AlertsFormat.AVRO.encode(Samples.alert());
 
     assertThat(bytes[0]).isEqualTo((byte) 0xC3);
     assertThat(bytes[1]).isEqualTo((byte) 0x01);
@@ -31,10 +32,10 @@ class AlertsFormatTest {
   @Test
   void shouldReadBackEitherFormatIntoTheSameAlert() {
     // Set on the record, not through Alert.newBuilder(other): Avro's copy loads classes by name.
-    Alert resolved = Records.alert();
+    Alert resolved = Samples.alert();
     resolved.setState(AlertState.RESOLVED);
-    resolved.setResolvedAt(Records.NOW.plusSeconds(60));
-    for (Alert alert : new Alert[] {Records.alert(), resolved}) {
+    resolved.setResolvedAt(Samples.NOW.plusSeconds(60));
+    for (Alert alert : new Alert[] {Samples.alert(), resolved}) {
       for (AlertsFormat format : AlertsFormat.values()) {
         byte[] bytes = format.encode(alert);
         assertThat(AlertsFormat.of(bytes)).isEqualTo(format);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourglass.avro.KnownSchemas;
+import dev.hourglass.avro.Samples;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
@@ -55,58 +56,58 @@ class FamilyTest {
 
   @Test
   void shouldReadTheSharedFieldsOfEachFamilysEvent() {
-    TaskEvent task = Records.task();
+    TaskEvent task = Samples.task();
     assertThat(Family.TASK.eventId(task)).isEqualTo("f47ac10b-58cc-4372-a567-0e02b2c3d479");
     assertThat(Family.TASK.occurredAt(task)).isEqualTo(Instant.parse("2026-11-22T04:59:30.125Z"));
-    assertThat(Family.TASK.organizationId(task)).isEqualTo(Records.ORG);
-    assertThat(Family.TASK.entityKey(task)).isEqualTo(Records.PROJECT);
+    assertThat(Family.TASK.organizationId(task)).isEqualTo(Samples.ORG);
+    assertThat(Family.TASK.entityKey(task)).isEqualTo(Samples.PROJECT);
 
-    AgentEvent agent = Records.agent();
+    AgentEvent agent = Samples.agent();
     assertThat(Family.AGENT.eventId(agent)).isEqualTo("1e2d3c4b-5a69-4788-97a6-b5c4d3e2f100");
     assertThat(Family.AGENT.occurredAt(agent)).isEqualTo(Instant.parse("2026-11-22T04:58:00Z"));
-    assertThat(Family.AGENT.organizationId(agent)).isEqualTo(Records.ORG);
-    assertThat(Family.AGENT.entityKey(agent)).isEqualTo(Records.AGENT);
+    assertThat(Family.AGENT.organizationId(agent)).isEqualTo(Samples.ORG);
+    assertThat(Family.AGENT.entityKey(agent)).isEqualTo(Samples.AGENT);
 
-    IntegrationEvent integration = Records.integration();
+    IntegrationEvent integration = Samples.integration();
     assertThat(Family.INTEGRATION.eventId(integration))
         .isEqualTo("8d7c6b5a-4f3e-4d2c-b1a0-9f8e7d6c5b4a");
     assertThat(Family.INTEGRATION.occurredAt(integration))
         .isEqualTo(Instant.parse("2026-11-22T04:57:00Z"));
-    assertThat(Family.INTEGRATION.organizationId(integration)).isEqualTo(Records.ORG);
+    assertThat(Family.INTEGRATION.organizationId(integration)).isEqualTo(Samples.ORG);
     assertThat(Family.INTEGRATION.entityKey(integration)).isEqualTo("github");
   }
 
   @Test
   void shouldReadOrganizationEntityAndWindowOfRollupsAndCorrections() {
-    assertThat(Family.TASK.organizationId(Records.taskRollup())).isEqualTo(Records.ORG);
-    assertThat(Family.TASK.entityKey(Records.taskRollup())).isEqualTo(Records.PROJECT);
-    assertThat(Family.TASK.windowStart(Records.taskRollup())).isEqualTo(Records.HOUR);
-    assertThat(Family.TASK.entityKey(Records.taskCorrection())).isEqualTo(Records.PROJECT);
-    assertThat(Family.TASK.windowStart(Records.taskCorrection()))
+    assertThat(Family.TASK.organizationId(Samples.taskRollup())).isEqualTo(Samples.ORG);
+    assertThat(Family.TASK.entityKey(Samples.taskRollup())).isEqualTo(Samples.PROJECT);
+    assertThat(Family.TASK.windowStart(Samples.taskRollup())).isEqualTo(Samples.HOUR);
+    assertThat(Family.TASK.entityKey(Samples.taskCorrection())).isEqualTo(Samples.PROJECT);
+    assertThat(Family.TASK.windowStart(Samples.taskCorrection()))
         .isEqualTo(Instant.parse("2026-11-22T03:00:00Z"));
 
-    assertThat(Family.AGENT.organizationId(Records.agentRollup())).isEqualTo(Records.ORG);
-    assertThat(Family.AGENT.entityKey(Records.agentRollup())).isEqualTo(Records.AGENT);
-    assertThat(Family.AGENT.windowStart(Records.agentRollup())).isEqualTo(Records.HOUR);
-    assertThat(Family.AGENT.organizationId(Records.agentCorrection())).isEqualTo(Records.ORG);
-    assertThat(Family.AGENT.windowStart(Records.agentCorrection()))
+    assertThat(Family.AGENT.organizationId(Samples.agentRollup())).isEqualTo(Samples.ORG);
+    assertThat(Family.AGENT.entityKey(Samples.agentRollup())).isEqualTo(Samples.AGENT);
+    assertThat(Family.AGENT.windowStart(Samples.agentRollup())).isEqualTo(Samples.HOUR);
+    assertThat(Family.AGENT.organizationId(Samples.agentCorrection())).isEqualTo(Samples.ORG);
+    assertThat(Family.AGENT.windowStart(Samples.agentCorrection()))
         .isEqualTo(Instant.parse("2026-11-22T02:00:00Z"));
 
-    assertThat(Family.INTEGRATION.entityKey(Records.integrationRollup())).isEqualTo("github");
-    assertThat(Family.INTEGRATION.windowStart(Records.integrationRollup())).isEqualTo(Records.HOUR);
-    assertThat(Family.INTEGRATION.entityKey(Records.integrationCorrection())).isEqualTo("slack");
-    assertThat(Family.INTEGRATION.windowStart(Records.integrationCorrection()))
+    assertThat(Family.INTEGRATION.entityKey(Samples.integrationRollup())).isEqualTo("github");
+    assertThat(Family.INTEGRATION.windowStart(Samples.integrationRollup())).isEqualTo(Samples.HOUR);
+    assertThat(Family.INTEGRATION.entityKey(Samples.integrationCorrection())).isEqualTo("slack");
+    assertThat(Family.INTEGRATION.windowStart(Samples.integrationCorrection()))
         .isEqualTo(Instant.parse("2026-11-22T03:00:00Z"));
   }
 
   @Test
   void shouldFindTheFamilyOfAnEventRollupOrCorrectionByRecordClassOrId() {
-    assertThat(Family.ofEvent(Records.task())).isEqualTo(Family.TASK);
-    assertThat(Family.ofEvent(Records.agent())).isEqualTo(Family.AGENT);
-    assertThat(Family.ofEvent(Records.integration())).isEqualTo(Family.INTEGRATION);
-    assertThat(Family.ofRollup(Records.taskRollup())).isEqualTo(Family.TASK);
-    assertThat(Family.ofRollup(Records.agentCorrection())).isEqualTo(Family.AGENT);
-    assertThat(Family.ofRollup(Records.integrationRollup())).isEqualTo(Family.INTEGRATION);
+    assertThat(Family.ofEvent(Samples.task())).isEqualTo(Family.TASK);
+    assertThat(Family.ofEvent(Samples.agent())).isEqualTo(Family.AGENT);
+    assertThat(Family.ofEvent(Samples.integration())).isEqualTo(Family.INTEGRATION);
+    assertThat(Family.ofRollup(Samples.taskRollup())).isEqualTo(Family.TASK);
+    assertThat(Family.ofRollup(Samples.agentCorrection())).isEqualTo(Family.AGENT);
+    assertThat(Family.ofRollup(Samples.integrationRollup())).isEqualTo(Family.INTEGRATION);
 
     assertThat(Family.forEventType(AgentEvent.class)).contains(Family.AGENT);
     assertThat(Family.forEventType(AgentRollup.class)).isEmpty();
@@ -120,7 +121,7 @@ class FamilyTest {
 
   @Test
   void shouldRejectARecordOfNoFamilyNamingWhatItIsAndWhatIsKnown() {
-    Alert alert = Records.alert();
+    Alert alert = Samples.alert();
     assertThat(Family.forEventType(Alert.class)).isEmpty();
     assertThat(Family.forRollupType(Alert.class)).isEmpty();
     assertThatThrownBy(() -> Family.ofEvent(alert))
@@ -128,7 +129,7 @@ class FamilyTest {
         .hasMessage(
             "a dev.hourglass.rollups.Alert is not the event of any family"
                 + " (events: TaskEvent, AgentEvent, IntegrationEvent)");
-    assertThatThrownBy(() -> Family.ofRollup(Records.task()))
+    assertThatThrownBy(() -> Family.ofRollup(Samples.task()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "a dev.hourglass.events.TaskEvent is not the rollup or correction of any family"
@@ -138,19 +139,19 @@ class FamilyTest {
 
   @Test
   void shouldRefuseAnotherFamilysRecordInAnAccessor() {
-    assertThatThrownBy(() -> Family.TASK.eventId(Records.agent()))
+    assertThatThrownBy(() -> Family.TASK.eventId(Samples.agent()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a dev.hourglass.events.AgentEvent is not the task family's event (TaskEvent)");
-    assertThatThrownBy(() -> Family.TASK.eventId(Records.taskRollup()))
+    assertThatThrownBy(() -> Family.TASK.eventId(Samples.taskRollup()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "a dev.hourglass.rollups.TaskRollup is not the task family's event (TaskEvent)");
-    assertThatThrownBy(() -> Family.AGENT.organizationId(Records.taskRollup()))
+    assertThatThrownBy(() -> Family.AGENT.organizationId(Samples.taskRollup()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "a dev.hourglass.rollups.TaskRollup is not the agent family's event, rollup or correction"
                 + " (AgentEvent, AgentRollup, AgentCorrection)");
-    assertThatThrownBy(() -> Family.INTEGRATION.windowStart(Records.integration()))
+    assertThatThrownBy(() -> Family.INTEGRATION.windowStart(Samples.integration()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "a dev.hourglass.events.IntegrationEvent is not the integration family's"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourglass.avro.BadRecordException;
+import dev.hourglass.avro.Samples;
 import dev.hourglass.events.TaskEvent;
 import dev.hourglass.rollups.AgentCorrection;
 import dev.hourglass.rollups.AgentRollup;
@@ -89,21 +90,21 @@ class TopicsTest {
   @Test
   void shouldCarryEachFamilysEventsKeyedByOrganization() {
     Topic<String, SpecificRecord> tasks = topics.events(Family.TASK);
-    byte[] key = tasks.keys().serializer().serialize(tasks.name(), Records.ORG);
-    byte[] value = tasks.values().serializer().serialize(tasks.name(), Records.task());
+    byte[] key = tasks.keys().serializer().serialize(tasks.name(), Samples.ORG);
+    byte[] value = tasks.values().serializer().serialize(tasks.name(), Samples.task());
 
-    assertThat(new String(key, StandardCharsets.UTF_8)).isEqualTo(Records.ORG);
+    assertThat(new String(key, StandardCharsets.UTF_8)).isEqualTo(Samples.ORG);
     assertThat(tasks.values().deserializer().deserialize(tasks.name(), value))
-        .isEqualTo(Records.task());
+        .isEqualTo(Samples.task());
   }
 
   @Test
   void shouldRefuseAnotherFamilysEventOnAnEventTopic() {
     Topic<String, SpecificRecord> tasks = topics.events(Family.TASK);
     Topic<String, SpecificRecord> agents = topics.events(Family.AGENT);
-    byte[] agent = agents.values().serializer().serialize(agents.name(), Records.agent());
+    byte[] agent = agents.values().serializer().serialize(agents.name(), Samples.agent());
 
-    assertThatThrownBy(() -> tasks.values().serializer().serialize(tasks.name(), Records.agent()))
+    assertThatThrownBy(() -> tasks.values().serializer().serialize(tasks.name(), Samples.agent()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "a dev.hourglass.events.AgentEvent does not belong on topic hourglass.task-events"
@@ -119,12 +120,12 @@ class TopicsTest {
   void shouldCarryRollupsAndCorrectionsOfEveryFamilyOnTheRollupsTopic() {
     Topic<String, SpecificRecord> rollups = topics.rollups();
     for (SpecificRecord r :
-        new SpecificRecord[] {Records.taskRollup(), Records.agentCorrection()}) {
+        new SpecificRecord[] {Samples.taskRollup(), Samples.agentCorrection()}) {
       byte[] bytes = rollups.values().serializer().serialize(rollups.name(), r);
       assertThat(rollups.values().deserializer().deserialize(rollups.name(), bytes)).isEqualTo(r);
     }
     assertThatThrownBy(
-            () -> rollups.values().serializer().serialize(rollups.name(), Records.task()))
+            () -> rollups.values().serializer().serialize(rollups.name(), Samples.task()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "a dev.hourglass.events.TaskEvent does not belong on topic hourglass.rollups"
@@ -134,7 +135,7 @@ class TopicsTest {
 
   @Test
   void shouldWriteAlertsInTheFormatTheTopicsWereBuiltWith() {
-    Alert alert = Records.alert();
+    Alert alert = Samples.alert();
     Topic<String, Alert> avro = topics.alerts();
     Topic<String, Alert> json = Topics.withPrefix("hourglass.", AlertsFormat.JSON).alerts();
 

@@ -113,7 +113,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Map<String, Object> machine = Machine.describe();
     Path dir = output.directory();
-    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
+    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file()), out)) {
       PublisherConfig publisher = PublisherConfig.defaults(cluster.bootstrapServers());
       out.println("Warm-up run (" + events / 5 + " events, not counted)");
       throughputRun(cluster, publisher, events / 5, "warm", null, out);
@@ -292,18 +292,17 @@ final class BenchPipelineCommand implements Callable<Integer> {
             }
           };
       try (KafkaHop hop =
-              new KafkaHop(
-                      cluster.bootstrapServers(), BenchCluster.inputs(topics), measureFromMillis)
-                  .start();
+              KafkaHop.start(
+                  cluster.bootstrapServers(), BenchCluster.inputs(topics), measureFromMillis);
           PipelineSampler sampler = pipeline.sampler(sent, Duration.ofSeconds(1));
-          RowPoller poller = new RowPoller(polling, firstWindow, tracker)) {
+          BackgroundLoop poller = pollRows(polling, firstWindow, tracker)) {
         new LoadGenerator(options, observer).run(out);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (tracker.unresolved() > 0 && System.nanoTime() < deadline) {
           pipeline.checkRunning();
           Thread.sleep(100);
         }
-        poller.check();
+        poller.check("polling the rollup rows");
         Histogram toRollup = tracker.histogram();
         Histogram kafka = hop.histogram();
         out.printf(
@@ -318,48 +317,16 @@ final class BenchPipelineCommand implements Callable<Integer> {
   }
 
   /** Polls the task rollup rows every 20 ms for the latency tracker. */
-  private static final class RowPoller implements AutoCloseable {
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile RuntimeException failure;
-
-    RowPoller(RollupWatch watch, Instant from, LatencyTracker tracker) {
-      thread =
-          new Thread(
-              () -> {
-                while (running) {
-                  try {
-                    long at = System.nanoTime();
-                    tracker.observed(watch.taskWindows(from), at);
-                    Thread.sleep(20);
-                  } catch (InterruptedException e) {
-                    return;
-                  } catch (RuntimeException e) {
-                    failure = e;
-                    return;
-                  }
-                }
-              },
-              "bench-rollup-poller");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    void check() {
-      if (failure != null) {
-        throw new IllegalStateException("polling the rollup rows failed: " + failure, failure);
-      }
-    }
-
-    @Override
-    public void close() {
-      running = false;
-      try {
-        thread.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  private static BackgroundLoop pollRows(RollupWatch watch, Instant from, LatencyTracker tracker) {
+    return BackgroundLoop.start(
+        "bench-rollup-poller",
+        loop -> {
+          while (loop.running()) {
+            long at = System.nanoTime();
+            tracker.observed(watch.taskWindows(from), at);
+            Thread.sleep(20);
+          }
+        });
   }
 
   /** Samples the encoded size of every 64th event (Avro single-object encoding). */

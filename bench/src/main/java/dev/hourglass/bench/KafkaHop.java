@@ -22,24 +22,28 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class KafkaHop implements AutoCloseable {
   private final Histogram micros = new Histogram(3_600_000_000L, 3);
   private final CountDownLatch ready = new CountDownLatch(1);
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final BackgroundLoop loop;
 
-  KafkaHop(String bootstrapServers, List<String> topics, long measureFromMillis) {
-    this.thread =
-        new Thread(() -> consume(bootstrapServers, topics, measureFromMillis), "bench-kafka-hop");
+  private KafkaHop(String bootstrapServers, List<String> topics, long measureFromMillis) {
+    this.loop =
+        BackgroundLoop.start(
+            "bench-kafka-hop", l -> consume(bootstrapServers, topics, measureFromMillis, l));
   }
 
   /** Starts reading and returns once the consumer sits at the topics' ends. */
-  KafkaHop start() throws InterruptedException {
-    thread.start();
-    if (!ready.await(60, TimeUnit.SECONDS)) {
+  static KafkaHop start(String bootstrapServers, List<String> topics, long measureFromMillis)
+      throws InterruptedException {
+    KafkaHop hop = new KafkaHop(bootstrapServers, topics, measureFromMillis);
+    if (!hop.ready.await(60, TimeUnit.SECONDS)) {
+      hop.close();
+      hop.loop.check("the Kafka hop consumer");
       throw new IllegalStateException("the Kafka hop consumer did not reach the topics' ends");
     }
-    return this;
+    return hop;
   }
 
-  private void consume(String bootstrapServers, List<String> topics, long measureFromMillis) {
+  private void consume(
+      String bootstrapServers, List<String> topics, long measureFromMillis, BackgroundLoop loop) {
     Map<String, Object> config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -60,7 +64,7 @@ final class KafkaHop implements AutoCloseable {
       consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position);
       ready.countDown();
-      while (running) {
+      while (loop.running()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           long now = System.currentTimeMillis();
           if (r.timestamp() >= measureFromMillis) {
@@ -73,8 +77,9 @@ final class KafkaHop implements AutoCloseable {
     }
   }
 
-  /** The recorded latencies in microseconds (a copy). */
+  /** The recorded latencies in microseconds (a copy); rethrows what stopped the consumer. */
   Histogram histogram() {
+    loop.check("reading the Kafka hop");
     synchronized (micros) {
       return micros.copy();
     }
@@ -82,11 +87,6 @@ final class KafkaHop implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.close();
   }
 }

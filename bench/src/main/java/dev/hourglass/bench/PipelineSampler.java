@@ -47,9 +47,7 @@ final class PipelineSampler implements AutoCloseable {
   private ProcessMemory memory;
   private long ticks;
   private final List<Sample> samples = new ArrayList<>();
-  private final Thread thread;
-  private volatile boolean running = true;
-  private volatile RuntimeException failure;
+  private final BackgroundLoop loop;
 
   PipelineSampler(
       LongAdder sent,
@@ -68,28 +66,17 @@ final class PipelineSampler implements AutoCloseable {
     this.cpu = new CpuProfile(postgresPid);
     // Earlier phases' rows (and a loaded data set) stay in the tables: count this phase's only.
     this.visibleBefore = rollups.eventsSince(windowsFrom);
-    this.thread = new Thread(() -> loop(interval), "bench-sampler");
-    thread.setDaemon(true);
-    thread.start();
+    this.loop = BackgroundLoop.start("bench-sampler", l -> sampleEvery(interval, l));
   }
 
-  private void loop(Duration interval) {
+  private void sampleEvery(Duration interval, BackgroundLoop loop) throws InterruptedException {
     long next = System.nanoTime();
-    while (running) {
-      try {
-        sample();
-      } catch (RuntimeException e) {
-        failure = e;
-        return;
-      }
+    while (loop.running()) {
+      sample();
       next += interval.toNanos();
       long wait = next - System.nanoTime();
       if (wait > 0) {
-        try {
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        } catch (InterruptedException e) {
-          return;
-        }
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
       }
     }
   }
@@ -118,9 +105,7 @@ final class PipelineSampler implements AutoCloseable {
 
   /** The samples so far; rethrows what stopped the sampler, if anything did. */
   List<Sample> samples() {
-    if (failure != null) {
-      throw new IllegalStateException("sampling the pipeline failed: " + failure, failure);
-    }
+    loop.check("sampling the pipeline");
     synchronized (samples) {
       return List.copyOf(samples);
     }
@@ -152,11 +137,6 @@ final class PipelineSampler implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.close();
   }
 }

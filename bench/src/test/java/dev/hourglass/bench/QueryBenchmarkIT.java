@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourglass.embedded.HourglassIT;
 import dev.hourglass.embedded.TestDatabase;
+import dev.hourglass.schema.Sql;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

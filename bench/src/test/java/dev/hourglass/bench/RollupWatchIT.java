@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourglass.embedded.HourglassIT;
 import dev.hourglass.embedded.TestDatabase;
+import dev.hourglass.schema.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hourglass.embedded.HourglassIT;
 import dev.hourglass.embedded.TestDatabase;
 import dev.hourglass.embedded.TestKafka;
+import dev.hourglass.schema.Sql;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -49,9 +51,11 @@ class SinkBenchmarkIT {
           .isGreaterThanOrEqualTo(samples.get(i - 1).rowsCommitted());
     }
     // The last method of a run is the sink: its rows are what the table holds.
-    assertThat(Sql.count(db, "SELECT count(*) FROM task_rollups_hourly")).isEqualTo(2_000);
-    assertThat(Sql.count(db, "SELECT count(DISTINCT revision) FROM task_rollups_hourly"))
-        .isEqualTo(1);
+    try (Connection c = db.connect()) {
+      assertThat(Sql.count(c, "SELECT count(*) FROM task_rollups_hourly")).isEqualTo(2_000);
+      assertThat(Sql.count(c, "SELECT count(DISTINCT revision) FROM task_rollups_hourly"))
+          .isEqualTo(1);
+    }
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("warm-up", "run 1/1", "R_sink = ");
   }
 }

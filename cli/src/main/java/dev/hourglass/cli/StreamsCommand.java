@@ -1,5 +1,6 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.bench.ConfigOption;
 import dev.hourglass.streams.ProcessorConfig;
 import dev.hourglass.streams.StreamsProcessorApp;
 import java.util.concurrent.Callable;
@@ -18,7 +19,7 @@ final class StreamsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     StreamsProcessorApp.run(
-        ProcessorConfig.from(config.settings().read(ProcessorConfig.DECLARATIONS)));
+        ProcessorConfig.from(Settings.load(config.file()).read(ProcessorConfig.DECLARATIONS)));
     return 0;
   }
 }

@@ -3,6 +3,7 @@ package dev.hourglass.cli;
 import dev.hourglass.admin.ProvisionResult;
 import dev.hourglass.admin.TopicProvisioner;
 import dev.hourglass.admin.TopicSettings;
+import dev.hourglass.bench.ConfigOption;
 import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
@@ -25,7 +26,7 @@ final class TopicsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Values v = config.settings().read(DECLARATIONS);
+    Values v = Settings.load(config.file()).read(DECLARATIONS);
     ProvisionResult result =
         TopicProvisioner.provision(v.getString(Shared.BOOTSTRAP_SERVERS), TopicSettings.from(v));
     System.out.println(result.message());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.syntax.elements.ClassesShould;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,18 @@ class ModuleBoundariesTest {
             "cli")) {
       assertThat(classes.containPackage("dev.hourglass." + module)).as(module).isTrue();
     }
+  }
+
+  /**
+   * The rule's subject for what runs in production: the producer library services embed, the
+   * streams processor and the sink.
+   */
+  private static ClassesShould noDeployable() {
+    return noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.hourglass.producer..", "dev.hourglass.streams..", "dev.hourglass.sink..")
+        .should();
   }
 
   @Test
@@ -102,11 +115,7 @@ class ModuleBoundariesTest {
             "the load generator and its deliberate faults are a harness: the executable and the"
                 + " benchmarks use it, nothing that runs in production does")
         .check(classes);
-    noClasses()
-        .that()
-        .resideInAnyPackage(
-            "dev.hourglass.producer..", "dev.hourglass.streams..", "dev.hourglass.sink..")
-        .should()
+    noDeployable()
         .dependOnClassesThat()
         .resideInAPackage("dev.hourglass.admin..")
         .because("topics are provisioned by the operator (hourglass topics), not by a component")
@@ -115,11 +124,7 @@ class ModuleBoundariesTest {
 
   @Test
   void shouldKeepBenchmarkAndChartLibrariesOutOfTheDeployables() {
-    noClasses()
-        .that()
-        .resideInAnyPackage(
-            "dev.hourglass.producer..", "dev.hourglass.streams..", "dev.hourglass.sink..")
-        .should()
+    noDeployable()
         .dependOnClassesThat()
         .resideInAnyPackage(
             "org.HdrHistogram..",

@@ -1,5 +1,7 @@
 package dev.hourglass.embedded;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -10,18 +12,31 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The broker as one test sees it: the shared {@link #bootstrapServers()} and a prefix of its own,
  * so that topics of different tests never meet. Name every topic through {@link #topic(String)}.
+ * Tests receive one from {@link HourglassIT}; a benchmark outside JUnit builds one on its own
+ * broker.
  */
 public final class TestKafka {
+  private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
+
   private final String bootstrapServers;
   private final String prefix;
 
-  TestKafka(String bootstrapServers, String prefix) {
+  /**
+   * @param bootstrapServers the broker
+   * @param prefix the start of every topic name, before a dot
+   */
+  public TestKafka(String bootstrapServers, String prefix) {
     this.bootstrapServers = bootstrapServers;
     this.prefix = prefix;
   }
@@ -83,6 +98,39 @@ public final class TestKafka {
         Thread.sleep(50);
       }
     }
+  }
+
+  /**
+   * Every record of {@code topic} (a full name), keys as UTF-8 strings, read committed from the
+   * start to the end offsets of now; what arrives within 30 s, so that a test asserting the count
+   * fails rather than hangs.
+   */
+  public List<ConsumerRecord<String, byte[]>> records(String topic) {
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      // Positions, not a count: transaction markers take offsets too.
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
+          && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
   }
 
   public Admin admin() {

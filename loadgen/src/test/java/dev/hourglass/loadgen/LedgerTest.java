@@ -1,71 +1,22 @@
 package dev.hourglass.loadgen;
 
+import static dev.hourglass.producer.TestEvents.EVENT;
+import static dev.hourglass.producer.TestEvents.ORG;
+import static dev.hourglass.producer.TestEvents.agent;
+import static dev.hourglass.producer.TestEvents.integration;
+import static dev.hourglass.producer.TestEvents.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourglass.contract.Family;
-import dev.hourglass.events.AgentEvent;
-import dev.hourglass.events.AgentEventKind;
-import dev.hourglass.events.IntegrationEvent;
-import dev.hourglass.events.IntegrationStatus;
-import dev.hourglass.events.TaskEvent;
-import dev.hourglass.events.TaskEventKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LedgerTest {
-  private static final String ORG = "0b6a4a51-2f41-4c4e-9a53-6f4f6f0c1a01";
-  private static final String EVENT = "7d1c2f9e-5b0a-4d5e-8f4c-2a9b3c4d5e6f";
-  private static final Instant AT = Instant.ofEpochMilli(1_767_225_600_000L);
-
-  static TaskEvent task() {
-    return TaskEvent.newBuilder()
-        .setEventId(EVENT)
-        .setOccurredAt(AT)
-        .setOrganizationId(ORG)
-        .setProjectId("11111111-2222-4333-8444-555555555555")
-        .setTaskId("21111111-2222-4333-8444-555555555555")
-        .setKind(TaskEventKind.COMPLETED)
-        .setPriority(2)
-        .setEstimatedHours(4.25)
-        .setActualHours(3.5)
-        .build();
-  }
-
-  static AgentEvent agent() {
-    return AgentEvent.newBuilder()
-        .setEventId(EVENT)
-        .setOccurredAt(AT)
-        .setOrganizationId(ORG)
-        .setAgentId("31111111-2222-4333-8444-555555555555")
-        .setAgentType("codegen")
-        .setAgentTaskId("41111111-2222-4333-8444-555555555555")
-        .setKind(AgentEventKind.COMPLETED)
-        .setTokensUsed(3_000)
-        .setCostMicros(45_000)
-        .setPerformanceScore(0.875)
-        .setDurationMs(41_500L)
-        .build();
-  }
-
-  static IntegrationEvent integration() {
-    return IntegrationEvent.newBuilder()
-        .setEventId(EVENT)
-        .setOccurredAt(AT)
-        .setOrganizationId(ORG)
-        .setIntegrationType("github")
-        .setEventType("pull_request.opened")
-        .setStatus(IntegrationStatus.ERROR)
-        .setProcessed(false)
-        .setLatencyMs(480)
-        .build();
-  }
-
   @Test
   void shouldWriteTaskLineWithKindAndHours() {
     Planned p = new Planned(0, Family.TASK, ORG, task(), null, Injected.LATE, null);

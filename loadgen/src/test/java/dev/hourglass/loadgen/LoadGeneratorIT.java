@@ -14,17 +14,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,7 +100,7 @@ class LoadGeneratorIT {
     int poison = 0;
     for (String base : List.of("task-events", "agent-events", "integration-events")) {
       String topic = kafka.topic(base);
-      for (ConsumerRecord<String, byte[]> r : readAll(kafka, topic)) {
+      for (ConsumerRecord<String, byte[]> r : kafka.records(topic)) {
         Map<String, String> line = byPosition.get(topic + "/" + r.partition() + "/" + r.offset());
         assertThat(line)
             .as("ledger line of %s-%d@%d", topic, r.partition(), r.offset())
@@ -129,34 +123,6 @@ class LoadGeneratorIT {
     }
     assertThat(records).isEqualTo(N);
     assertThat(poison).isEqualTo(120);
-  }
-
-  /** Every record of {@code topic}, read from the start to the end offsets of now. */
-  private static List<ConsumerRecord<String, byte[]>> readAll(TestKafka kafka, String topic) {
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      long expected = ends.values().stream().mapToLong(Long::longValue).sum();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-    }
-    return out;
   }
 
   private static Map<String, String> parse(String line) throws Exception {

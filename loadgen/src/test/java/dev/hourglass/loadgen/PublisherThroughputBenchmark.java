@@ -2,18 +2,14 @@ package dev.hourglass.loadgen;
 
 import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.contract.Family;
-import dev.hourglass.contract.Topic;
-import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.EmbeddedKafka;
+import dev.hourglass.embedded.TestKafka;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
 import dev.hourglass.producer.EventPublisher;
 import dev.hourglass.producer.PublisherConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,50 +20,43 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.tools.ProducerPerformance;
 
 /**
- * Not a test: EventPublisher throughput on the embedded broker, against Kafka's own {@code
- * ProducerPerformance} on the same broker with the same record size, acks, compression and
- * batching. The events are the load generator's, hence its place in this module. Run it with the
- * commands in {@code producer/BENCHMARKS.md}:
+ * Not a test: where EventPublisher's time goes on the embedded broker, and how compression and
+ * batching change its throughput. The events are the load generator's, hence its place in this
+ * module. EventPublisher against Kafka's own {@code ProducerPerformance} is {@code hourglass bench
+ * pipeline}'s ratio. Run it with the commands in {@code producer/BENCHMARKS.md}:
  *
  * <pre>
- * java -cp ... dev.hourglass.loadgen.PublisherThroughputBenchmark ratio 300000 5
+ * java -cp ... dev.hourglass.loadgen.PublisherThroughputBenchmark breakdown 300000 3
  * </pre>
  *
- * <p>{@code ratio N RUNS}: both tools, RUNS alternating runs of N records each, medians and the
- * ratio. {@code grid N [compressions [lingers [batch KiBs [repeats]]]]}: EventPublisher alone over
+ * <p>{@code breakdown N RUNS}: the full publish path against the same bytes sent by a plain
+ * producer with the publisher's settings, keyed and unkeyed; medians of RUNS after a warm-up.
+ * {@code grid N [compressions [lingers [batch KiBs [repeats]]]]}: EventPublisher alone over
  * compression none,lz4,zstd,snappy, linger 0,5,20 ms, batch 16,64,256 KiB by default, with the
  * compression rate Kafka measured (compressed / uncompressed bytes).
  */
 public final class PublisherThroughputBenchmark {
   private static final int PARTITIONS = 6;
-  private static final Pattern TOTAL =
-      Pattern.compile("(\\d+) records sent, ([0-9.]+) records/sec");
 
   private PublisherThroughputBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    String mode = args.length > 0 ? args[0] : "ratio";
+    String mode = args.length > 0 ? args[0] : "breakdown";
+    if (!mode.equals("breakdown") && !mode.equals("grid")) {
+      throw new IllegalArgumentException("Invalid mode " + mode + ": breakdown or grid");
+    }
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
     try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.temporary())) {
       List<SpecificRecord> events = events(n);
@@ -81,7 +70,7 @@ public final class PublisherThroughputBenchmark {
           PARTITIONS);
       if (mode.equals("breakdown")) {
         breakdown(kafka, events, args.length > 2 ? Integer.parseInt(args[2]) : 3);
-      } else if (mode.equals("grid")) {
+      } else {
         grid(
             kafka,
             events,
@@ -91,46 +80,8 @@ public final class PublisherThroughputBenchmark {
             ints(args.length > 3 ? args[3] : "0,5,20"),
             ints(args.length > 4 ? args[4] : "16,64,256"),
             args.length > 5 ? Integer.parseInt(args[5]) : 1);
-      } else {
-        ratio(kafka, events, recordSize, args.length > 2 ? Integer.parseInt(args[2]) : 5);
       }
     }
-  }
-
-  private static void ratio(EmbeddedKafka kafka, List<SpecificRecord> events, int size, int runs)
-      throws Exception {
-    PublisherConfig config = PublisherConfig.defaults(kafka.bootstrapServers());
-    // One warm-up of each, not counted: class loading, JIT, first segment files.
-    publisherRun(kafka, config, events, "warm");
-    toolRun(kafka, config, events.size(), size, "warm");
-    double[] tool = new double[runs];
-    double[] publisher = new double[runs];
-    for (int r = 0; r < runs; r++) {
-      tool[r] = toolRun(kafka, config, events.size(), size, "t" + r);
-      publisher[r] = publisherRun(kafka, config, events, "p" + r).eventsPerSecond;
-      System.out.printf(
-          Locale.ROOT,
-          "run %d: ProducerPerformance %.0f records/s, EventPublisher %.0f events/s%n",
-          r,
-          tool[r],
-          publisher[r]);
-    }
-    double t = median(tool);
-    double p = median(publisher);
-    System.out.printf(
-        Locale.ROOT,
-        "compression %s, linger %d ms, batch %d: ProducerPerformance median %.0f records/s"
-            + " (%.0f..%.0f), EventPublisher median %.0f events/s (%.0f..%.0f), ratio %.2f%n",
-        config.compression(),
-        config.linger().toMillis(),
-        config.batchSize(),
-        t,
-        min(tool),
-        max(tool),
-        p,
-        min(publisher),
-        max(publisher),
-        p / t);
   }
 
   /**
@@ -176,21 +127,19 @@ public final class PublisherThroughputBenchmark {
       List<Family> families,
       String run)
       throws Exception {
-    String prefix = "bench-" + run + ".";
-    Topics topics = Topics.withPrefix(prefix);
-    createTopics(kafka, topics.events().stream().map(Topic::name).toArray(String[]::new));
+    TestKafka topics = createEventTopics(kafka, run);
     long elapsed;
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties(base))) {
       long started = System.nanoTime();
       for (int i = 0; i < bytes.size(); i++) {
         Family family = families == null ? Family.TASK : families.get(i);
-        String topic = topics.events(family).name();
+        String topic = topics.topic(family.eventTopicBase());
         producer.send(new ProducerRecord<>(topic, keys == null ? null : keys.get(i), bytes.get(i)));
       }
       producer.flush();
       elapsed = System.nanoTime() - started;
     }
-    deleteTopics(kafka, prefix);
+    deleteTopics(topics);
     return bytes.size() / (elapsed / 1e9);
   }
 
@@ -249,9 +198,8 @@ public final class PublisherThroughputBenchmark {
   private static Result publisherRun(
       EmbeddedKafka kafka, PublisherConfig base, List<SpecificRecord> events, String run)
       throws Exception {
-    String prefix = "bench-" + run + ".";
-    Topics topics = Topics.withPrefix(prefix);
-    createTopics(kafka, topics.events().stream().map(Topic::name).toArray(String[]::new));
+    TestKafka topics = createEventTopics(kafka, run);
+    String prefix = topics.topic("");
     // A client id of the run's own: the compression rate is read from its JMX metrics.
     String clientId = "bench-" + run;
     PublisherConfig config =
@@ -276,58 +224,8 @@ public final class PublisherThroughputBenchmark {
       last.join();
       compression = compressionRate(clientId);
     }
-    deleteTopics(kafka, prefix);
+    deleteTopics(topics);
     return new Result(events.size() / (elapsed / 1e9), compression);
-  }
-
-  private static double toolRun(
-      EmbeddedKafka kafka, PublisherConfig config, int n, int size, String run) throws Exception {
-    String topic = "bench-" + run + ".perf";
-    createTopics(kafka, topic);
-    String[] args = {
-      "--topic",
-      topic,
-      "--num-records",
-      Integer.toString(n),
-      "--record-size",
-      Integer.toString(size),
-      "--throughput",
-      "-1",
-      "--producer-props",
-      "bootstrap.servers=" + kafka.bootstrapServers(),
-      "acks=all",
-      "enable.idempotence=true",
-      "compression.type=" + config.compression(),
-      "linger.ms=" + config.linger().toMillis(),
-      "batch.size=" + config.batchSize(),
-      "buffer.memory=" + config.bufferMemory(),
-      "max.in.flight.requests.per.connection=" + config.maxInFlight()
-    };
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      ProducerPerformance.main(args);
-    } finally {
-      System.setOut(stdout);
-    }
-    deleteTopics(kafka, "bench-" + run + ".");
-    String output = captured.toString(StandardCharsets.UTF_8);
-    double rate = -1;
-    for (String line : output.split("\n")) {
-      Matcher m = TOTAL.matcher(line);
-      // The total line is the one with percentiles; it must count every record.
-      if (m.find() && line.contains("50th")) {
-        if (Long.parseLong(m.group(1)) != n) {
-          throw new IllegalStateException("ProducerPerformance lost records: " + line);
-        }
-        rate = Double.parseDouble(m.group(2));
-      }
-    }
-    if (rate < 0) {
-      throw new IllegalStateException("no total line in ProducerPerformance output:\n" + output);
-    }
-    return rate;
   }
 
   private static List<SpecificRecord> events(int n) {
@@ -381,56 +279,25 @@ public final class PublisherThroughputBenchmark {
     return p;
   }
 
-  private static Admin admin(EmbeddedKafka kafka) {
-    return Admin.create(
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-  }
-
-  private static void createTopics(EmbeddedKafka kafka, String... names) throws Exception {
-    try (Admin admin = admin(kafka)) {
-      admin
-          .createTopics(
-              Arrays.stream(names).map(t -> new NewTopic(t, PARTITIONS, (short) 1)).toList())
-          .all()
-          .get();
-      // Sending into a topic its broker does not host yet stalls batches: wait until every
-      // partition's leader answers (as TopicProvisioner does).
-      awaitLeaders(admin, List.of(names));
-    }
-  }
-
-  private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin
-            .describeTopics(topics)
-            .allTopicNames()
-            .get()
-            .forEach(
-                (name, d) ->
-                    d.partitions()
-                        .forEach(
-                            p ->
-                                latest.put(
-                                    new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-        admin.listOffsets(latest).all().get();
-        return;
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(50);
-      }
-    }
+  /**
+   * The run's own event topics, {@code bench-<run>.<family>-events}, each with {@value #PARTITIONS}
+   * partitions; returned once every partition takes records.
+   */
+  private static TestKafka createEventTopics(EmbeddedKafka kafka, String run) {
+    TestKafka topics = new TestKafka(kafka.bootstrapServers(), "bench-" + run);
+    topics.createTopics(
+        PARTITIONS,
+        Arrays.stream(Family.values()).map(Family::eventTopicBase).toArray(String[]::new));
+    return topics;
   }
 
   /** Keeps the disk small across many runs: each run's topics go when it is done. */
-  private static void deleteTopics(EmbeddedKafka kafka, String prefix) throws Exception {
-    try (Admin admin = admin(kafka)) {
+  private static void deleteTopics(TestKafka topics) throws Exception {
+    try (Admin admin = topics.admin()) {
       List<String> mine =
-          admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix)).toList();
+          admin.listTopics().names().get().stream()
+              .filter(t -> t.startsWith(topics.topic("")))
+              .toList();
       admin.deleteTopics(mine).all().get();
     }
   }

@@ -10,7 +10,6 @@ import dev.hourglass.embedded.TestKafka;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +72,8 @@ class EventPublisherIT {
       assertThat(send).isCompleted();
       assertThat(send.get().offset()).isNotNegative();
     }
-    List<ConsumerRecord<String, byte[]>> tasks = readAll(kafka, kafka.topic("task-events"), 300);
+    List<ConsumerRecord<String, byte[]>> tasks = kafka.records(kafka.topic("task-events"));
+    assertThat(tasks).hasSize(300);
     SingleObjectFormat format = SingleObjectFormat.standard();
     int a = 0;
     for (ConsumerRecord<String, byte[]> r : tasks) {
@@ -84,8 +84,8 @@ class EventPublisherIT {
     assertThat(a).isEqualTo(150);
     assertThat(tasks.stream().map(ConsumerRecord::partition).distinct())
         .hasSizeLessThanOrEqualTo(2);
-    assertThat(readAll(kafka, kafka.topic("agent-events"), 1)).hasSize(1);
-    assertThat(readAll(kafka, kafka.topic("integration-events"), 1)).hasSize(1);
+    assertThat(kafka.records(kafka.topic("agent-events"))).hasSize(1);
+    assertThat(kafka.records(kafka.topic("integration-events"))).hasSize(1);
   }
 
   @Test
@@ -149,27 +149,6 @@ class EventPublisherIT {
                 assertThat(e.getMessage()).startsWith("fatal failure sending to " + e.topic());
               });
     }
-  }
-
-  private static List<ConsumerRecord<String, byte[]>> readAll(
-      TestKafka kafka, String topic, int expected) {
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      // Anything beyond the expected count would be a defect: drain what is left.
-      consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-    }
-    assertThat(out).hasSize(expected);
-    return out;
   }
 
   private static long endOffset(TestKafka kafka, String topic, int partitions) {

@@ -8,15 +8,18 @@ import dev.hourglass.events.TaskEvent;
 import dev.hourglass.events.TaskEventKind;
 import java.time.Instant;
 
-/** One valid event of each type, for one organization; callers set the time and ids they need. */
-final class TestEvents {
-  static final String ORG = "0b6a4a51-2f41-4c4e-9a53-6f4f6f0c1a01";
-  private static final String EVENT = "7d1c2f9e-5b0a-4d5e-8f4c-2a9b3c4d5e6f";
+/**
+ * One valid event of each type, for one organization; callers set the time and ids they need.
+ * Shared with the loadgen module's tests through this module's test jar.
+ */
+public final class TestEvents {
+  public static final String ORG = "0b6a4a51-2f41-4c4e-9a53-6f4f6f0c1a01";
+  public static final String EVENT = "7d1c2f9e-5b0a-4d5e-8f4c-2a9b3c4d5e6f";
   private static final Instant AT = Instant.ofEpochMilli(1_767_225_600_000L);
 
   private TestEvents() {}
 
-  static TaskEvent task() {
+  public static TaskEvent task() {
     return TaskEvent.newBuilder()
         .setEventId(EVENT)
         .setOccurredAt(AT)
@@ -30,7 +33,7 @@ final class TestEvents {
         .build();
   }
 
-  static AgentEvent agent() {
+  public static AgentEvent agent() {
     return AgentEvent.newBuilder()
         .setEventId(EVENT)
         .setOccurredAt(AT)
@@ -46,7 +49,7 @@ final class TestEvents {
         .build();
   }
 
-  static IntegrationEvent integration() {
+  public static IntegrationEvent integration() {
     return IntegrationEvent.newBuilder()
         .setEventId(EVENT)
         .setOccurredAt(AT)

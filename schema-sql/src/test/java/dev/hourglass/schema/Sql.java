@@ -12,16 +12,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Small JDBC helpers for the schema ITs: run statements, read rows as maps. */
-final class Sql {
+/**
+ * Small JDBC helpers for the schema ITs (and, through this module's test jar, the benchmarks'):
+ * migrate, run statements, read rows as maps or tuples.
+ */
+public final class Sql {
   private Sql() {}
 
   /** Migrates {@code db} with the packaged migrations. */
-  static void migrate(TestDatabase db) {
+  public static void migrate(TestDatabase db) {
     Migrator.forUrl(db.jdbcUrl(), db.user(), db.password()).migrate();
   }
 
-  static void exec(Connection c, String... statements) throws SQLException {
+  public static void exec(Connection c, String... statements) throws SQLException {
     try (Statement s = c.createStatement()) {
       for (String sql : statements) {
         s.execute(sql);
@@ -30,7 +33,7 @@ final class Sql {
   }
 
   /** Every row of {@code sql} (bound to {@code args}), each as column name to value. */
-  static List<Map<String, Object>> rows(Connection c, String sql, Object... args)
+  public static List<Map<String, Object>> rows(Connection c, String sql, Object... args)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
@@ -52,7 +55,8 @@ final class Sql {
   }
 
   /** Every row of {@code sql} as its column values in order (nulls kept). */
-  static List<List<Object>> tuples(Connection c, String sql, Object... args) throws SQLException {
+  public static List<List<Object>> tuples(Connection c, String sql, Object... args)
+      throws SQLException {
     List<List<Object>> out = new ArrayList<>();
     for (Map<String, Object> row : rows(c, sql, args)) {
       out.add(java.util.Arrays.asList(row.values().toArray()));
@@ -61,7 +65,7 @@ final class Sql {
   }
 
   /** The single value of a one-row, one-column query. */
-  static Object value(Connection c, String sql, Object... args) throws SQLException {
+  public static Object value(Connection c, String sql, Object... args) throws SQLException {
     List<Map<String, Object>> rows = rows(c, sql, args);
     if (rows.size() != 1 || rows.get(0).size() != 1) {
       throw new IllegalStateException("expected one value from " + sql + " but got " + rows);
@@ -69,12 +73,12 @@ final class Sql {
     return rows.get(0).values().iterator().next();
   }
 
-  static long count(Connection c, String sql, Object... args) throws SQLException {
+  public static long count(Connection c, String sql, Object... args) throws SQLException {
     return ((Number) value(c, sql, args)).longValue();
   }
 
   /** {@code json} normalised by PostgreSQL (key order, spacing), for exact comparison. */
-  static String jsonb(Connection c, String json) throws SQLException {
+  public static String jsonb(Connection c, String json) throws SQLException {
     return (String) value(c, "SELECT ?::jsonb::text", json);
   }
 }

@@ -192,16 +192,14 @@ class BatchTest {
   }
 
   private static TaskRollup taskRollup(Instant start, long revision) {
-    return TaskRollup.newBuilder()
-        .setOrganizationId(ORG)
-        .setProjectId(PROJECT)
-        .setWindowStart(start)
-        .setWindowEnd(start.plus(Duration.ofHours(1)))
-        .setMeasures(RollupData.taskMeasures(2))
-        .setRevision(revision)
-        .setIsFinal(false)
-        .setEmittedAt(start.plus(Duration.ofHours(1)))
-        .build();
+    return RollupData.taskRollup(
+        ORG,
+        PROJECT,
+        start,
+        RollupData.taskMeasures(2),
+        revision,
+        false,
+        start.plus(Duration.ofHours(1)));
   }
 
   private static TaskCorrection taskCorrection(Instant start, long late) {

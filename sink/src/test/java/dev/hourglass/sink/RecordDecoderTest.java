@@ -8,10 +8,10 @@ import dev.hourglass.contract.Family;
 import dev.hourglass.contract.Topics;
 import dev.hourglass.rollups.Alert;
 import dev.hourglass.rollups.AlertState;
+import dev.hourglass.rollups.TaskMeasures;
 import dev.hourglass.rollups.TaskRollup;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -113,19 +113,16 @@ class RecordDecoderTest {
   @Test
   void shouldRejectARollupWhoseHistogramIsNot128Buckets() {
     TaskRollup rollup =
-        TaskRollup.newBuilder()
-            .setOrganizationId(SinkEventsIT.ORG)
-            .setProjectId(SinkEventsIT.PROJECT)
-            .setWindowStart(SinkEventsIT.T0)
-            .setWindowEnd(SinkEventsIT.T0.plus(Duration.ofHours(1)))
-            .setMeasures(
-                dev.hourglass.rollups.TaskMeasures.newBuilder(RollupData.taskMeasures(3))
-                    .setDurationHistogram(List.of(1L, 2L))
-                    .build())
-            .setRevision(1)
-            .setIsFinal(true)
-            .setEmittedAt(SinkEventsIT.T0)
-            .build();
+        RollupData.taskRollup(
+            SinkEventsIT.ORG,
+            SinkEventsIT.PROJECT,
+            SinkEventsIT.T0,
+            TaskMeasures.newBuilder(RollupData.taskMeasures(3))
+                .setDurationHistogram(List.of(1L, 2L))
+                .build(),
+            1,
+            true,
+            SinkEventsIT.T0);
 
     SinkRecord r = decode(topics.rollups().name(), format.encode(rollup));
 

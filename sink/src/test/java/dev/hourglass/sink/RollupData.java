@@ -1,6 +1,7 @@
 package dev.hourglass.sink;
 
 import dev.hourglass.embedded.TestDatabase;
+import dev.hourglass.embedded.TestKafka;
 import dev.hourglass.rollups.AgentCorrection;
 import dev.hourglass.rollups.AgentMeasures;
 import dev.hourglass.rollups.AgentRollup;
@@ -179,6 +180,13 @@ final class RollupData {
     return out;
   }
 
+  /** Publishes every record to this test's rollups topic, in order, with a producer of its own. */
+  void publish(TestKafka kafka) {
+    try (KafkaProducer<byte[], byte[]> producer = Fixtures.producer(kafka)) {
+      publish(producer, Fixtures.topics(kafka).rollups().name());
+    }
+  }
+
   /** Publishes every record to the rollups topic, in order. */
   void publish(KafkaProducer<byte[], byte[]> producer, String topic) {
     for (Out o : records) {
@@ -233,17 +241,7 @@ final class RollupData {
       row.fin = fin;
     }
     return switch (table) {
-      case "task" ->
-          TaskRollup.newBuilder()
-              .setOrganizationId(org)
-              .setProjectId(entity)
-              .setWindowStart(start)
-              .setWindowEnd(end)
-              .setMeasures(taskMeasures(n))
-              .setRevision(revision)
-              .setIsFinal(fin)
-              .setEmittedAt(emitted)
-              .build();
+      case "task" -> taskRollup(org, entity, start, taskMeasures(n), revision, fin, emitted);
       case "agent" ->
           AgentRollup.newBuilder()
               .setOrganizationId(org)
@@ -324,6 +322,27 @@ final class RollupData {
               .setEmittedAt(emitted)
               .build();
     };
+  }
+
+  /** A task rollup of the hour from {@code start}. */
+  static TaskRollup taskRollup(
+      String org,
+      String project,
+      Instant start,
+      TaskMeasures measures,
+      long revision,
+      boolean isFinal,
+      Instant emittedAt) {
+    return TaskRollup.newBuilder()
+        .setOrganizationId(org)
+        .setProjectId(project)
+        .setWindowStart(start)
+        .setWindowEnd(start.plus(Duration.ofHours(1)))
+        .setMeasures(measures)
+        .setRevision(revision)
+        .setIsFinal(isFinal)
+        .setEmittedAt(emittedAt)
+        .build();
   }
 
   static TaskMeasures taskMeasures(long n) {

@@ -8,7 +8,6 @@ import dev.hourglass.embedded.TestDatabase;
 import dev.hourglass.embedded.TestKafka;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,9 +34,7 @@ class SinkCrashIT {
     Fixtures.migrate(db);
     Fixtures.createTopics(kafka, 3);
     RollupData data = RollupData.generate(11, 6, 4);
-    try (KafkaProducer<byte[], byte[]> producer = Fixtures.producer(kafka)) {
-      data.publish(producer, Fixtures.topics(kafka).rollups().name());
-    }
+    data.publish(kafka);
     AtomicInteger batches = new AtomicInteger();
     AtomicInteger crashedBatch = new AtomicInteger();
     FaultHook crashOnThirdBatch =

@@ -310,18 +310,11 @@ class SinkEventsIT {
   }
 
   private static TaskRollup rollup(Instant start, long events) {
-    return TaskRollup.newBuilder()
-        .setOrganizationId(ORG)
-        .setProjectId(PROJECT)
-        .setWindowStart(start)
-        .setWindowEnd(start.plus(Duration.ofHours(1)))
-        .setMeasures(
-            TaskMeasures.newBuilder(RollupData.taskMeasures(Math.abs(events)))
-                .setEventCount(events)
-                .build())
-        .setRevision(1)
-        .setIsFinal(true)
-        .setEmittedAt(start.plus(Duration.ofHours(2)))
-        .build();
+    TaskMeasures measures =
+        TaskMeasures.newBuilder(RollupData.taskMeasures(Math.abs(events)))
+            .setEventCount(events)
+            .build();
+    return RollupData.taskRollup(
+        ORG, PROJECT, start, measures, 1, true, start.plus(Duration.ofHours(2)));
   }
 }

@@ -56,9 +56,7 @@ class SinkGroupIT {
     // would show in the sums.
     RollupData data = RollupData.generate(17, 2, 1);
     assertThat(data.correctionCount).isPositive();
-    try (KafkaProducer<byte[], byte[]> producer = Fixtures.producer(kafka)) {
-      data.publish(producer, Fixtures.topics(kafka).rollups().name());
-    }
+    data.publish(kafka);
     SinkConfig config = Fixtures.config(kafka, db);
     CountDownLatch paused = new CountDownLatch(1);
     CountDownLatch wake = new CountDownLatch(1);

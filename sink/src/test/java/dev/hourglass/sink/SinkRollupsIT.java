@@ -6,7 +6,6 @@ import dev.hourglass.embedded.HourglassIT;
 import dev.hourglass.embedded.TestDatabase;
 import dev.hourglass.embedded.TestKafka;
 import java.time.Duration;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
 @HourglassIT
@@ -18,9 +17,7 @@ class SinkRollupsIT {
     Fixtures.migrate(db);
     Fixtures.createTopics(kafka, 3);
     RollupData data = RollupData.generate(7, 4, 3);
-    try (KafkaProducer<byte[], byte[]> producer = Fixtures.producer(kafka)) {
-      data.publish(producer, Fixtures.topics(kafka).rollups().name());
-    }
+    data.publish(kafka);
 
     try (SinkApp sink = new SinkApp(Fixtures.config(kafka, db))) {
       sink.start();
@@ -44,9 +41,7 @@ class SinkRollupsIT {
     Fixtures.migrate(db);
     Fixtures.createTopics(kafka, 2);
     RollupData data = RollupData.generate(29, 3, 2, true);
-    try (KafkaProducer<byte[], byte[]> producer = Fixtures.producer(kafka)) {
-      data.publish(producer, Fixtures.topics(kafka).rollups().name());
-    }
+    data.publish(kafka);
     java.util.Map<String, String> settings = Fixtures.settings(kafka, db);
     settings.put("sink.batch.size", "500");
     settings.put("sink.max.poll.records", "500");

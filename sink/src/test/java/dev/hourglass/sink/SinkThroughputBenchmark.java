@@ -142,38 +142,16 @@ public final class SinkThroughputBenchmark {
     List<SinkRecord> out = new ArrayList<>(n);
     Instant base = Instant.parse("2026-11-01T00:00:00Z");
     for (int i = 0; i < n; i++) {
-      String org = new UUID(1, i % 50).toString();
-      String project = new UUID(2, (i / 50) % 20).toString();
       Instant start = base.plus(Duration.ofHours(i / 1000));
-      long events = 1 + i % 40;
-      List<Long> histogram = new ArrayList<>(128);
-      for (int b = 0; b < 128; b++) {
-        histogram.add(b == events % 128 ? events : 0L);
-      }
       TaskRollup r =
-          TaskRollup.newBuilder()
-              .setOrganizationId(org)
-              .setProjectId(project)
-              .setWindowStart(start)
-              .setWindowEnd(start.plus(Duration.ofHours(1)))
-              .setMeasures(
-                  TaskMeasures.newBuilder()
-                      .setEventCount(events)
-                      .setCreatedCount(3 * events)
-                      .setAssignedCount(0)
-                      .setStartedCount(0)
-                      .setCompletedCount(0)
-                      .setFailedCount(0)
-                      .setCancelledCount(0)
-                      .setEstimatedHoursSum(events * 0.5)
-                      .setActualHoursSum(0)
-                      .setActualHoursCount(0)
-                      .setDurationHistogram(histogram)
-                      .build())
-              .setRevision(revision)
-              .setIsFinal(true)
-              .setEmittedAt(start.plus(Duration.ofHours(1)))
-              .build();
+          RollupData.taskRollup(
+              new UUID(1, i % 50).toString(),
+              new UUID(2, (i / 50) % 20).toString(),
+              start,
+              RollupData.taskMeasures(1 + i % 40),
+              revision,
+              true,
+              start.plus(Duration.ofHours(1)));
       out.add(new SinkRecord("bench", 0, i, 0, null, null, r));
     }
     return out;

@@ -1,14 +1,10 @@
 package dev.hourglass.streams;
 
-import dev.hourglass.avro.AvroSerdes;
 import dev.hourglass.avro.BadRecordException;
 import dev.hourglass.rollups.DeadLetter;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
@@ -23,21 +19,11 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
 
-  private final Serializer<DeadLetter> serializer = AvroSerdes.serde(DeadLetter.class).serializer();
-  private String topic;
+  private DeadLetterTopic topic;
 
   @Override
   public void configure(Map<String, ?> configs) {
-    Object name = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
-    if (!(name instanceof String s) || s.isBlank()) {
-      throw new IllegalArgumentException(
-          "Invalid value "
-              + name
-              + " for configuration "
-              + StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG
-              + ": the dead-letter topic is required");
-    }
-    topic = s;
+    topic = DeadLetterTopic.from(configs);
   }
 
   @Override
@@ -69,7 +55,6 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
             record.key(),
             record.value(),
             System.currentTimeMillis());
-    return Response.resume(
-        List.of(new ProducerRecord<>(topic, null, record.key(), serializer.serialize(topic, dl))));
+    return Response.resume(List.of(topic.record(record.key(), dl)));
   }
 }

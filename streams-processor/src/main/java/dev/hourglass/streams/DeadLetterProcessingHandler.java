@@ -1,13 +1,10 @@
 package dev.hourglass.streams;
 
-import dev.hourglass.avro.AvroSerdes;
 import dev.hourglass.rollups.DeadLetter;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -27,21 +24,11 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
 
-  private final Serializer<DeadLetter> serializer = AvroSerdes.serde(DeadLetter.class).serializer();
-  private String topic;
+  private DeadLetterTopic topic;
 
   @Override
   public void configure(Map<String, ?> configs) {
-    Object name = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
-    if (!(name instanceof String s) || s.isBlank()) {
-      throw new IllegalArgumentException(
-          "Invalid value "
-              + name
-              + " for configuration "
-              + StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG
-              + ": the dead-letter topic is required");
-    }
-    topic = s;
+    topic = DeadLetterTopic.from(configs);
   }
 
   @Override
@@ -62,11 +49,11 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
         context.offset(),
         context.processorNodeId(),
         DeadLetters.describe(e));
-    return Response.resume(List.of(deadLetter(topic, serializer, context, e)));
+    return Response.resume(List.of(deadLetter(topic, context, e)));
   }
 
   static ProducerRecord<byte[], byte[]> deadLetter(
-      String topic, Serializer<DeadLetter> serializer, ErrorHandlerContext context, Exception e) {
+      DeadLetterTopic topic, ErrorHandlerContext context, Exception e) {
     DeadLetter dl =
         DeadLetters.of(
             context.topic(),
@@ -79,7 +66,6 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
             context.sourceRawKey(),
             context.sourceRawValue(),
             System.currentTimeMillis());
-    return new ProducerRecord<>(
-        topic, null, context.sourceRawKey(), serializer.serialize(topic, dl));
+    return topic.record(context.sourceRawKey(), dl);
   }
 }

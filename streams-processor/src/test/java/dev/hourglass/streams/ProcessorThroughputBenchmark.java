@@ -4,12 +4,6 @@ import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.contract.Family;
 import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.EmbeddedKafka;
-import dev.hourglass.events.AgentEvent;
-import dev.hourglass.events.AgentEventKind;
-import dev.hourglass.events.IntegrationEvent;
-import dev.hourglass.events.IntegrationStatus;
-import dev.hourglass.events.TaskEvent;
-import dev.hourglass.events.TaskEventKind;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -198,60 +192,19 @@ public final class ProcessorThroughputBenchmark {
         Instant at = base.plusMillis(span * i / events);
         byte[] value;
         String topic;
+        // The same kinds of events as AggregationBenchmark folds, built by the same code.
         switch (i % 3) {
           case 0 -> {
             topic = topics.events(Family.TASK).name();
-            value =
-                FORMAT.encode(
-                    TaskEvent.newBuilder()
-                        .setEventId(UUID.randomUUID().toString())
-                        .setOccurredAt(at)
-                        .setOrganizationId(org)
-                        .setProjectId(uuid(org + random.nextInt(5)))
-                        .setTaskId(UUID.randomUUID().toString())
-                        .setKind(TaskEventKind.values()[random.nextInt(6)])
-                        .setPriority(3)
-                        .setEstimatedHours(2.5)
-                        .setActualHours(random.nextBoolean() ? 1.25 : null)
-                        .setTitle("Fix the flaky build on main")
-                        .setMetadata(Map.of("source", "bench"))
-                        .build());
+            value = FORMAT.encode(AggregationBenchmark.taskEvent(random, org, at));
           }
           case 1 -> {
             topic = topics.events(Family.AGENT).name();
-            value =
-                FORMAT.encode(
-                    AgentEvent.newBuilder()
-                        .setEventId(UUID.randomUUID().toString())
-                        .setOccurredAt(at)
-                        .setOrganizationId(org)
-                        .setAgentId(uuid(org + "agent" + random.nextInt(5)))
-                        .setAgentType("codegen")
-                        .setAgentTaskId(UUID.randomUUID().toString())
-                        .setKind(AgentEventKind.values()[random.nextInt(3)])
-                        .setTokensUsed(random.nextInt(10_000))
-                        .setCostMicros(random.nextInt(100_000))
-                        .setPerformanceScore(0.5)
-                        .setDurationMs((long) random.nextInt(600_000))
-                        .build());
+            value = FORMAT.encode(AggregationBenchmark.agentEvent(random, org, at));
           }
           default -> {
             topic = topics.events(Family.INTEGRATION).name();
-            value =
-                FORMAT.encode(
-                    IntegrationEvent.newBuilder()
-                        .setEventId(UUID.randomUUID().toString())
-                        .setOccurredAt(at)
-                        .setOrganizationId(org)
-                        .setIntegrationType(random.nextBoolean() ? "github" : "slack")
-                        .setEventType("pull_request.opened")
-                        .setStatus(
-                            random.nextInt(20) == 0
-                                ? IntegrationStatus.ERROR
-                                : IntegrationStatus.SUCCESS)
-                        .setProcessed(true)
-                        .setLatencyMs(random.nextInt(5_000))
-                        .build());
+            value = FORMAT.encode(AggregationBenchmark.integrationEvent(random, org, at));
           }
         }
         bytes += value.length;
