@@ -70,7 +70,7 @@ final class BenchEosCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Map<String, Object> machine = Machine.describe();
     Path dir = output.directory();
-    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file()), out)) {
+    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
       String prefix = "bench-eos.";
       Topics topics = cluster.provision(prefix);
       LoadSummary filled =

@@ -113,7 +113,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Map<String, Object> machine = Machine.describe();
     Path dir = output.directory();
-    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file()), out)) {
+    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
       PublisherConfig publisher = PublisherConfig.defaults(cluster.bootstrapServers());
       out.println("Warm-up run (" + events / 5 + " events, not counted)");
       throughputRun(cluster, publisher, events / 5, "warm", null, out);

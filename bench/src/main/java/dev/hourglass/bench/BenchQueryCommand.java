@@ -87,7 +87,7 @@ final class BenchQueryCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Map<String, Object> machine = Machine.describe();
     Path dir = output.directory();
-    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file()), out)) {
+    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
       QueryBenchmark.Options options =
           new QueryBenchmark.Options(
               cluster.jdbcUrl(), cluster.user(), "", orgs, days, rawEvents, measure, clients);

@@ -45,7 +45,7 @@ final class BenchSinkCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Map<String, Object> machine = Machine.describe();
     Path dir = output.directory();
-    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file()), out)) {
+    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
       SinkBenchmark.Result result =
           SinkBenchmark.run(
               new SinkBenchmark.Options(

@@ -2,7 +2,6 @@ package dev.hourglass.cli;
 
 import dev.hourglass.avro.BadRecordException;
 import dev.hourglass.avro.JsonView;
-import dev.hourglass.bench.ConfigOption;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
 import dev.hourglass.contract.AlertsFormat;
@@ -54,7 +53,7 @@ final class AlertsCommand {
 
     @Override
     public Integer call() {
-      Values v = Settings.load(config.file()).read(Shared.KAFKA);
+      Values v = config.settings().read(Shared.KAFKA);
       String topic = Topics.withPrefix(v.getString(Shared.TOPIC_PREFIX)).alerts().name();
       Map<String, Object> props =
           Map.of(

@@ -2,7 +2,6 @@ package dev.hourglass.cli;
 
 import dev.hourglass.admin.TopicProvisioner;
 import dev.hourglass.admin.TopicSettings;
-import dev.hourglass.bench.ConfigOption;
 import dev.hourglass.config.Shared;
 import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.EmbeddedKafka;
@@ -83,7 +82,7 @@ final class LocalCommand implements Callable<Integer> {
 
   /** Runs the pipeline and returns its books (printed to {@code out} as well). */
   Summary run(PrintStream out) throws Exception {
-    Settings base = Settings.load(config.file());
+    Settings base = config.settings();
     Files.createDirectories(dataDir);
     Path ledgers = Files.createDirectories(dataDir.resolve("ledgers"));
     Path ledger = load.ledger != null ? load.ledger : nextLedger(ledgers);

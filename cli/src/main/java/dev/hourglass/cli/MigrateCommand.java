@@ -1,6 +1,5 @@
 package dev.hourglass.cli;
 
-import dev.hourglass.bench.ConfigOption;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
 import dev.hourglass.schema.MigrationResult;
@@ -20,7 +19,7 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Values v = Settings.load(config.file()).read(Shared.JDBC);
+    Values v = config.settings().read(Shared.JDBC);
     MigrationResult result =
         Migrator.forUrl(
                 v.getString(Shared.JDBC_URL),

@@ -1,6 +1,5 @@
 package dev.hourglass.cli;
 
-import dev.hourglass.bench.ConfigOption;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
 import dev.hourglass.loadgen.LoadGenerator;
@@ -21,7 +20,7 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Values v = Settings.load(config.file()).read(Shared.KAFKA);
+    Values v = config.settings().read(Shared.KAFKA);
     LoadSummary summary =
         LoadGenerator.run(
             load.toOptions(

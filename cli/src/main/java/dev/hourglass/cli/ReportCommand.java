@@ -1,6 +1,5 @@
 package dev.hourglass.cli;
 
-import dev.hourglass.bench.ConfigOption;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
 import dev.hourglass.schema.Analytics;
@@ -40,7 +39,7 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Values v = Settings.load(config.file()).read(Shared.JDBC);
+    Values v = config.settings().read(Shared.JDBC);
     Instant end =
         to != null ? to : Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
     Instant start = from != null ? from : end.minus(Duration.ofHours(24));

@@ -1,6 +1,5 @@
 package dev.hourglass.cli;
 
-import dev.hourglass.bench.ConfigOption;
 import dev.hourglass.sink.SinkApp;
 import dev.hourglass.sink.SinkConfig;
 import java.util.concurrent.Callable;
@@ -18,7 +17,7 @@ final class SinkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    SinkApp.run(SinkConfig.from(Settings.load(config.file()).read(SinkConfig.DECLARATIONS)));
+    SinkApp.run(SinkConfig.from(config.settings().read(SinkConfig.DECLARATIONS)));
     return 0;
   }
 }

@@ -1,6 +1,5 @@
 package dev.hourglass.cli;
 
-import dev.hourglass.bench.ConfigOption;
 import dev.hourglass.streams.ProcessorConfig;
 import dev.hourglass.streams.StreamsProcessorApp;
 import java.util.concurrent.Callable;
@@ -19,7 +18,7 @@ final class StreamsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     StreamsProcessorApp.run(
-        ProcessorConfig.from(Settings.load(config.file()).read(ProcessorConfig.DECLARATIONS)));
+        ProcessorConfig.from(config.settings().read(ProcessorConfig.DECLARATIONS)));
     return 0;
   }
 }

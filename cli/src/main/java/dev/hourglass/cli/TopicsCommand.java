@@ -3,7 +3,6 @@ package dev.hourglass.cli;
 import dev.hourglass.admin.ProvisionResult;
 import dev.hourglass.admin.TopicProvisioner;
 import dev.hourglass.admin.TopicSettings;
-import dev.hourglass.bench.ConfigOption;
 import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
@@ -26,7 +25,7 @@ final class TopicsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Values v = Settings.load(config.file()).read(DECLARATIONS);
+    Values v = config.settings().read(DECLARATIONS);
     ProvisionResult result =
         TopicProvisioner.provision(v.getString(Shared.BOOTSTRAP_SERVERS), TopicSettings.from(v));
     System.out.println(result.message());
