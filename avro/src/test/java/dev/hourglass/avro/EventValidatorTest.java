@@ -351,6 +351,15 @@ class EventValidatorTest {
   }
 
   @Test
+  void shouldAcceptEmptyMetadataKeysAndValuesAsData() {
+    // avro/README.md: a null metadata value is INVALID_REQUIRED; an empty one is a value.
+    TaskEvent task = Samples.task();
+    task.setMetadata(Map.of("team", "", "", "x"));
+
+    assertThat(VALIDATOR.validate(task)).isEmpty();
+  }
+
+  @Test
   void shouldAcceptValuesExactlyAtTheirLimits() {
     TaskEvent task = Samples.task();
     task.setOccurredAt(Instant.parse("2026-11-22T05:05:00Z"));

@@ -92,8 +92,8 @@ final class BenchCluster implements AutoCloseable {
   }
 
   /**
-   * Load generator options for a benchmark: clean events only (no late, invalid, poison or
-   * duplicate ones), the default grace and the shortest event span.
+   * Load generator options for a benchmark: clean events only (no late, invalid, poison, duplicate
+   * or misrouted ones), the default grace and the shortest event span.
    *
    * @param events how many; 0 to send at {@code rate} for {@code duration}
    * @param end where event time ends; null for the moment the generator starts
@@ -116,6 +116,7 @@ final class BenchCluster implements AutoCloseable {
         seed,
         orgs,
         concurrency,
+        0,
         0,
         0,
         0,

@@ -78,6 +78,13 @@ final class LoadOptions {
   double duplicate;
 
   @Option(
+      names = "--misroute-fraction",
+      defaultValue = "0",
+      description =
+          "Share of valid events sent to a partition not their key's (re-routed, counted once).")
+  double misroute;
+
+  @Option(
       names = "--grace",
       defaultValue = "PT10M",
       description = "The processor's grace period, to place late events (default 10 minutes).")
@@ -118,6 +125,7 @@ final class LoadOptions {
         invalid,
         poison,
         duplicate,
+        misroute,
         ledger,
         ledger == null ? null : Path.of(ledger + ".failed"),
         grace,

@@ -25,7 +25,8 @@ class LocalModeIT {
     "--out-of-order-fraction", "0.05",
     "--invalid-fraction", "0.01",
     "--poison-fraction", "0.005",
-    "--duplicate-fraction", "0.02"
+    "--duplicate-fraction", "0.02",
+    "--misroute-fraction", "0.01"
   };
 
   @Test
@@ -39,6 +40,9 @@ class LocalModeIT {
     assertThat(s.totals().deadLettered())
         .isEqualTo(s.sent().injected("invalid") + s.sent().injected("poison"));
     assertThat(s.stats().duplicatesSuppressed()).isEqualTo(s.sent().injected("duplicate"));
+    // Each misrouted event is re-routed once, to its key's owner, and counted there once.
+    assertThat(s.sent().injected("misrouted")).isEqualTo(200);
+    assertThat(s.stats().rerouted()).isEqualTo(s.sent().injected("misrouted"));
     // Every late event is a correction. An out-of-order event becomes one too when its partition
     // fell quiet long enough for the wall clock to close its hour (a loaded machine): never more.
     assertThat(s.totals().lateCorrected())

@@ -38,7 +38,8 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>Faults replace the event planned at their position ({@link FaultPlan}): late and out-of-order
  * events move its time back, invalid events break one rule, poison records are bytes that are not
- * an event, duplicates re-send a recent clean event (within an hour of event time).
+ * an event, duplicates re-send a recent clean event (within an hour of event time), misrouted
+ * events are sent as planned to a partition that is not their key's.
  */
 final class EventGenerator {
   static final int MIN_AGENTS = 1_000;
@@ -158,6 +159,9 @@ final class EventGenerator {
       case INVALID -> invalid(i, e, at);
       case POISON -> poison(i, e);
       case DUPLICATE -> duplicate(i, at);
+      // The event as planned; only its partition will be wrong. Not remembered for duplicates,
+      // so that a duplicate's original is always on its key's partition.
+      case MISROUTED -> new Planned(i, e.family, e.org, e.event, null, fault, null);
     };
   }
 

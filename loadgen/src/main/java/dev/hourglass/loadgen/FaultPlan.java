@@ -10,9 +10,17 @@ import java.util.SplittableRandom;
  * The first send is always clean (a duplicate needs an original before it).
  */
 final class FaultPlan {
-  /** Draw order; also the order of {@link Injected} after NONE. */
+  /**
+   * Draw order; also the order of {@link Injected} after NONE. A new fault is drawn last, so that a
+   * seed keeps placing the older faults where it did.
+   */
   private static final Injected[] FAULTS = {
-    Injected.LATE, Injected.OUT_OF_ORDER, Injected.INVALID, Injected.POISON, Injected.DUPLICATE
+    Injected.LATE,
+    Injected.OUT_OF_ORDER,
+    Injected.INVALID,
+    Injected.POISON,
+    Injected.DUPLICATE,
+    Injected.MISROUTED
   };
 
   private static final Injected[] KINDS = Injected.values();

@@ -14,9 +14,14 @@ enum Injected {
   /** Bytes that are not an event. */
   POISON,
   /** An earlier event sent again: same event_id, same bytes. */
-  DUPLICATE;
+  DUPLICATE,
+  /**
+   * A valid event written to a partition other than the one its key maps to, as a client with
+   * another partitioner would: counted once all the same (re-routed to its key's owner).
+   */
+  MISROUTED;
 
-  /** The ledger's spelling: none, late, out_of_order, invalid, poison, duplicate. */
+  /** The ledger's spelling: none, late, out_of_order, invalid, poison, duplicate, misrouted. */
   String ledgerName() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -25,11 +25,11 @@ import org.apache.kafka.common.errors.RetriableException;
  * {@code entity_key} (project_id, agent_id or integration_type), {@code occurred_at} (epoch ms),
  * then per type: task {@code kind, estimated_hours, actual_hours}; agent {@code kind, agent_type,
  * tokens_used, cost_micros, duration_ms, performance_score}; integration {@code status, processed,
- * latency_ms}; then {@code injected} (none, late, out_of_order, invalid, poison, duplicate), {@code
- * expected_reason} (the dead-letter reason, for invalid and poison only), {@code topic}, {@code
- * partition}, {@code offset}. A poison line has only type, organization_id (its key), injected,
- * expected_reason, topic, partition and offset. Failed lines add {@code error}, {@code error_type}
- * and {@code retriable}.
+ * latency_ms}; then {@code injected} (none, late, out_of_order, invalid, poison, duplicate,
+ * misrouted), {@code expected_reason} (the dead-letter reason, for invalid and poison only), {@code
+ * topic}, {@code partition}, {@code offset}. A poison line has only type, organization_id (its
+ * key), injected, expected_reason, topic, partition and offset. Failed lines add {@code error},
+ * {@code error_type} and {@code retriable}.
  *
  * <p>Thread-safe; {@link #close()} flushes both files.
  */

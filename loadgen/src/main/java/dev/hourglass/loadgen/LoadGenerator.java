@@ -2,6 +2,7 @@ package dev.hourglass.loadgen;
 
 import dev.hourglass.avro.RecordFormat;
 import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.contract.Family;
 import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.TaskEvent;
@@ -9,6 +10,7 @@ import dev.hourglass.producer.EventPublisher;
 import dev.hourglass.producer.InvalidEventException;
 import dev.hourglass.producer.PublisherConfig;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +40,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * The load generator ({@code hourglass produce}): synthetic task, agent and integration events for
  * a simulated world of organizations, reproducible from a seed, with injected faults, sent through
  * {@link EventPublisher} to the event topics, and a ledger of every acknowledged send. The
- * deliberate faults that the publisher would refuse (invalid events, poison bytes) go through a
- * plain Kafka producer of the generator's own, with the publisher's guarantees.
+ * deliberate faults that the publisher would refuse or could not make (invalid events, poison
+ * bytes, events on a partition that is not their key's) go through a plain Kafka producer of the
+ * generator's own, with the publisher's guarantees.
  *
  * <p>Reads nothing but its options; writes the three event topics (which must exist: {@code
  * hourglass topics}, local mode and the benchmarks create them), the ledger and the failed ledger.
@@ -139,8 +143,12 @@ public final class LoadGenerator {
         ProgressBar bar = progressBar(generator.size())) {
       EventPublisher publisher = EventPublisher.create(config);
       Producer<String, byte[]> faults = faultProducer(options.bootstrapServers());
-      Senders senders = new Senders(publisher, faults);
       try {
+        Map<String, Integer> partitions =
+            generator.plannedCounts().getOrDefault(Injected.MISROUTED, 0L) > 0
+                ? partitionCounts(publisher, faults)
+                : Map.of();
+        Senders senders = new Senders(publisher, faults, partitions);
         started = System.nanoTime();
         List<Thread> workers = new ArrayList<>();
         for (int k = 0; k < options.concurrency(); k++) {
@@ -204,8 +212,46 @@ public final class LoadGenerator {
     final AtomicReference<Throwable> ledgerError = new AtomicReference<>();
   }
 
-  /** The publisher for the events it accepts, and a plain producer for the faults it refuses. */
-  private record Senders(EventPublisher publisher, Producer<String, byte[]> faults) {}
+  /**
+   * The publisher for the events it accepts, a plain producer for the faults it refuses or could
+   * not make (a wrong partition), and the partition count of each event topic (empty when no event
+   * is misrouted).
+   */
+  private record Senders(
+      EventPublisher publisher, Producer<String, byte[]> faults, Map<String, Integer> partitions) {}
+
+  /**
+   * The partition count of every event topic, from the producer's metadata. A misrouted event needs
+   * a partition other than its key's, so each topic must have at least two.
+   */
+  private static Map<String, Integer> partitionCounts(
+      EventPublisher publisher, Producer<String, byte[]> producer) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (Family family : Family.values()) {
+      String topic = publisher.topics().events(family).name();
+      int n = producer.partitionsFor(topic).size();
+      if (n < 2) {
+        throw new IllegalArgumentException(
+            "Invalid value "
+                + n
+                + " for configuration partitions of "
+                + topic
+                + ": --misroute-fraction needs at least 2 partitions, to send an event to one"
+                + " that is not its key's");
+      }
+      counts.put(topic, n);
+    }
+    return Map.copyOf(counts);
+  }
+
+  /**
+   * A partition that is not the one Kafka's default partitioner (murmur2 of the key's UTF-8 bytes)
+   * gives {@code key}: the next one.
+   */
+  static int wrongPartition(String key, int partitions) {
+    byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+    return (Utils.toPositive(Utils.murmur2(bytes)) % partitions + 1) % partitions;
+  }
 
   private void sendAll(
       EventGenerator generator, Senders senders, Ledger ledger, Counters counters, long started) {
@@ -243,8 +289,16 @@ public final class LoadGenerator {
     try {
       result =
           switch (p.injected()) {
-            case POISON -> sendRaw(senders.faults(), topic, p.key(), p.raw());
-            case INVALID -> sendRaw(senders.faults(), topic, p.key(), FORMAT.encode(p.event()));
+            case POISON -> sendRaw(senders.faults(), topic, null, p.key(), p.raw());
+            case INVALID ->
+                sendRaw(senders.faults(), topic, null, p.key(), FORMAT.encode(p.event()));
+            case MISROUTED ->
+                sendRaw(
+                    senders.faults(),
+                    topic,
+                    wrongPartition(p.key(), senders.partitions().get(topic)),
+                    p.key(),
+                    FORMAT.encode(p.event()));
             default -> publish(senders.publisher(), p.event());
           };
     } catch (InvalidEventException e) {
@@ -288,13 +342,20 @@ public final class LoadGenerator {
     return new KafkaProducer<>(p);
   }
 
-  /** Sends bytes as they are; the future completes in the send's acknowledgement callback. */
+  /**
+   * Sends bytes as they are, to {@code partition} or (null) the key's; the future completes in the
+   * send's acknowledgement callback.
+   */
   private static CompletableFuture<RecordMetadata> sendRaw(
-      Producer<String, byte[]> producer, String topic, String key, byte[] value) {
+      Producer<String, byte[]> producer,
+      String topic,
+      Integer partition,
+      String key,
+      byte[] value) {
     CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
     try {
       producer.send(
-          new ProducerRecord<>(topic, key, value),
+          new ProducerRecord<>(topic, partition, key, value),
           (metadata, error) -> {
             if (error == null) {
               result.complete(metadata);

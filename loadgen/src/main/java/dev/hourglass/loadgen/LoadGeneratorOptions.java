@@ -28,6 +28,8 @@ import java.util.Map;
  * @param invalidFraction share that decode but fail validation, sent with validation bypassed
  * @param poisonFraction share that are bytes that are not an event
  * @param duplicateFraction share that re-send an earlier event (same event_id, same bytes)
+ * @param misrouteFraction share of valid events sent to a partition other than their key's (as a
+ *     client with another partitioner would); the topics then need at least 2 partitions
  * @param ledger the JSON-lines file of acknowledged sends, or null
  * @param failedLedger the JSON-lines file of failed sends, or null
  * @param grace the processor's grace period (default 10 minutes); must match it
@@ -48,6 +50,7 @@ public record LoadGeneratorOptions(
     double invalidFraction,
     double poisonFraction,
     double duplicateFraction,
+    double misrouteFraction,
     Path ledger,
     Path failedLedger,
     Duration grace,
@@ -99,15 +102,21 @@ public record LoadGeneratorOptions(
     fraction(problems, invalidFraction, "--invalid-fraction");
     fraction(problems, poisonFraction, "--poison-fraction");
     fraction(problems, duplicateFraction, "--duplicate-fraction");
+    fraction(problems, misrouteFraction, "--misroute-fraction");
     double sum =
-        lateFraction + outOfOrderFraction + invalidFraction + poisonFraction + duplicateFraction;
+        lateFraction
+            + outOfOrderFraction
+            + invalidFraction
+            + poisonFraction
+            + duplicateFraction
+            + misrouteFraction;
     if (sum > 1) {
       problems.add(
           invalid(
               sum,
               "fault fractions",
               "--late-fraction + --out-of-order-fraction + --invalid-fraction + --poison-fraction"
-                  + " + --duplicate-fraction must be at most 1"));
+                  + " + --duplicate-fraction + --misroute-fraction must be at most 1"));
     }
     if (ledger != null && ledger.equals(failedLedger)) {
       problems.add(invalid(failedLedger, "--failed-ledger", "must differ from --ledger"));
@@ -147,6 +156,7 @@ public record LoadGeneratorOptions(
     f.put(Injected.INVALID, invalidFraction);
     f.put(Injected.POISON, poisonFraction);
     f.put(Injected.DUPLICATE, duplicateFraction);
+    f.put(Injected.MISROUTED, misrouteFraction);
     return f;
   }
 
@@ -166,6 +176,7 @@ public record LoadGeneratorOptions(
         invalidFraction,
         poisonFraction,
         duplicateFraction,
+        misrouteFraction,
         ledger,
         failedLedger,
         grace,

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param elapsed from the first send until the last acknowledgement or failure
  * @param p50Millis median send latency, send call to acknowledgement
  * @param p99Millis 99th percentile send latency
- * @param injected planned sends of each kind: none, late, out_of_order, invalid, poison, duplicate
+ * @param injected planned sends of each kind: none, late, out_of_order, invalid, poison, duplicate,
+ *     misrouted
  */
 public record LoadSummary(
     long planned,

@@ -68,6 +68,22 @@ class LedgerTest {
   }
 
   @Test
+  void shouldWriteMisroutedLineAsAFullEventWithThePartitionItWasSentTo() {
+    Planned p =
+        new Planned(0, Family.INTEGRATION, ORG, integration(), null, Injected.MISROUTED, null);
+
+    assertThat(Ledger.line(p, "t", 2, 9))
+        .isEqualTo(
+            "{\"event_id\":\""
+                + EVENT
+                + "\",\"type\":\"integration\",\"organization_id\":\""
+                + ORG
+                + "\",\"entity_key\":\"github\",\"occurred_at\":1767225600000,"
+                + "\"status\":\"ERROR\",\"processed\":false,\"latency_ms\":480,"
+                + "\"injected\":\"misrouted\",\"topic\":\"t\",\"partition\":2,\"offset\":9}");
+  }
+
+  @Test
   void shouldWritePoisonLineWithOnlyWhatIsKnown() {
     Planned p =
         new Planned(0, Family.AGENT, ORG, null, new byte[] {1}, Injected.POISON, "TRUNCATED");

@@ -46,6 +46,7 @@ class LoadGeneratorIT {
             0.03,
             0.04,
             0.05,
+            0.06,
             ledger,
             Path.of(ledger + ".failed"),
             LoadGeneratorOptions.DEFAULT_GRACE,
@@ -63,12 +64,13 @@ class LoadGeneratorIT {
     assertThat(summary.injected())
         .isEqualTo(
             Map.of(
-                "none", 2_550L,
+                "none", 2_370L,
                 "late", 30L,
                 "out_of_order", 60L,
                 "invalid", 90L,
                 "poison", 120L,
-                "duplicate", 150L));
+                "duplicate", 150L,
+                "misrouted", 180L));
     assertThat(printed.toString(StandardCharsets.UTF_8))
         .startsWith("sent 3000, acknowledged 3000, failed 0, ");
 
@@ -82,12 +84,13 @@ class LoadGeneratorIT {
     assertThat(injected)
         .isEqualTo(
             Map.of(
-                "none", 2_550,
+                "none", 2_370,
                 "late", 30,
                 "out_of_order", 60,
                 "invalid", 90,
                 "poison", 120,
-                "duplicate", 150));
+                "duplicate", 150,
+                "misrouted", 180));
 
     // Every ledger line is a record on its topic, at its offset, with its key.
     Map<String, Map<String, String>> byPosition = new HashMap<>();
@@ -123,6 +126,28 @@ class LoadGeneratorIT {
     }
     assertThat(records).isEqualTo(N);
     assertThat(poison).isEqualTo(120);
+
+    // The publisher puts an organization's events on one partition of each topic; a misrouted
+    // event of that organization is on another one.
+    Map<String, String> owner = new HashMap<>();
+    for (Map<String, String> l : lines) {
+      if (l.get("injected").equals("none")) {
+        String where = l.get("topic") + "|" + l.get("organization_id");
+        assertThat(owner.putIfAbsent(where, l.get("partition")))
+            .as("partition of %s", where)
+            .isIn(null, l.get("partition"));
+      }
+    }
+    int misrouted = 0;
+    for (Map<String, String> l : lines) {
+      String where = l.get("topic") + "|" + l.get("organization_id");
+      if (l.get("injected").equals("misrouted")) {
+        assertThat(owner).as("organizations on %s", l.get("topic")).containsKey(where);
+        assertThat(l.get("partition")).as("misrouted %s", where).isNotEqualTo(owner.get(where));
+        misrouted++;
+      }
+    }
+    assertThat(misrouted).isEqualTo(180);
   }
 
   private static Map<String, String> parse(String line) throws Exception {

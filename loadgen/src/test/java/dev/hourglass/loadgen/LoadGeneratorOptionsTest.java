@@ -33,6 +33,7 @@ class LoadGeneratorOptionsTest {
                     0,
                     0.6,
                     0,
+                    0.1,
                     Path.of("a"),
                     Path.of("a"),
                     Duration.ofHours(48),
@@ -46,9 +47,10 @@ class LoadGeneratorOptionsTest {
                 + "Invalid value 0 for configuration --events: must be between 1 and 200000000; "
                 + "Invalid value 0 for configuration --orgs: must be between 1 and 100000; "
                 + "Invalid value 300 for configuration --concurrency: must be between 1 and 256; "
-                + "Invalid value 1.2999999999999998 for configuration fault fractions:"
+                + "Invalid value 1.4 for configuration fault fractions:"
                 + " --late-fraction + --out-of-order-fraction + --invalid-fraction"
-                + " + --poison-fraction + --duplicate-fraction must be at most 1; "
+                + " + --poison-fraction + --duplicate-fraction + --misroute-fraction must be at"
+                + " most 1; "
                 + "Invalid value a for configuration --failed-ledger: must differ from --ledger; "
                 + "Invalid value PT48H for configuration --grace: must be between PT0S and P1D; "
                 + "Invalid value PT1H for configuration --event-span: must be between PT6H and"
@@ -76,6 +78,7 @@ class LoadGeneratorOptionsTest {
         1,
         LoadGeneratorOptions.DEFAULT_ORGS,
         1,
+        0,
         0,
         0,
         0,
