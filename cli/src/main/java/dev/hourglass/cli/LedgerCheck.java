@@ -21,8 +21,8 @@ import java.util.TreeMap;
 
 /**
  * Recomputes every rollup from the load generator's ledgers, independently of the processor, and
- * compares with the rows in PostgreSQL: I1 (nothing lost) and I2 (nothing extra) of
- * shared/RELIABILITY.md. Only acknowledged sends are in a ledger; invalid events and poison are
+ * compares with the rows in PostgreSQL: I1 (nothing lost) and I2 (nothing extra) of the README's
+ * "Delivery guarantees". Only acknowledged sends are in a ledger; invalid events and poison are
  * dead-lettered and duplicates suppressed, so none of them counts.
  */
 final class LedgerCheck {

@@ -14,9 +14,10 @@ import picocli.CommandLine;
 
 /**
  * Local mode end to end, as a user runs it: embedded Kafka and PostgreSQL, every fault injected,
- * and the invariants of shared/RELIABILITY.md checked against the ledger by recomputing every
- * rollup independently (I1, I2), the books (I3), caught-up offsets (I4, local mode's wait) and one
- * alert per key, hour and state (I5, a unique constraint the sink writes through).
+ * and the invariants of the README's "Delivery guarantees" checked against the ledger by
+ * recomputing every rollup independently (I1, I2), the books (I3), caught-up offsets (I4, local
+ * mode's wait) and one alert per key, hour and state (I5, a unique constraint the sink writes
+ * through).
  */
 class LocalModeIT {
   private static final String[] FAULTS = {
