@@ -92,10 +92,13 @@ final class ReroutedTopics {
 
   /**
    * A new topic is in the metadata a moment before its leaders serve it; listing its offsets is
-   * answered by each partition's leader, so once that succeeds the task's producer can write.
+   * answered by each partition's leader, so once that succeeds the task's producer can write. The
+   * topics are described first: listing offsets of a topic not yet in the metadata makes the admin
+   * client log an error on a healthy start.
    */
   private static void awaitLeaders(Admin admin, List<NewTopic> created)
       throws ExecutionException, InterruptedException, TimeoutException {
+    List<String> names = created.stream().map(NewTopic::name).toList();
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     for (NewTopic t : created) {
       for (int p = 0; p < t.numPartitions(); p++) {
@@ -105,6 +108,7 @@ final class ReroutedTopics {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
     while (true) {
       try {
+        admin.describeTopics(names).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS);
         admin.listOffsets(latest).all().get(TIMEOUT_S, TimeUnit.SECONDS);
         return;
       } catch (ExecutionException e) {
