@@ -109,7 +109,7 @@ final class BenchEosCommand implements Callable<Integer> {
       report.print(out);
       out.printf(
           Locale.ROOT,
-          "%,d input events, commit.interval.ms %d for both, one stream thread%n",
+          "%,d input events, streams.commit.interval.ms %d for both, one stream thread%n",
           input,
           commit);
       report.figure("input_events", input);

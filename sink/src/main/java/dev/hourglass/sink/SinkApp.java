@@ -179,7 +179,7 @@ public final class SinkApp implements AutoCloseable {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     // A partition without a stored offset is read from its first record.
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // Bounds memory together with batch.size: one batch plus one poll.
+    // Bounds memory together with sink.batch.size: one batch plus one poll.
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(config.maxPollRecords()));
     // The sink reads topics, it never creates them.
     p.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");

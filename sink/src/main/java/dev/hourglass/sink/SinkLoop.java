@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <p>Backpressure: while the database fails transiently, every partition is paused and the thread
  * keeps polling (so the group keeps it), retrying the same batch with bounded exponential backoff
  * and jitter; memory stays at two batches (one written, one filling), each at most {@code
- * batch.size + max.poll.records} records.
+ * sink.batch.size + sink.max.poll.records} records.
  */
 final class SinkLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
@@ -222,8 +222,10 @@ final class SinkLoop implements Runnable {
         continue;
       }
       resumeOwned();
-      // A batch waits at most batch.max.wait.ms from its first record, however long the previous
-      // commit took; an empty buffer still checks every batch.max.wait.ms whether offsets moved.
+      // A batch waits at most sink.batch.max.wait.ms from its first record, however long the
+      // previous
+      // commit took; an empty buffer still checks every sink.batch.max.wait.ms whether offsets
+      // moved.
       long since = buffer.isEmpty() ? idleSince : firstRecordAt;
       long waited = (System.nanoTime() - since) / 1_000_000;
       long wait = Math.max(0, config.batchMaxWait().toMillis() - waited);

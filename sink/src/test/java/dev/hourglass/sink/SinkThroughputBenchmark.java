@@ -40,7 +40,7 @@ import org.postgresql.PGConnection;
  * medians are reported.
  */
 public final class SinkThroughputBenchmark {
-  /** Rows per transaction of the writer alone: the sink's default {@code batch.size}. */
+  /** Rows per transaction of the writer alone: the sink's default {@code sink.batch.size}. */
   static final int BATCH = 5000;
 
   private static final String TABLE = "task_rollups_hourly";

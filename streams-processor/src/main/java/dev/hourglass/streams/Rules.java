@@ -70,13 +70,16 @@ public record Rules(List<Rule> rules) {
       root = YAML.readTree(text);
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "Invalid value " + source + " for configuration rules.file: not YAML or JSON: " + e);
+          "Invalid value "
+              + source
+              + " for configuration streams.rules.file: not YAML or JSON: "
+              + e);
     }
     if (root == null || !root.isObject() || !root.path("rules").isArray()) {
       throw new IllegalArgumentException(
           "Invalid value "
               + source
-              + " for configuration rules.file: must be a mapping with a list named rules");
+              + " for configuration streams.rules.file: must be a mapping with a list named rules");
     }
     List<String> problems = new ArrayList<>();
     List<Rule> rules = new ArrayList<>();
