@@ -21,16 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,8 +80,10 @@ class MisroutedRecordsIT {
     }
 
     try (StreamsProcessorApp app = StreamsProcessorApp.start(config);
-        KafkaConsumer<String, byte[]> rollups = consumer(kafka, topics.rollups().name());
-        KafkaConsumer<String, byte[]> stats = consumer(kafka, topics.stats().name())) {
+        KafkaConsumer<String, byte[]> rollups =
+            StreamsProcessorIT.consumer(kafka, topics.rollups().name());
+        KafkaConsumer<String, byte[]> stats =
+            StreamsProcessorIT.consumer(kafka, topics.stats().name())) {
       Map<String, String> books = new HashMap<>();
       long[] latestCount = {-1};
       long[] latestRevision = {-1};
@@ -143,21 +141,5 @@ class MisroutedRecordsIT {
             true),
         new ByteArraySerializer(),
         new ByteArraySerializer());
-  }
-
-  private static KafkaConsumer<String, byte[]> consumer(TestKafka kafka, String topic) {
-    KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
-    List<TopicPartition> partitions =
-        c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-    c.assign(partitions);
-    c.seekToBeginning(partitions);
-    return c;
   }
 }

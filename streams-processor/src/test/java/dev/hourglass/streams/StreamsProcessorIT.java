@@ -463,7 +463,8 @@ class StreamsProcessorIT {
     }
   }
 
-  private static KafkaConsumer<String, byte[]> consumer(TestKafka kafka, String topic) {
+  /** A read_committed consumer of every partition of {@code topic}, from the beginning. */
+  static KafkaConsumer<String, byte[]> consumer(TestKafka kafka, String topic) {
     KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(
             Map.of(
