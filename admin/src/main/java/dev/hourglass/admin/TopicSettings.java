@@ -21,7 +21,7 @@ import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigDef;
 
 /**
- * What {@link TopicProvisioner} creates: the seven topics of {@code docs/contracts.md} under one
+ * What {@link TopicProvisioner} creates: the eight topics of {@code docs/contracts.md} under one
  * prefix, with one partition count, one replication factor and per-topic configs. The keys are
  * declared in {@link #DECLARATIONS} and checked by the configuration engine.
  *
@@ -141,6 +141,9 @@ public record TopicSettings(
       c.put("min.insync.replicas", Integer.toString(v.getInt(MIN_INSYNC_REPLICAS)));
       if (base.equals(Topics.STATS)) {
         // Latest counters per input partition: only the last value of a key matters.
+        c.put("cleanup.policy", "compact");
+      } else if (base.equals(Topics.SCHEMAS)) {
+        // One value per fingerprint, kept for good: a record is readable only while its schema is.
         c.put("cleanup.policy", "compact");
       } else {
         c.put("cleanup.policy", "delete");

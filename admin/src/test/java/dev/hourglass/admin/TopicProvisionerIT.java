@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class TopicProvisionerIT {
 
   @Test
-  void shouldCreateAllSevenTopicsOnceAndFindThemUnchangedTheSecondTime(TestKafka kafka)
+  void shouldCreateAllEightTopicsOnceAndFindThemUnchangedTheSecondTime(TestKafka kafka)
       throws Exception {
     TopicSettings settings =
         TopicSettings.from(Map.of("topic.prefix", kafka.topic(""), "topics.partitions", "2"));
@@ -31,7 +31,7 @@ class TopicProvisionerIT {
       assertThat(second.created()).isEmpty();
       assertThat(second.unchanged()).containsExactlyInAnyOrderElementsOf(settings.names().names());
       assertThat(second.matches()).isTrue();
-      assertThat(second.message()).isEqualTo("topics ready: 0 created, 7 unchanged");
+      assertThat(second.message()).isEqualTo("topics ready: 0 created, 8 unchanged");
       String stats = settings.names().name("stats");
       assertThat(
               admin
@@ -64,7 +64,7 @@ class TopicProvisionerIT {
       ProvisionResult result =
           new TopicProvisioner(admin, Duration.ofSeconds(30)).provision(settings);
 
-      assertThat(result.created()).hasSize(6).doesNotContain(rollups);
+      assertThat(result.created()).hasSize(7).doesNotContain(rollups);
       assertThat(result.mismatched())
           .containsExactly(
               new ProvisionResult.TopicMismatch(

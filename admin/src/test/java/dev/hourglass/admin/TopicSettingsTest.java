@@ -16,7 +16,7 @@ class TopicSettingsTest {
 
     assertThat(s.partitions()).isEqualTo(6);
     assertThat(s.replicationFactor()).isEqualTo((short) 1);
-    // The contract's seven topics (TopicsTest lists them), under the prefix.
+    // The contract's eight topics (TopicsTest lists them), under the prefix.
     assertThat(s.names().names()).isEqualTo(Topics.withPrefix("hourglass.").names());
     Map<String, String> events =
         Map.of("cleanup.policy", "delete", "min.insync.replicas", "1", "retention.ms", "604800000");
@@ -32,6 +32,8 @@ class TopicSettingsTest {
                 "retention.ms",
                 "2592000000"));
     assertThat(s.configs().get("stats"))
+        .isEqualTo(Map.of("cleanup.policy", "compact", "min.insync.replicas", "1"));
+    assertThat(s.configs().get("schemas"))
         .isEqualTo(Map.of("cleanup.policy", "compact", "min.insync.replicas", "1"));
   }
 

@@ -31,6 +31,22 @@ public final class SchemaHistory {
     return schemas;
   }
 
+  /**
+   * Released version {@code version} of the top-level type {@code simpleName} ({@code TaskEvent},
+   * say), self-contained: what a client encodes with to write that version (Avro's {@code
+   * BinaryMessageEncoder} writes the single-object encoding).
+   *
+   * @throws IllegalArgumentException when that version was never released
+   */
+  public static Schema version(String simpleName, int version) {
+    String file = simpleName + ".v" + version + ".avsc";
+    if (!index().contains(file)) {
+      throw new IllegalArgumentException(
+          simpleName + " v" + version + " was never released (released: " + index() + ")");
+    }
+    return released().get(index().indexOf(file));
+  }
+
   static List<String> index() {
     try (InputStream in =
         SchemaHistory.class.getClassLoader().getResourceAsStream(DIR + "index.txt")) {

@@ -128,10 +128,13 @@ public final class SingleObjectFormat implements RecordFormat {
     }
     KnownSchemas.Entry entry = schemas.find(fingerprint);
     if (entry == null) {
+      String refused = schemas.refused(fingerprint);
       throw new BadRecordException(
           BadRecordException.Reason.UNKNOWN_FINGERPRINT,
           topic,
-          "writer schema fingerprint " + hex(fingerprint) + " is not in the schema store",
+          "writer schema fingerprint "
+              + hex(fingerprint)
+              + (refused == null ? " is not in the schema store" : " is refused: " + refused),
           null);
     }
     DatumReader<SpecificRecord> reader =

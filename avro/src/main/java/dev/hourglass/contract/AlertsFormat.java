@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hourglass.avro.AvroSerdes;
 import dev.hourglass.avro.BadRecordException;
 import dev.hourglass.avro.JsonView;
+import dev.hourglass.avro.RecordFormat;
 import dev.hourglass.rollups.Alert;
 import dev.hourglass.rollups.AlertState;
 import dev.hourglass.rollups.Severity;
@@ -72,6 +73,25 @@ public enum AlertsFormat {
   public Serde<Alert> serde() {
     Serializer<Alert> serializer = (topic, alert) -> alert == null ? null : encode(alert);
     Deserializer<Alert> deserializer = AlertsFormat::decode;
+    return Serdes.serdeFrom(serializer, deserializer);
+  }
+
+  /**
+   * Writes alerts in this format; reads them in either, Avro ones through {@code avro} (a format
+   * that also resolves published schemas, say).
+   */
+  public Serde<Alert> serde(RecordFormat avro) {
+    Serde<Alert> avroSerde = AvroSerdes.serde(Alert.class, avro);
+    Serializer<Alert> serializer =
+        (topic, alert) ->
+            alert == null
+                ? null
+                : this == JSON ? encode(alert) : avroSerde.serializer().serialize(topic, alert);
+    Deserializer<Alert> deserializer =
+        (topic, value) ->
+            of(value) == AVRO
+                ? avroSerde.deserializer().deserialize(topic, value)
+                : decode(topic, value);
     return Serdes.serdeFrom(serializer, deserializer);
   }
 

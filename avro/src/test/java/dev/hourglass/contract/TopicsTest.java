@@ -32,7 +32,8 @@ class TopicsTest {
             "rollups",
             "alerts",
             "dead-letters",
-            "stats");
+            "stats",
+            "schemas");
     assertThat(topics.names())
         .containsExactly(
             "hourglass.task-events",
@@ -41,7 +42,8 @@ class TopicsTest {
             "hourglass.rollups",
             "hourglass.alerts",
             "hourglass.dead-letters",
-            "hourglass.stats");
+            "hourglass.stats",
+            "hourglass.schemas");
   }
 
   @Test
@@ -57,6 +59,7 @@ class TopicsTest {
     assertThat(t.alerts().name()).isEqualTo("t.alerts");
     assertThat(t.deadLetters().name()).isEqualTo("t.dead-letters");
     assertThat(t.stats().name()).isEqualTo("t.stats");
+    assertThat(t.schemas().name()).isEqualTo("t.schemas");
     assertThat(t.name(Topics.STATS)).isEqualTo("t.stats");
     assertThat(t.name("agent-events")).isEqualTo("t.agent-events");
   }
@@ -67,7 +70,7 @@ class TopicsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "unknown topic task_events (known: [task-events, agent-events, integration-events,"
-                + " rollups, alerts, dead-letters, stats])");
+                + " rollups, alerts, dead-letters, stats, schemas])");
   }
 
   @Test

@@ -12,17 +12,11 @@ import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.IntegrationStatus;
 import dev.hourglass.schema.Migrator;
 import dev.hourglass.sink.SinkApp;
-import dev.hourglass.sink.SinkConfig;
-import dev.hourglass.streams.ProcessorConfig;
 import dev.hourglass.streams.StreamsProcessorApp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,8 +76,9 @@ class KcatClientIT {
       asMurmur2.add(write(dir, "murmur2-" + i, FORMAT.encode(event(i, 10))));
     }
 
-    try (StreamsProcessorApp streams = StreamsProcessorApp.start(processorConfig(kafka, dir));
-        SinkApp sink = new SinkApp(sinkConfig(kafka, db))) {
+    try (StreamsProcessorApp streams =
+            StreamsProcessorApp.start(ClientPipeline.processorConfig(kafka, dir));
+        SinkApp sink = new SinkApp(ClientPipeline.sinkConfig(kafka, db))) {
       sink.start();
       kcat(kafka.bootstrapServers(), input, List.of(), asDefault);
       kcat(kafka.bootstrapServers(), input, List.of("-X", "partitioner=murmur2_random"), asMurmur2);
@@ -104,7 +99,7 @@ class KcatClientIT {
     }
 
     assertThat(
-            rows(
+            ClientPipeline.rows(
                 db,
                 "SELECT organization_id, integration_type, extract(epoch FROM window_start)::bigint,"
                     + " event_count, success_count, error_count, latency_ms_sum"
@@ -113,12 +108,12 @@ class KcatClientIT {
             String.join(
                 "|", ORG, "github", Long.toString(HOUR.getEpochSecond()), "11", "8", "3", "110"));
     assertThat(
-            rows(
+            ClientPipeline.rows(
                 db,
                 "SELECT count(*) FROM integration_events WHERE organization_id = '" + ORG + "'"))
         .containsExactly("11");
     assertThat(
-            rows(
+            ClientPipeline.rows(
                 db,
                 "SELECT source_topic, source_partition, source_offset, reason_code, message,"
                     + " organization_id FROM dead_letters ORDER BY source_offset"))
@@ -204,36 +199,6 @@ class KcatClientIT {
     }
   }
 
-  private static ProcessorConfig processorConfig(TestKafka kafka, Path dir) {
-    return ProcessorConfig.from(
-        Map.of(
-            ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-            ProcessorConfig.APPLICATION_ID, kafka.topic("app"),
-            ProcessorConfig.TOPIC_PREFIX, kafka.topic(""),
-            ProcessorConfig.STATE_DIR, dir.resolve("streams-state").toString(),
-            ProcessorConfig.EMIT_INTERVAL_MS, "200",
-            ProcessorConfig.COMMIT_INTERVAL_MS, "200"));
-  }
-
-  private static SinkConfig sinkConfig(TestKafka kafka, TestDatabase db) {
-    return SinkConfig.from(
-        Map.of(
-            "bootstrap.servers",
-            kafka.bootstrapServers(),
-            "topic.prefix",
-            kafka.topic(""),
-            SinkConfig.GROUP_ID,
-            kafka.topic("sink"),
-            "jdbc.url",
-            db.jdbcUrl(),
-            "jdbc.user",
-            db.user(),
-            "jdbc.password",
-            db.password(),
-            SinkConfig.BATCH_MAX_WAIT_MS,
-            "100"));
-  }
-
   /** The end offset of each partition of {@code topic}, by partition number. */
   private static List<Long> endOffsets(TestKafka kafka, String topic) throws Exception {
     Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
@@ -244,22 +209,5 @@ class KcatClientIT {
       var offsets = admin.listOffsets(latest).all().get();
       return latest.keySet().stream().map(tp -> offsets.get(tp).offset()).toList();
     }
-  }
-
-  private static List<String> rows(TestDatabase db, String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Connection c = db.connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      int columns = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<String> row = new ArrayList<>();
-        for (int i = 1; i <= columns; i++) {
-          row.add(rs.getString(i));
-        }
-        out.add(String.join("|", row));
-      }
-    }
-    return out;
   }
 }

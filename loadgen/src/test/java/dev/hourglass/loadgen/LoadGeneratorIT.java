@@ -29,7 +29,7 @@ class LoadGeneratorIT {
   @Test
   void shouldAcknowledgeLedgerAndDeliverEverySendWithExactFaultCounts(
       TestKafka kafka, @TempDir Path dir) throws Exception {
-    kafka.createTopics(3, "task-events", "agent-events", "integration-events");
+    kafka.createTopics(3, "task-events", "agent-events", "integration-events", "schemas");
     Path ledger = dir.resolve("ledger.jsonl");
     LoadGeneratorOptions options =
         new LoadGeneratorOptions(

@@ -280,14 +280,17 @@ public final class PublisherThroughputBenchmark {
   }
 
   /**
-   * The run's own event topics, {@code bench-<run>.<family>-events}, each with {@value #PARTITIONS}
-   * partitions; returned once every partition takes records.
+   * The run's own event topics, {@code bench-<run>.<family>-events}, and its schemas topic, each
+   * with {@value #PARTITIONS} partitions; returned once every partition takes records.
    */
   private static TestKafka createEventTopics(EmbeddedKafka kafka, String run) {
     TestKafka topics = new TestKafka(kafka.bootstrapServers(), "bench-" + run);
     topics.createTopics(
         PARTITIONS,
-        Arrays.stream(Family.values()).map(Family::eventTopicBase).toArray(String[]::new));
+        java.util.stream.Stream.concat(
+                Arrays.stream(Family.values()).map(Family::eventTopicBase),
+                java.util.stream.Stream.of(dev.hourglass.contract.Topics.SCHEMAS))
+            .toArray(String[]::new));
     return topics;
   }
 

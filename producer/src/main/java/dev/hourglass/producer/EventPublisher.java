@@ -2,6 +2,7 @@ package dev.hourglass.producer;
 
 import dev.hourglass.avro.EventValidator;
 import dev.hourglass.avro.RecordFormat;
+import dev.hourglass.avro.SchemaTopic;
 import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.avro.Violation;
 import dev.hourglass.contract.Family;
@@ -14,7 +15,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
@@ -24,6 +29,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -42,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <ul>
+ *   <li>The first event of each type also publishes that type's writer schema to the {@code
+ *       schemas} topic and waits for its acknowledgement, once per publisher: processors and sinks
+ *       built before this schema version can then read the events (docs/clients.md).
  *   <li>Every event is validated first ({@link EventValidator}); an invalid one throws {@link
  *       InvalidEventException} and nothing is sent.
  *   <li>Idempotent producer, {@code acks=all}: an acknowledged event is on every in-sync replica,
@@ -65,6 +75,7 @@ public final class EventPublisher implements AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final EventValidator validator;
   private final RecordFormat format;
+  private final Set<Family> schemaPublished = ConcurrentHashMap.newKeySet();
 
   private EventPublisher(
       PublisherConfig config, Producer<String, byte[]> producer, EventValidator validator) {
@@ -151,7 +162,43 @@ public final class EventPublisher implements AutoCloseable {
     // The contract names the event's topic and its key: a family added there needs no edit here
     // beyond its typed publish method.
     Family family = Family.ofEvent(event);
+    Optional<PublishException> unpublished = publishSchemaOnce(family, event);
+    if (unpublished.isPresent()) {
+      return CompletableFuture.failedFuture(unpublished.get());
+    }
     return send(topics.events(family).name(), family.organizationId(event), event);
+  }
+
+  /**
+   * Before this publisher's first event of a family, publishes the family's writer schema to the
+   * {@code schemas} topic and waits for the acknowledgement: a processor or sink built before this
+   * schema version reads the event only if the schema is there first.
+   */
+  private Optional<PublishException> publishSchemaOnce(Family family, SpecificRecord event) {
+    if (schemaPublished.contains(family)) {
+      return Optional.empty();
+    }
+    synchronized (schemaPublished) {
+      if (schemaPublished.contains(family)) {
+        return Optional.empty();
+      }
+      String topic = topics.schemas().name();
+      try {
+        SchemaTopic.publish(producer, topic, event.getSchema())
+            .get(config.deliveryTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        return Optional.of(failure(topic, e.getCause()));
+      } catch (java.util.concurrent.TimeoutException e) {
+        return Optional.of(failure(topic, new TimeoutException(e.getMessage())));
+      } catch (KafkaException | IllegalStateException e) {
+        return Optional.of(failure(topic, e));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.of(failure(topic, new InterruptException(e)));
+      }
+      schemaPublished.add(family);
+      return Optional.empty();
+    }
   }
 
   private CompletableFuture<RecordMetadata> send(String topic, String key, SpecificRecord event) {

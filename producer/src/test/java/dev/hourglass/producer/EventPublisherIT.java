@@ -41,7 +41,7 @@ class EventPublisherIT {
 
   /** Waits until the broker takes records on every partition. */
   private static void createEventTopics(TestKafka kafka) {
-    kafka.createTopics(3, "task-events", "agent-events", "integration-events");
+    kafka.createTopics(3, "task-events", "agent-events", "integration-events", "schemas");
   }
 
   private static TaskEvent task(String org, int i) {
@@ -113,7 +113,8 @@ class EventPublisherIT {
 
   @Test
   void shouldFailRetriablyWhenTheTopicStaysMissingForMaxBlock(TestKafka kafka) {
-    // No topics created: the send waits max.block.ms for metadata, then fails.
+    // No topics created: the first send of a type publishes its schema first, which waits
+    // max.block.ms for the schemas topic's metadata, then fails naming that topic.
     try (EventPublisher publisher =
         EventPublisher.create(config(kafka, Map.of("max.block.ms", "300")))) {
       CompletableFuture<RecordMetadata> send = publisher.publish(task(ORG_A, 1));
@@ -125,7 +126,7 @@ class EventPublisherIT {
               PublishException.class,
               e -> {
                 assertThat(e.retriable()).isTrue();
-                assertThat(e.topic()).isEqualTo(kafka.topic("task-events"));
+                assertThat(e.topic()).isEqualTo(kafka.topic("schemas"));
                 assertThat(e.getCause()).isInstanceOf(TimeoutException.class);
               });
     }

@@ -2,8 +2,13 @@ package dev.hourglass.sink;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.hourglass.avro.KnownSchemas;
+import dev.hourglass.avro.SchemaTopic;
+import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.contract.Topics;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -32,6 +37,7 @@ public final class SinkApp implements AutoCloseable {
   private final SinkConfig config;
   private final HikariDataSource dataSource;
   private final SinkLoop loop;
+  private final SchemaTopic schemas;
   private final Thread thread;
   private Admin admin;
 
@@ -43,8 +49,20 @@ public final class SinkApp implements AutoCloseable {
   SinkApp(SinkConfig config, FaultHook hook) {
     this.config = config;
     this.dataSource = new HikariDataSource(hikari(config));
+    Properties consumer = consumerProperties(config);
+    Map<String, Object> clients = new HashMap<>();
+    consumer.forEach((k, v) -> clients.put((String) k, v));
+    // Events written with a newer schema version than this build's are read once their producer
+    // has published the schema (docs/clients.md, "Rolling out a schema change").
+    this.schemas =
+        SchemaTopic.reading(clients, Topics.withPrefix(config.topicPrefix()).schemas().name());
     this.loop =
-        new SinkLoop(config, new KafkaConsumer<>(consumerProperties(config)), dataSource, hook);
+        new SinkLoop(
+            config,
+            new KafkaConsumer<>(consumer),
+            new SingleObjectFormat(KnownSchemas.standard(schemas)),
+            dataSource,
+            hook);
     this.thread = new Thread(loop, "hourglass-sink");
     this.thread.setUncaughtExceptionHandler(
         (t, e) -> LOG.error("Sink thread died without closing: {}", e.toString()));
@@ -123,6 +141,7 @@ public final class SinkApp implements AutoCloseable {
     if (!thread.isAlive()) {
       loop.closeAbandoned();
     }
+    schemas.close();
     synchronized (this) {
       if (admin != null) {
         admin.close(Duration.ofSeconds(5));

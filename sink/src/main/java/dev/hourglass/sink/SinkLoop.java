@@ -1,5 +1,6 @@
 package dev.hourglass.sink;
 
+import dev.hourglass.avro.RecordFormat;
 import dev.hourglass.contract.Topics;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -116,11 +117,17 @@ final class SinkLoop implements Runnable {
   private final AtomicLong partitionsRevoked = new AtomicLong();
 
   SinkLoop(
-      SinkConfig config, Consumer<byte[], byte[]> consumer, DataSource dataSource, FaultHook hook) {
+      SinkConfig config,
+      Consumer<byte[], byte[]> consumer,
+      RecordFormat format,
+      DataSource dataSource,
+      FaultHook hook) {
     this.config = config;
     this.consumer = consumer;
     this.dataSource = dataSource;
-    this.decoder = new RecordDecoder(Topics.withPrefix(config.topicPrefix()), Clock.systemUTC());
+    this.decoder =
+        new RecordDecoder(
+            Topics.withPrefix(config.topicPrefix()).withFormat(format), Clock.systemUTC());
     this.offsets = new OffsetStore(config.groupId());
     this.hook = hook;
     this.writer = new BatchWriter(dataSource, offsets, partitions, hook);

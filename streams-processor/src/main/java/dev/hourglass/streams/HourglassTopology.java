@@ -1,7 +1,5 @@
 package dev.hourglass.streams;
 
-import dev.hourglass.avro.RecordFormat;
-import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.contract.Topics;
 import java.util.Optional;
 import java.util.Set;
@@ -50,7 +48,6 @@ import org.apache.kafka.streams.state.Stores;
  * for ours. The production handler is Kafka's default: fail, never drop an output record.
  */
 public final class HourglassTopology {
-  private static final RecordFormat FORMAT = SingleObjectFormat.standard();
 
   private HourglassTopology() {}
 
@@ -93,7 +90,8 @@ public final class HourglassTopology {
     topology.addProcessor(
         n.processor(),
         () ->
-            new FamilyProcessor<>(aggregation, n, input, partitions, settings, familyRules, FORMAT),
+            new FamilyProcessor<>(
+                aggregation, n, input, partitions, settings, familyRules, topics.format()),
         n.source(),
         n.reroutedSource());
     // Open windows, alert state and stats are small (open hours of the partition's keys), so they

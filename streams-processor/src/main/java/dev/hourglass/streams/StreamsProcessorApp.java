@@ -1,8 +1,13 @@
 package dev.hourglass.streams;
 
+import dev.hourglass.avro.KnownSchemas;
+import dev.hourglass.avro.SchemaTopic;
+import dev.hourglass.avro.SingleObjectFormat;
+import dev.hourglass.contract.Topics;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -23,9 +28,11 @@ public final class StreamsProcessorApp implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaStreams streams;
+  private final SchemaTopic schemas;
 
-  private StreamsProcessorApp(KafkaStreams streams) {
+  private StreamsProcessorApp(KafkaStreams streams, SchemaTopic schemas) {
     this.streams = streams;
+    this.schemas = schemas;
   }
 
   /**
@@ -60,7 +67,19 @@ public final class StreamsProcessorApp implements AutoCloseable {
       routing = ReroutedTopics.prepare(admin, config.applicationId(), config.topics());
     }
     LOG.info("Event topic partitions: {}", routing.partitions());
-    Topology topology = HourglassTopology.build(config, config.topics(), rules, routing);
+    // Events written with a newer schema version than this build's are read once their producer
+    // has published the schema (docs/clients.md, "Rolling out a schema change").
+    String schemasTopic = config.topics().schemas().name();
+    // And the processor publishes what it writes, so an older sink reads a newer processor's
+    // rollups, alerts and dead letters.
+    SchemaTopic.publishAll(
+        config.clientProperties(),
+        schemasTopic,
+        KnownSchemas.TYPES.stream().map(t -> SpecificData.get().getSchema(t)).toList());
+    SchemaTopic schemas = SchemaTopic.reading(config.clientProperties(), schemasTopic);
+    Topics topics =
+        config.topics().withFormat(new SingleObjectFormat(KnownSchemas.standard(schemas)));
+    Topology topology = HourglassTopology.build(config, topics, rules, routing);
     LOG.info("Topology:\n{}", topology.describe());
     Properties props = config.streamsProperties();
     KafkaStreams streams = new KafkaStreams(topology, props);
@@ -72,7 +91,7 @@ public final class StreamsProcessorApp implements AutoCloseable {
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     streams.start();
-    return new StreamsProcessorApp(streams);
+    return new StreamsProcessorApp(streams, schemas);
   }
 
   public KafkaStreams.State state() {
@@ -91,5 +110,6 @@ public final class StreamsProcessorApp implements AutoCloseable {
   public void close() {
     LOG.info("Stopping the Hourglass streams processor");
     streams.close(CLOSE_TIMEOUT);
+    schemas.close();
   }
 }

@@ -72,7 +72,8 @@ public final class ProcessorThroughputBenchmark {
                 topics.rollups().name(),
                 topics.alerts().name(),
                 topics.deadLetters().name(),
-                topics.stats().name())) {
+                topics.stats().name(),
+                topics.schemas().name())) {
           all.add(new NewTopic(t, partitions, (short) 1));
         }
         admin.createTopics(all).all().get();
