@@ -30,11 +30,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * R_pipeline and send-to-rollup latency, on embedded Kafka and PostgreSQL. Per run: Kafka's
- * ProducerPerformance (the reference), the load generator alone, and the whole pipeline at full
- * speed until every event is counted by a rollup row in PostgreSQL. Then the pipeline at a fixed
- * fraction of the capacity just measured, timing task events from send to the rollup row that
- * reflects them, beside the Kafka hop alone.
+ * R_pipeline, R_fresh and send-to-rollup latency, on embedded Kafka and PostgreSQL. Per run:
+ * Kafka's ProducerPerformance (the reference), the load generator alone, and the whole pipeline at
+ * full speed until every event is counted by a rollup row in PostgreSQL. Then the freshness search:
+ * fresh pipelines at fixed rates, starting at a fraction of the capacity just measured and halving
+ * the interval between the highest rate that stayed fresh and the lowest that did not, each timing
+ * task events from send to the rollup row that reflects them, beside the Kafka hop alone. R_fresh
+ * is the highest fixed rate whose send-to-rollup p99 stayed under the target for the whole run,
+ * over ProducerPerformance.
  */
 @Command(
     name = "pipeline",
@@ -75,14 +78,30 @@ final class BenchPipelineCommand implements Callable<Integer> {
   @Option(
       names = "--rate-fraction",
       defaultValue = "0.5",
-      description = "Latency run rate as a fraction of the measured capacity (default 0.5).")
+      description =
+          "First rate of the freshness search, as a fraction of the measured capacity (default"
+              + " 0.5).")
   double rateFraction;
 
   @Option(
       names = "--latency-duration",
-      defaultValue = "PT60S",
-      description = "How long the fixed-rate latency run sends (default 60 s).")
+      defaultValue = "PT5M",
+      description = "How long each fixed-rate run of the freshness search sends (default 5 min).")
   Duration latencyDuration;
+
+  @Option(
+      names = "--fresh-steps",
+      defaultValue = "4",
+      description =
+          "Fixed-rate runs in the freshness search (default ${DEFAULT-VALUE}; 1 measures only the"
+              + " first rate).")
+  int freshSteps;
+
+  @Option(
+      names = "--fresh-p99",
+      defaultValue = "PT2S",
+      description = "Send-to-rollup p99 a fresh rate must stay under (default 2 s).")
+  Duration freshP99;
 
   @Option(
       names = "--warm-up",
@@ -104,11 +123,11 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (events < 1000 || runs < 1 || !(rateFraction > 0 && rateFraction <= 1)) {
+    if (events < 1000 || runs < 1 || !(rateFraction > 0 && rateFraction <= 1) || freshSteps < 1) {
       throw new ParameterException(
           spec.commandLine(),
-          "Invalid value for --events, --runs or --rate-fraction: need --events >= 1000,"
-              + " --runs >= 1 and 0 < --rate-fraction <= 1");
+          "Invalid value for --events, --runs, --rate-fraction or --fresh-steps: need --events >="
+              + " 1000, --runs >= 1, 0 < --rate-fraction <= 1 and --fresh-steps >= 1");
     }
     PrintStream out = System.out;
     Map<String, Object> machine = Machine.describe();
@@ -131,9 +150,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
       double alone = BenchFormat.median(all.stream().mapToDouble(Run::publisher).toArray());
       double pipeline = BenchFormat.median(all.stream().mapToDouble(Run::pipeline).toArray());
 
-      double rate = Math.max(100, Math.round(pipeline * rateFraction));
-      out.printf(Locale.ROOT, "Latency run: %.0f events/s for %s%n", rate, latencyDuration);
-      Latency latency = latencyRun(cluster, rate, out);
+      FreshSearch search = freshSearch(cluster, pipeline, out);
+      Latency latency = search.reported();
+      double rate = search.reportedRate();
 
       BenchReport report =
           new BenchReport(
@@ -156,6 +175,18 @@ final class BenchPipelineCommand implements Callable<Integer> {
           BenchFormat.perSecond(reference, "records"),
           BenchFormat.ratio(pipeline / reference),
           ">= 0.25");
+      report.row(
+          "R_fresh: highest fixed rate with send-to-rollup p99 < "
+              + trim(freshP99.toMillis() / 1000.0)
+              + " s for "
+              + latencyDuration.toSeconds()
+              + " s",
+          search.freshRate() > 0
+              ? BenchFormat.perSecond(search.freshRate(), "events")
+              : "below " + BenchFormat.perSecond(search.lowestProbe(), "events"),
+          BenchFormat.perSecond(reference, "records"),
+          BenchFormat.ratio(search.freshRate() / reference),
+          ">= 0.12");
       addLatencyRows(report, latency, rate);
       PipelineSampler.Sample peak = heavier(peakMemory, latency.peakMemory());
       if (peak != null) {
@@ -178,6 +209,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
       report.figure("pipeline_events_per_second", pipeline);
       report.figure("r_publisher", alone / reference);
       report.figure("r_pipeline", pipeline / reference);
+      report.figure("fresh_events_per_second", search.freshRate());
+      report.figure("r_fresh", search.freshRate() / reference);
+      report.data("fresh_search", search.probes());
       report.figure("latency_rate_events_per_second", rate);
       report.figure("send_to_rollup_ms", percentiles(latency.pipeline()));
       report.figure("kafka_hop_ms", percentiles(latency.hop()));
@@ -272,9 +306,83 @@ final class BenchPipelineCommand implements Callable<Integer> {
       List<PipelineSampler.Sample> samples,
       PipelineSampler.Sample peakMemory) {}
 
-  private Latency latencyRun(BenchCluster cluster, double rate, PrintStream out) throws Exception {
+  /** One fixed-rate run of the freshness search. */
+  record Probe(double rate, double p50Ms, double p99Ms, long unresolved, boolean fresh) {}
+
+  /** The search's runs, the fresh rate found (0 when none was), and the run to report. */
+  record FreshSearch(List<Probe> probes, double freshRate, Latency fresh, Latency lowest) {
+    Latency reported() {
+      return fresh != null ? fresh : lowest;
+    }
+
+    double reportedRate() {
+      return fresh != null ? freshRate : lowestProbe();
+    }
+
+    double lowestProbe() {
+      return probes.stream().mapToDouble(Probe::rate).min().orElse(0);
+    }
+  }
+
+  /**
+   * Bisects the fixed rate between the highest that stayed fresh (at first none) and the lowest
+   * that did not (at first the full-speed capacity), starting at {@code --rate-fraction} of it.
+   */
+  private FreshSearch freshSearch(BenchCluster cluster, double capacity, PrintStream out)
+      throws Exception {
+    double fresh = 0;
+    double stale = capacity;
+    double rate = Math.max(100, Math.round(capacity * rateFraction));
+    List<Probe> probes = new ArrayList<>();
+    Latency freshLatency = null;
+    Latency lowest = null;
+    double lowestRate = Double.MAX_VALUE;
+    for (int step = 1; step <= freshSteps; step++) {
+      out.printf(
+          Locale.ROOT,
+          "Freshness run %d/%d: %.0f events/s for %s%n",
+          step,
+          freshSteps,
+          rate,
+          latencyDuration);
+      Latency latency = latencyRun(cluster, rate, "fresh" + step, out);
+      double p99 = latency.pipeline().getValueAtPercentile(99) / 1000.0;
+      boolean ok =
+          latency.unresolved() == 0
+              && latency.pipeline().getTotalCount() > 0
+              && p99 < freshP99.toMillis();
+      probes.add(
+          new Probe(
+              rate,
+              latency.pipeline().getValueAtPercentile(50) / 1000.0,
+              p99,
+              latency.unresolved(),
+              ok));
+      out.printf(
+          Locale.ROOT,
+          "  p99 %.0f ms, %d unresolved: %s%n",
+          p99,
+          latency.unresolved(),
+          ok ? "fresh" : "not fresh");
+      if (ok && rate > fresh) {
+        fresh = rate;
+        freshLatency = latency;
+      } else if (!ok) {
+        stale = Math.min(stale, rate);
+      }
+      if (rate < lowestRate) {
+        lowestRate = rate;
+        lowest = latency;
+      }
+      rate = Math.max(100, Math.round((fresh + stale) / 2));
+    }
+    return new FreshSearch(probes, fresh, freshLatency, lowest);
+  }
+
+  private Latency latencyRun(BenchCluster cluster, double rate, String name, PrintStream out)
+      throws Exception {
     LongAdder sent = new LongAdder();
-    try (RunningPipeline pipeline = RunningPipeline.start(cluster, "latency");
+    try (RunningPipeline pipeline = RunningPipeline.start(cluster, name);
         RollupWatch polling = RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), "")) {
       Topics topics = pipeline.topics();
       Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);

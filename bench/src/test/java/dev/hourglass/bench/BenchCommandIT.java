@@ -60,13 +60,35 @@ class BenchCommandIT {
                 "1",
                 "--latency-duration",
                 "PT6S",
+                "--fresh-steps",
+                "2",
                 "--warm-up",
                 "PT1S",
                 "--out",
                 out.toString());
 
     assertThat(exit).isZero();
-    JsonNode figures = JSON.readTree(out.resolve("pipeline.json").toFile()).get("figures");
+    JsonNode json = JSON.readTree(out.resolve("pipeline.json").toFile());
+    JsonNode figures = json.get("figures");
+    // The freshness search starts at half the capacity, then bisects toward it or toward zero.
+    double capacity = figures.get("pipeline_events_per_second").asDouble();
+    JsonNode probes = json.get("data").get("fresh_search");
+    assertThat(probes).hasSize(2);
+    double first = Math.max(100, Math.round(capacity * 0.5));
+    assertThat(probes.get(0).get("rate").asDouble()).isEqualTo(first);
+    assertThat(probes.get(1).get("rate").asDouble())
+        .isEqualTo(
+            Math.max(
+                100,
+                Math.round(
+                    probes.get(0).get("fresh").asBoolean() ? (first + capacity) / 2 : first / 2)));
+    double freshest =
+        java.util.stream.StreamSupport.stream(probes.spliterator(), false)
+            .filter(p -> p.get("fresh").asBoolean())
+            .mapToDouble(p -> p.get("rate").asDouble())
+            .max()
+            .orElse(0);
+    assertThat(figures.get("fresh_events_per_second").asDouble()).isEqualTo(freshest);
     assertThat(figures.get("latency_events_unresolved").asLong()).isZero();
     assertThat(figures.get("send_to_rollup_ms").get("count").asLong()).isPositive();
     assertThat(figures.get("kafka_hop_ms").get("count").asLong()).isPositive();
