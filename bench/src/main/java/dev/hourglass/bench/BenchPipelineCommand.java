@@ -104,6 +104,26 @@ final class BenchPipelineCommand implements Callable<Integer> {
   Duration freshP99;
 
   @Option(
+      names = "--grown-days",
+      defaultValue = "90",
+      description =
+          "Then load this many days of hourly rollups (0: skip) and measure the capacity again"
+              + " (default ${DEFAULT-VALUE}).")
+  int grownDays;
+
+  @Option(
+      names = "--grown-orgs",
+      defaultValue = "1000",
+      description = "Organizations in the loaded rollups (default ${DEFAULT-VALUE}).")
+  int grownOrgs;
+
+  @Option(
+      names = "--grown-raw-events",
+      defaultValue = "10000000",
+      description = "Raw event rows loaded beside them (default ${DEFAULT-VALUE}).")
+  long grownRawEvents;
+
+  @Option(
       names = "--warm-up",
       defaultValue = "PT10S",
       description = "Latency of events sent in the first part of that run is not recorded.")
@@ -123,7 +143,11 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (events < 1000 || runs < 1 || !(rateFraction > 0 && rateFraction <= 1) || freshSteps < 1) {
+    if (events < 1000
+        || runs < 1
+        || !(rateFraction > 0 && rateFraction <= 1)
+        || freshSteps < 1
+        || grownDays < 0) {
       throw new ParameterException(
           spec.commandLine(),
           "Invalid value for --events, --runs, --rate-fraction or --fresh-steps: need --events >="
@@ -151,6 +175,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
       double pipeline = BenchFormat.median(all.stream().mapToDouble(Run::pipeline).toArray());
 
       FreshSearch search = freshSearch(cluster, pipeline, out);
+      Grown grown = grownDays == 0 ? null : grownRuns(cluster, publisher, out);
       Latency latency = search.reported();
       double rate = search.reportedRate();
 
@@ -188,6 +213,18 @@ final class BenchPipelineCommand implements Callable<Integer> {
           BenchFormat.ratio(search.freshRate() / reference),
           ">= 0.12");
       addLatencyRows(report, latency, rate);
+      if (grown != null) {
+        report.row(
+            "capacity on a grown database (" + grown.description() + ") / on an empty one",
+            BenchFormat.perSecond(grown.pipeline(), "events"),
+            BenchFormat.perSecond(pipeline, "events"),
+            BenchFormat.ratio(grown.pipeline() / pipeline),
+            ">= 0.8");
+        report.figure("grown_pipeline_events_per_second", grown.pipeline());
+        report.figure("grown_capacity_ratio", grown.pipeline() / pipeline);
+        report.figure("grown_load_seconds", grown.loadSeconds());
+        report.data("grown_runs", grown.runs());
+      }
       PipelineSampler.Sample peak = heavier(peakMemory, latency.peakMemory());
       if (peak != null) {
         report.row(
@@ -305,6 +342,49 @@ final class BenchPipelineCommand implements Callable<Integer> {
       long unresolved,
       List<PipelineSampler.Sample> samples,
       PipelineSampler.Sample peakMemory) {}
+
+  /** The full-speed runs again, on a database that holds a grown data set. */
+  record Grown(String description, double loadSeconds, List<Run> runs, double pipeline) {}
+
+  /**
+   * Loads {@code --grown-days} × {@code --grown-orgs} of rollups and {@code --grown-raw-events} raw
+   * rows with the query benchmark's set-based loader, then repeats the full-speed runs: how the
+   * capacity holds up as the tables grow.
+   */
+  private Grown grownRuns(BenchCluster cluster, PublisherConfig publisher, PrintStream out)
+      throws Exception {
+    QueryBenchmark.LoadResult loaded =
+        QueryBenchmark.load(
+            new QueryBenchmark.Options(
+                cluster.jdbcUrl(),
+                cluster.user(),
+                "",
+                grownOrgs,
+                grownDays,
+                grownRawEvents,
+                Duration.ofSeconds(1),
+                List.of(1)),
+            out);
+    String description =
+        String.format(
+            Locale.ROOT,
+            "%d days × %,d organizations, %,d raw events",
+            grownDays,
+            grownOrgs,
+            grownRawEvents);
+    out.printf(
+        Locale.ROOT,
+        "Grown database: %s (%,d rollup rows) loaded in %.0f s%n",
+        description,
+        loaded.rollupRows(),
+        loaded.took().toMillis() / 1000.0);
+    List<Run> all = new ArrayList<>();
+    for (int r = 1; r <= runs; r++) {
+      all.add(throughputRun(cluster, publisher, events, "grown" + r, null, out));
+    }
+    double pipeline = BenchFormat.median(all.stream().mapToDouble(Run::pipeline).toArray());
+    return new Grown(description, loaded.took().toMillis() / 1000.0, all, pipeline);
+  }
 
   /** One fixed-rate run of the freshness search. */
   record Probe(double rate, double p50Ms, double p99Ms, long unresolved, boolean fresh) {}

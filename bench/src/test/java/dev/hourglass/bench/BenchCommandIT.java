@@ -62,6 +62,12 @@ class BenchCommandIT {
                 "PT6S",
                 "--fresh-steps",
                 "2",
+                "--grown-days",
+                "2",
+                "--grown-orgs",
+                "5",
+                "--grown-raw-events",
+                "1000",
                 "--warm-up",
                 "PT1S",
                 "--out",
@@ -89,6 +95,9 @@ class BenchCommandIT {
             .max()
             .orElse(0);
     assertThat(figures.get("fresh_events_per_second").asDouble()).isEqualTo(freshest);
+    assertThat(json.get("data").get("grown_runs")).hasSize(1);
+    assertThat(figures.get("grown_capacity_ratio").asDouble())
+        .isEqualTo(figures.get("grown_pipeline_events_per_second").asDouble() / capacity);
     assertThat(figures.get("latency_events_unresolved").asLong()).isZero();
     assertThat(figures.get("send_to_rollup_ms").get("count").asLong()).isPositive();
     assertThat(figures.get("kafka_hop_ms").get("count").asLong()).isPositive();
