@@ -223,12 +223,12 @@ public record ProcessorConfig(
     return p;
   }
 
-  /** For the Admin client that looks up partition counts and prepares the rerouted topics. */
   /** The settings every Kafka client of the processor shares: where the brokers are. */
   Map<String, Object> clientProperties() {
     return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
   }
 
+  /** For the Admin client that looks up partition counts and prepares the rerouted topics. */
   Properties adminProperties() {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
