@@ -1,0 +1,268 @@
+package dev.hourglass.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hourglass.contract.Family;
+import dev.hourglass.contract.Topics;
+import dev.hourglass.embedded.HourglassIT;
+import dev.hourglass.embedded.TestDatabase;
+import dev.hourglass.embedded.TestKafka;
+import dev.hourglass.schema.Migrator;
+import dev.hourglass.sink.SinkApp;
+import dev.hourglass.sink.SinkConfig;
+import dev.hourglass.streams.ProcessorConfig;
+import dev.hourglass.streams.StreamsProcessorApp;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Node.js client, end to end: {@code clients/node} (kafkajs + avsc, written from docs/clients.md
+ * only) publishes its committed {@code example-events.jsonl} (three task, two agent and two
+ * integration events, and an agent event with {@code performance_score} 1.5) with exactly the
+ * command line docs/clients.md shows, and reads the alert it causes as JSON. The processor and the
+ * sink must leave exact rollups, raw rows, the dead letter and the alert in PostgreSQL, with
+ * nothing re-routed (kafkajs's DefaultPartitioner is Java's). CI installs Node.js and npm ({@code
+ * .ci/run}); without them this test fails, saying so.
+ */
+@HourglassIT
+class NodeClientIT {
+  private static final int PARTITIONS = 3;
+  private static final Path CLIENT = Path.of("..", "clients", "node").toAbsolutePath().normalize();
+  private static final String ORG = "7d3f9a2e-5b1c-4e8d-9f60-a1b2c3d4e5f6";
+  private static final Instant HOUR = Instant.parse("2026-11-20T10:00:00Z");
+  private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration NODE_TIMEOUT = Duration.ofSeconds(90);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void shouldCountEventsFromANodeClientExactlyAndServeItTheAlertAsJson(
+      TestKafka kafka, TestDatabase db, @TempDir Path dir) throws Exception {
+    run(dir, NPM_TIMEOUT, "npm", "ci", "--no-audit", "--no-fund");
+    Migrator.forUrl(db.jdbcUrl(), db.user(), db.password()).migrate();
+    kafka.createTopics(PARTITIONS, Topics.BASES.toArray(String[]::new));
+    String prefix = kafka.topic("");
+    Topics topics = Topics.withPrefix(prefix);
+    int partition =
+        Utils.toPositive(Utils.murmur2(ORG.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+
+    List<String> published;
+    List<String> alerts;
+    try (StreamsProcessorApp streams = StreamsProcessorApp.start(processorConfig(kafka, dir));
+        SinkApp sink = new SinkApp(sinkConfig(kafka, db))) {
+      sink.start();
+      published =
+          run(
+              dir,
+              NODE_TIMEOUT,
+              "node",
+              "publish.js",
+              "--bootstrap",
+              kafka.bootstrapServers(),
+              "--prefix",
+              prefix,
+              "example-events.jsonl");
+      CatchUp.await(System.out, kafka.bootstrapServers(), topics, sink, 8, Duration.ofMinutes(2));
+      alerts =
+          run(
+              dir,
+              NODE_TIMEOUT,
+              "node",
+              "read-alerts.js",
+              "--bootstrap",
+              kafka.bootstrapServers(),
+              "--prefix",
+              prefix,
+              "--count",
+              "1");
+      StreamStats stats = StreamStats.read(kafka.bootstrapServers(), topics.stats().name());
+      assertThat(stats.counted()).isEqualTo(7);
+      // kafkajs's DefaultPartitioner put every event where Java's would: nothing to re-route.
+      assertThat(stats.rerouted()).isZero();
+      assertThat(stats.duplicatesSuppressed()).isZero();
+      assertThat(stats.deadLettered())
+          .containsExactlyInAnyOrderEntriesOf(Map.of("INVALID_RANGE", 1L));
+      // A foreign client's invalid event stops nothing.
+      assertThat(streams.state().isRunningOrRebalancing()).isTrue();
+      assertThat(sink.isRunning()).isTrue();
+    }
+
+    assertThat(published)
+        .containsExactlyInAnyOrder(
+            topics.events(Family.TASK).name() + " partition " + partition + " base offset 0",
+            topics.events(Family.AGENT).name() + " partition " + partition + " base offset 0",
+            topics.events(Family.INTEGRATION).name() + " partition " + partition + " base offset 0",
+            "published 8 events");
+    assertThat(alerts).hasSize(1);
+    JsonNode alert = JSON.readTree(alerts.get(0));
+    assertThat(alert.get("rule").asText()).isEqualTo("agent_hourly_cost");
+    assertThat(alert.get("state").asText()).isEqualTo("FIRING");
+    assertThat(alert.get("organization_id").asText()).isEqualTo(ORG);
+    assertThat(alert.get("entity_key").asText()).isEqualTo("5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9");
+    assertThat(alert.get("window_start").asText()).isEqualTo("2026-11-20T10:00:00Z");
+    assertThat(alert.get("observed_value").asDouble()).isEqualTo(61.0);
+    assertThat(alert.get("threshold").asDouble()).isEqualTo(50.0);
+
+    String hour = Long.toString(HOUR.getEpochSecond());
+    assertThat(
+            rows(
+                db,
+                "SELECT organization_id, project_id, extract(epoch FROM window_start)::bigint,"
+                    + " event_count, created_count, completed_count, estimated_hours_sum,"
+                    + " actual_hours_sum FROM task_rollups_hourly"))
+        .containsExactly(
+            String.join(
+                "|", ORG, "2b4d6f80-1a3c-4e5f-8a7b-9c0d1e2f3a4b", hour, "3", "2", "1", "2.5", "2"));
+    assertThat(
+            rows(
+                db,
+                "SELECT agent_id, agent_type, extract(epoch FROM window_start)::bigint, event_count,"
+                    + " completed_count, failed_count, tokens_used_sum, cost_micros_sum,"
+                    + " performance_score_count, duration_ms_sum FROM agent_rollups_hourly"))
+        .containsExactly(
+            String.join(
+                "|",
+                "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+                "code-review",
+                hour,
+                "2",
+                "1",
+                "1",
+                "1500",
+                "61000000",
+                "1",
+                "150000"));
+    assertThat(
+            rows(
+                db,
+                "SELECT integration_type, event_count, success_count, error_count, latency_ms_sum"
+                    + " FROM integration_rollups_hourly"))
+        .containsExactly("slack|2|1|1|50");
+    assertThat(rows(db, "SELECT id, status, title, metadata::text FROM tasks ORDER BY id"))
+        .containsExactly(
+            "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d|completed|Upgrade the build|{\"team\": \"core\"}",
+            "1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e|pending|null|{}");
+    assertThat(rows(db, "SELECT status, cost_estimate FROM agent_tasks ORDER BY status"))
+        .containsExactly("completed|60.000000", "failed|1.000000");
+    assertThat(rows(db, "SELECT status, latency_ms, payload::text FROM integration_events"))
+        .containsExactlyInAnyOrder("success|20|{\"channel\": \"#builds\"}", "error|30|null");
+    assertThat(
+            rows(
+                db,
+                "SELECT source_topic, source_partition, source_offset, reason_code, message,"
+                    + " organization_id FROM dead_letters"))
+        .containsExactly(
+            String.join(
+                "|",
+                topics.events(Family.AGENT).name(),
+                Integer.toString(partition),
+                "2",
+                "INVALID_RANGE",
+                "performance_score: 1.5 is outside [0, 1]",
+                ORG));
+    assertThat(rows(db, "SELECT rule, state, observed_value FROM alerts"))
+        .containsExactly("agent_hourly_cost|FIRING|61");
+  }
+
+  /**
+   * Runs a command in {@code clients/node} and returns its standard output's lines; fails with its
+   * output when it does not exit 0 in time, or when the command is not installed.
+   */
+  private static List<String> run(Path dir, Duration timeout, String... command)
+      throws IOException, InterruptedException {
+    Path out = Files.createTempFile(dir, command[0], ".out");
+    Path err = Files.createTempFile(dir, command[0], ".err");
+    Process process;
+    try {
+      process =
+          new ProcessBuilder(command)
+              .directory(CLIENT.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+    } catch (IOException e) {
+      throw new AssertionError(
+          command[0]
+              + " is not installed: this test runs the Node.js client. Install Node.js and npm"
+              + " (`apt-get install -y nodejs npm`; CI installs them in .ci/run).",
+          e);
+    }
+    if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(
+          "did not finish within " + timeout + ": " + String.join(" ", command) + "\n" + log(err));
+    }
+    assertThat(process.exitValue())
+        .as("exit status of %s, stderr: %s", String.join(" ", command), log(err))
+        .isZero();
+    return Files.readAllLines(out, StandardCharsets.UTF_8);
+  }
+
+  private static String log(Path file) throws IOException {
+    return Files.readString(file, StandardCharsets.UTF_8);
+  }
+
+  private static ProcessorConfig processorConfig(TestKafka kafka, Path dir) {
+    return ProcessorConfig.from(
+        Map.of(
+            ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+            ProcessorConfig.APPLICATION_ID, kafka.topic("app"),
+            ProcessorConfig.TOPIC_PREFIX, kafka.topic(""),
+            ProcessorConfig.STATE_DIR, dir.resolve("streams-state").toString(),
+            ProcessorConfig.EMIT_INTERVAL_MS, "200",
+            ProcessorConfig.COMMIT_INTERVAL_MS, "200",
+            ProcessorConfig.ALERTS_FORMAT, "json"));
+  }
+
+  private static SinkConfig sinkConfig(TestKafka kafka, TestDatabase db) {
+    return SinkConfig.from(
+        Map.of(
+            "bootstrap.servers",
+            kafka.bootstrapServers(),
+            "topic.prefix",
+            kafka.topic(""),
+            SinkConfig.GROUP_ID,
+            kafka.topic("sink"),
+            "jdbc.url",
+            db.jdbcUrl(),
+            "jdbc.user",
+            db.user(),
+            "jdbc.password",
+            db.password(),
+            SinkConfig.BATCH_MAX_WAIT_MS,
+            "100"));
+  }
+
+  private static List<String> rows(TestDatabase db, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = db.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          row.add(rs.getString(i));
+        }
+        out.add(String.join("|", row));
+      }
+    }
+    return out;
+  }
+}
