@@ -9,6 +9,15 @@ const { parseArgs } = require('util');
 const { Kafka, logLevel } = require('kafkajs');
 const { latestSchemas, decode } = require('./hourglass');
 
+/**
+ * Times as the processor's JSON writes them (ISO-8601, milliseconds only when not zero), so an
+ * alert prints the same line whichever format it was read in.
+ */
+function asProcessorWrites(key, value) {
+  const raw = this[key];
+  return raw instanceof Date ? raw.toISOString().replace(/\.000Z$/, 'Z') : value;
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -42,7 +51,7 @@ async function main() {
           // JSON starts with '{', Avro single-object with the marker byte C3.
           const record =
             value[0] === 0x7b ? JSON.parse(value.toString('utf8')) : decode(alert, value);
-          console.log(JSON.stringify(record));
+          console.log(JSON.stringify(record, asProcessorWrites));
           if (++seen >= wanted) resolve();
         },
       })

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hourglass.avro.JsonView;
+import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.contract.Family;
 import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.HourglassIT;
 import dev.hourglass.embedded.TestDatabase;
 import dev.hourglass.embedded.TestKafka;
+import dev.hourglass.rollups.Alert;
+import dev.hourglass.rollups.AlertState;
+import dev.hourglass.rollups.Severity;
 import dev.hourglass.schema.Migrator;
 import dev.hourglass.sink.SinkApp;
 import dev.hourglass.sink.SinkConfig;
@@ -28,7 +33,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,10 +62,15 @@ class NodeClientIT {
   private static final Duration NODE_TIMEOUT = Duration.ofSeconds(90);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The client's exact dependencies, from its package-lock.json, once for both tests. */
+  @BeforeAll
+  static void installClient(@TempDir Path dir) throws Exception {
+    run(dir, NPM_TIMEOUT, "npm", "ci", "--no-audit", "--no-fund");
+  }
+
   @Test
   void shouldCountEventsFromANodeClientExactlyAndServeItTheAlertAsJson(
       TestKafka kafka, TestDatabase db, @TempDir Path dir) throws Exception {
-    run(dir, NPM_TIMEOUT, "npm", "ci", "--no-audit", "--no-fund");
     Migrator.forUrl(db.jdbcUrl(), db.user(), db.password()).migrate();
     kafka.createTopics(PARTITIONS, Topics.BASES.toArray(String[]::new));
     String prefix = kafka.topic("");
@@ -178,6 +194,58 @@ class NodeClientIT {
                 ORG));
     assertThat(rows(db, "SELECT rule, state, observed_value FROM alerts"))
         .containsExactly("agent_hourly_cost|FIRING|61");
+  }
+
+  @Test
+  void shouldPrintAnAvroAlertAsTheProcessorWritesItInJson(TestKafka kafka, @TempDir Path dir)
+      throws Exception {
+    kafka.createTopics(1, Topics.BASES.toArray(String[]::new));
+    String prefix = kafka.topic("");
+    Alert alert =
+        new Alert(
+            "c0ffee00-1234-4567-89ab-cdef01234567",
+            "agent_failure_rate",
+            Severity.WARNING,
+            AlertState.RESOLVED,
+            ORG,
+            "agent",
+            "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+            HOUR,
+            HOUR.plusSeconds(3600),
+            0.05,
+            0.1,
+            HOUR.plusSeconds(3600),
+            HOUR.plusSeconds(7200).plusMillis(250),
+            "agent 5e6f7a8b failed 5% of runs (clears below 10%)");
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.withPrefix(prefix).alerts().name(),
+                  "agent_failure_rate|" + ORG + "|" + alert.getEntityKey(),
+                  SingleObjectFormat.standard().encode(alert)))
+          .get();
+    }
+
+    List<String> lines =
+        run(
+            dir,
+            NODE_TIMEOUT,
+            "node",
+            "read-alerts.js",
+            "--bootstrap",
+            kafka.bootstrapServers(),
+            "--prefix",
+            prefix,
+            "--count",
+            "1");
+
+    // Decoded with the released Alert schema, it is the line streams.alerts.format=json writes.
+    assertThat(lines).containsExactly(JsonView.toJson(alert));
   }
 
   /**
