@@ -197,6 +197,31 @@ class NodeClientIT {
   }
 
   @Test
+  void shouldRefuseALineThatDoesNotFitItsSchemaBeforeConnecting(@TempDir Path dir)
+      throws Exception {
+    List<String> lines = Files.readAllLines(CLIENT.resolve("example-events.jsonl"));
+    Path events =
+        Files.write(
+            dir.resolve("events.jsonl"),
+            List.of(lines.get(0), lines.get(1).replace("\"priority\":2,", "")));
+
+    // Port 9 (discard) has no broker: the run must stop before it would try one.
+    Result result =
+        exec(
+            dir,
+            NODE_TIMEOUT,
+            "node",
+            "publish.js",
+            "--bootstrap",
+            "127.0.0.1:9",
+            events.toString());
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).isEqualTo("line 2: not a valid TaskEvent at priority\n");
+  }
+
+  @Test
   void shouldPrintAnAvroAlertAsTheProcessorWritesItInJson(TestKafka kafka, @TempDir Path dir)
       throws Exception {
     kafka.createTopics(1, Topics.BASES.toArray(String[]::new));
@@ -248,11 +273,23 @@ class NodeClientIT {
     assertThat(lines).containsExactly(JsonView.toJson(alert));
   }
 
+  /** What a finished command left: its exit status, standard output's lines, standard error. */
+  private record Result(int exit, List<String> out, String err) {}
+
   /**
    * Runs a command in {@code clients/node} and returns its standard output's lines; fails with its
    * output when it does not exit 0 in time, or when the command is not installed.
    */
   private static List<String> run(Path dir, Duration timeout, String... command)
+      throws IOException, InterruptedException {
+    Result result = exec(dir, timeout, command);
+    assertThat(result.exit())
+        .as("exit status of %s, stderr: %s", String.join(" ", command), result.err())
+        .isZero();
+    return result.out();
+  }
+
+  private static Result exec(Path dir, Duration timeout, String... command)
       throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, command[0], ".out");
     Path err = Files.createTempFile(dir, command[0], ".err");
@@ -276,10 +313,8 @@ class NodeClientIT {
       throw new AssertionError(
           "did not finish within " + timeout + ": " + String.join(" ", command) + "\n" + log(err));
     }
-    assertThat(process.exitValue())
-        .as("exit status of %s, stderr: %s", String.join(" ", command), log(err))
-        .isZero();
-    return Files.readAllLines(out, StandardCharsets.UTF_8);
+    return new Result(
+        process.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8), log(err));
   }
 
   private static String log(Path file) throws IOException {
