@@ -54,7 +54,7 @@ async function main() {
     createPartitioner: Partitioners.DefaultPartitioner,
     // A retry after a lost acknowledgement must not write the event twice.
     idempotent: true,
-    // kafkajs keeps an idempotent producer's sequence numbers in order only with one request in flight.
+    // One request at a time: a retried request cannot overtake a later one and reorder a partition.
     maxInFlightRequests: 1,
   });
   await producer.connect();
