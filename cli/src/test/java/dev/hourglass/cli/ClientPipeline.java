@@ -21,14 +21,22 @@ final class ClientPipeline {
   private ClientPipeline() {}
 
   static ProcessorConfig processorConfig(TestKafka kafka, Path dir) {
-    return ProcessorConfig.from(
-        Map.of(
-            ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-            ProcessorConfig.APPLICATION_ID, kafka.topic("app"),
-            ProcessorConfig.TOPIC_PREFIX, kafka.topic(""),
-            ProcessorConfig.STATE_DIR, dir.resolve("streams-state").toString(),
-            ProcessorConfig.EMIT_INTERVAL_MS, "200",
-            ProcessorConfig.COMMIT_INTERVAL_MS, "200"));
+    return processorConfig(kafka, dir, Map.of());
+  }
+
+  /** The processor's settings, plus {@code more}. */
+  static ProcessorConfig processorConfig(TestKafka kafka, Path dir, Map<String, String> more) {
+    Map<String, String> settings =
+        new java.util.HashMap<>(
+            Map.of(
+                ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                ProcessorConfig.APPLICATION_ID, kafka.topic("app"),
+                ProcessorConfig.TOPIC_PREFIX, kafka.topic(""),
+                ProcessorConfig.STATE_DIR, dir.resolve("streams-state").toString(),
+                ProcessorConfig.EMIT_INTERVAL_MS, "200",
+                ProcessorConfig.COMMIT_INTERVAL_MS, "200"));
+    settings.putAll(more);
+    return ProcessorConfig.from(settings);
   }
 
   static SinkConfig sinkConfig(TestKafka kafka, TestDatabase db) {
