@@ -22,10 +22,15 @@ public final class StreamsProcessorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsProcessorApp.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-  private final KafkaStreams streams;
+  /** How often the rules file is checked for changes. */
+  static final Duration RULES_CHECK_INTERVAL = Duration.ofSeconds(5);
 
-  private StreamsProcessorApp(KafkaStreams streams) {
+  private final KafkaStreams streams;
+  private final RulesWatcher rulesWatcher;
+
+  private StreamsProcessorApp(KafkaStreams streams, RulesWatcher rulesWatcher) {
     this.streams = streams;
+    this.rulesWatcher = rulesWatcher;
   }
 
   /**
@@ -55,12 +60,13 @@ public final class StreamsProcessorApp implements AutoCloseable {
     LOG.info("Starting the Hourglass streams processor with:{}", config.describe());
     Rules rules = config.rules();
     LOG.info("Alert rules: {}", rules.rules().stream().map(Rule::name).toList());
+    LiveRules live = new LiveRules(rules);
     Routing routing;
     try (Admin admin = Admin.create(config.adminProperties())) {
       routing = ReroutedTopics.prepare(admin, config.applicationId(), config.topics());
     }
     LOG.info("Event topic partitions: {}", routing.partitions());
-    Topology topology = HourglassTopology.build(config, config.topics(), rules, routing);
+    Topology topology = HourglassTopology.build(config, config.topics(), live, routing);
     LOG.info("Topology:\n{}", topology.describe());
     Properties props = config.streamsProperties();
     KafkaStreams streams = new KafkaStreams(topology, props);
@@ -72,7 +78,12 @@ public final class StreamsProcessorApp implements AutoCloseable {
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     streams.start();
-    return new StreamsProcessorApp(streams);
+    // A changed rules file applies from the next evaluation; a bad one is refused and logged.
+    RulesWatcher watcher =
+        config.rulesFile() == null
+            ? null
+            : new RulesWatcher(config.rulesFile(), live).start(RULES_CHECK_INTERVAL);
+    return new StreamsProcessorApp(streams, watcher);
   }
 
   public KafkaStreams.State state() {
@@ -90,6 +101,9 @@ public final class StreamsProcessorApp implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("Stopping the Hourglass streams processor");
+    if (rulesWatcher != null) {
+      rulesWatcher.close();
+    }
     streams.close(CLOSE_TIMEOUT);
   }
 }
