@@ -11,6 +11,7 @@ COPY producer producer
 COPY admin admin
 COPY streams-processor streams-processor
 COPY sink sink
+COPY alerts-forwarder alerts-forwarder
 COPY loadgen loadgen
 COPY bench bench
 COPY cli cli

@@ -115,6 +115,10 @@ public enum AlertsFormat {
         .setFiredAt(instant(required(n, "fired_at")))
         .setResolvedAt(n.hasNonNull("resolved_at") ? instant(n.get("resolved_at")) : null)
         .setMessage(required(n, "message").asText())
+        // Absent in alerts written before corrections were evaluated: null, as the schema's
+        // default.
+        .setCorrectionLateMs(
+            n.hasNonNull("correction_late_ms") ? n.get("correction_late_ms").asLong() : null)
         .build();
   }
 

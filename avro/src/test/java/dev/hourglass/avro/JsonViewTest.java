@@ -40,7 +40,8 @@ class JsonViewTest {
                 + "\"window_start\":\"2026-11-22T04:00:00Z\",\"window_end\":\"2026-11-22T05:00:00Z\","
                 + "\"observed_value\":0.4,\"threshold\":0.25,"
                 + "\"fired_at\":\"2026-11-22T05:00:00Z\",\"resolved_at\":null,"
-                + "\"message\":\"agent 7a8b9c0d failed 40% of runs (threshold 25%)\"}");
+                + "\"message\":\"agent 7a8b9c0d failed 40% of runs (threshold 25%)\","
+                + "\"correction_late_ms\":null}");
     var integration = Samples.integration();
     integration.setPayload("line \"one\"\nline two");
     assertThat(JsonView.toJson(integration))

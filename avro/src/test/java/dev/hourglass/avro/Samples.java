@@ -163,7 +163,8 @@ public final class Samples {
         0.25,
         NOW,
         null,
-        "agent 7a8b9c0d failed 40% of runs (threshold 25%)");
+        "agent 7a8b9c0d failed 40% of runs (threshold 25%)",
+        null);
   }
 
   public static DeadLetter deadLetter() {

@@ -35,13 +35,24 @@ class AlertsFormatTest {
     Alert resolved = Samples.alert();
     resolved.setState(AlertState.RESOLVED);
     resolved.setResolvedAt(Samples.NOW.plusSeconds(60));
-    for (Alert alert : new Alert[] {Samples.alert(), resolved}) {
+    Alert corrected = Samples.alert();
+    corrected.setCorrectionLateMs(754_000L);
+    for (Alert alert : new Alert[] {Samples.alert(), resolved, corrected}) {
       for (AlertsFormat format : AlertsFormat.values()) {
         byte[] bytes = format.encode(alert);
         assertThat(AlertsFormat.of(bytes)).isEqualTo(format);
         assertThat(AlertsFormat.decode("t.alerts", bytes)).isEqualTo(alert);
       }
     }
+  }
+
+  @Test
+  void shouldReadJsonWrittenBeforeCorrectionsWereEvaluatedWithoutLateness() {
+    String v1 = JsonView.toJson(Samples.alert()).replace(",\"correction_late_ms\":null", "");
+
+    assertThat(v1).doesNotContain("correction_late_ms");
+    assertThat(AlertsFormat.decode("t.alerts", v1.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(Samples.alert());
   }
 
   @Test

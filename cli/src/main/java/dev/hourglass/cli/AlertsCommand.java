@@ -6,6 +6,8 @@ import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
 import dev.hourglass.contract.AlertsFormat;
 import dev.hourglass.contract.Topics;
+import dev.hourglass.forwarder.AlertsForwarderApp;
+import dev.hourglass.forwarder.ForwarderConfig;
 import dev.hourglass.rollups.Alert;
 import java.time.Duration;
 import java.util.List;
@@ -24,8 +26,26 @@ import picocli.CommandLine.Option;
     name = "alerts",
     mixinStandardHelpOptions = true,
     description = "Alerts on the alerts topic.",
-    subcommands = {AlertsCommand.Tail.class})
+    subcommands = {AlertsCommand.Tail.class, AlertsCommand.Forward.class})
 final class AlertsCommand {
+
+  @Command(
+      name = "forward",
+      mixinStandardHelpOptions = true,
+      description =
+          "Forwards alerts to Prometheus Alertmanager (forwarder.* settings) until stopped:"
+              + " FIRING and RESOLVED as they arrive, firing ones again every"
+              + " forwarder.resend.interval.ms; offsets are committed once Alertmanager accepted.")
+  static final class Forward implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      AlertsForwarderApp.run(
+          ForwarderConfig.from(config.settings().read(ForwarderConfig.DECLARATIONS)));
+      return 0;
+    }
+  }
 
   @Command(
       name = "tail",

@@ -5,6 +5,7 @@ import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Sources;
 import dev.hourglass.config.Values;
+import dev.hourglass.forwarder.ForwarderConfig;
 import dev.hourglass.sink.SinkConfig;
 import dev.hourglass.streams.ProcessorConfig;
 import java.nio.file.Path;
@@ -31,7 +32,8 @@ record Settings(Map<String, String> values) {
           Shared.JDBC,
           ProcessorConfig.DECLARATIONS,
           SinkConfig.DECLARATIONS,
-          TopicSettings.DECLARATIONS);
+          TopicSettings.DECLARATIONS,
+          ForwarderConfig.DECLARATIONS);
 
   Settings {
     values = Map.copyOf(values);

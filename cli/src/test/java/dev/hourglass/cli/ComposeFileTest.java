@@ -9,6 +9,7 @@ import dev.hourglass.admin.TopicSettings;
 import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Sources;
+import dev.hourglass.forwarder.ForwarderConfig;
 import dev.hourglass.sink.SinkConfig;
 import dev.hourglass.streams.ProcessorConfig;
 import java.io.IOException;
@@ -55,6 +56,7 @@ class ComposeFileTest {
                 switch (service.getKey()) {
                   case "streams" -> ProcessorConfig.from(s.read(ProcessorConfig.DECLARATIONS));
                   case "sink" -> SinkConfig.from(s.read(SinkConfig.DECLARATIONS));
+                  case "forward" -> ForwarderConfig.from(s.read(ForwarderConfig.DECLARATIONS));
                   case "topics" -> TopicSettings.from(s.read(TopicsCommand.DECLARATIONS));
                   case "migrate" -> s.read(Shared.JDBC);
                   case "produce" -> s.read(Shared.KAFKA);

@@ -36,6 +36,7 @@ class ModuleBoundariesTest {
             "admin",
             "streams",
             "sink",
+            "forwarder",
             "loadgen",
             "bench",
             "cli")) {
@@ -51,7 +52,10 @@ class ModuleBoundariesTest {
     return noClasses()
         .that()
         .resideInAnyPackage(
-            "dev.hourglass.producer..", "dev.hourglass.streams..", "dev.hourglass.sink..")
+            "dev.hourglass.producer..",
+            "dev.hourglass.streams..",
+            "dev.hourglass.sink..",
+            "dev.hourglass.forwarder..")
         .should();
   }
 
@@ -91,6 +95,27 @@ class ModuleBoundariesTest {
         .dependOnClassesThat()
         .resideInAPackage("dev.hourglass.sink..")
         .because("only the cli wires deployable modules together, and the benchmarks run them")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.hourglass.cli..", "dev.hourglass.forwarder..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.hourglass.forwarder..")
+        .because(
+            "the alerts forwarder deploys on its own, next to Alertmanager; only the cli wires it"
+                + " (hourglass alerts forward)")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.hourglass.forwarder..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.hourglass.streams..", "dev.hourglass.sink..", "dev.hourglass.producer..")
+        .because(
+            "the forwarder reads the alerts topic through the contract (AlertsFormat) only, so"
+                + " it can be upgraded apart from the processor that writes it")
         .check(classes);
   }
 

@@ -244,7 +244,8 @@ class NodeClientIT {
             0.1,
             HOUR.plusSeconds(3600),
             HOUR.plusSeconds(7200).plusMillis(250),
-            "agent 5e6f7a8b failed 5% of runs (clears below 10%)");
+            "agent 5e6f7a8b failed 5% of runs (clears below 10%)",
+            null);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),

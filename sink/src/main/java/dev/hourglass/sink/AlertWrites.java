@@ -21,12 +21,13 @@ final class AlertWrites {
           .col("threshold", "float8", Alert::getThreshold)
           .col("fired_at", "int8", a -> Sql.millis(a.getFiredAt()))
           .col("resolved_at", "int8", a -> Sql.millis(a.getResolvedAt()))
-          .col("message", "text", Alert::getMessage);
+          .col("message", "text", Alert::getMessage)
+          .col("correction_late_ms", "int8", Alert::getCorrectionLateMs);
 
   private static final String SQL =
       "INSERT INTO alerts (alert_id, rule, severity, state, organization_id, entity_type,"
           + " entity_key, window_start, window_end, observed_value, threshold, fired_at,"
-          + " resolved_at, message) SELECT u.alert_id::uuid, u.rule, u.severity, u.state,"
+          + " resolved_at, message, correction_late_ms) SELECT u.alert_id::uuid, u.rule, u.severity, u.state,"
           + " u.organization_id::uuid, u.entity_type, u.entity_key, "
           + Sql.ts("u.window_start")
           + ", "
@@ -35,7 +36,7 @@ final class AlertWrites {
           + Sql.ts("u.fired_at")
           + ", "
           + Sql.ts("u.resolved_at")
-          + ", u.message FROM "
+          + ", u.message, u.correction_late_ms FROM "
           + COLUMNS.from()
           + " ON CONFLICT DO NOTHING";
 

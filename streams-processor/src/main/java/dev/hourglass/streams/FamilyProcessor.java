@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -48,7 +49,7 @@ final class FamilyProcessor<E extends SpecificRecord>
   private final String topic;
   private final int partitions;
   private final TopologySettings settings;
-  private final List<Rule> rules;
+  private final LiveRules rules;
   private final RecordFormat format;
   private final long graceMs;
   private final long horizonMs;
@@ -57,6 +58,7 @@ final class FamilyProcessor<E extends SpecificRecord>
   private KeyValueStore<String, byte[]> windows;
   private WindowStore<String, Long> dedup;
   private KeyValueStore<String, byte[]> statsStore;
+  private WindowStore<String, byte[]> closedHours;
   private SeenFilter seenFilter;
   private EventValidator validator;
   private AlertEvaluator alerts;
@@ -79,7 +81,7 @@ final class FamilyProcessor<E extends SpecificRecord>
       String topic,
       int partitions,
       TopologySettings settings,
-      List<Rule> rules,
+      LiveRules rules,
       RecordFormat format) {
     this.aggregation = aggregation;
     this.family = aggregation.family();
@@ -99,6 +101,7 @@ final class FamilyProcessor<E extends SpecificRecord>
     windows = context.getStateStore(nodes.windowsStore());
     dedup = context.getStateStore(nodes.dedupStore());
     statsStore = context.getStateStore(nodes.statsStore());
+    closedHours = context.getStateStore(nodes.closedHoursStore());
     KeyValueStore<String, byte[]> alertStore = context.getStateStore(nodes.alertsStore());
     validator =
         new EventValidator(settings.limits(), new ContextClock(context::currentSystemTimeMs));
@@ -147,7 +150,8 @@ final class FamilyProcessor<E extends SpecificRecord>
    * What one valid, new event will change, computed and checked before anything changes: the window
    * and its key, the delta to add to it in place ({@code null} for a new window, which holds the
    * delta already), whether the window must be put into {@code open} (new, or was not dirty) and
-   * into the dirty set; or, for a late event, the correction.
+   * into the dirty set; or, for a late event, the correction and its hour's totals so far ({@code
+   * null} when the hour is older than the correction horizon).
    */
   private record Prepared(
       String eventId,
@@ -157,7 +161,8 @@ final class FamilyProcessor<E extends SpecificRecord>
       WindowState window,
       Measures addend,
       boolean becameDirty,
-      WindowState correction) {}
+      WindowState correction,
+      ClosedHour closed) {}
 
   @Override
   public void process(Record<byte[], byte[]> record) {
@@ -258,19 +263,27 @@ final class FamilyProcessor<E extends SpecificRecord>
     if (late) {
       WindowState correction =
           new WindowState(org, entity, aggregation.label(event), windowStart, 0, false, delta);
-      return new Prepared(eventId, newStreamTime, true, null, null, null, false, correction);
+      byte[] closedBytes = closedHours.fetch(ClosedHour.key(org, entity), windowStart);
+      ClosedHour closed = closedBytes == null ? null : StateCodec.closedHour(closedBytes);
+      if (closed != null) {
+        // Throws on overflow before anything changes, as for an open window.
+        closed.window().measures().checkAddable(delta);
+      }
+      return new Prepared(
+          eventId, newStreamTime, true, null, null, null, false, correction, closed);
     }
     String key = WindowState.key(org, entity, windowStart);
     WindowState current = open.get(key);
     if (current == null) {
       WindowState created =
           new WindowState(org, entity, aggregation.label(event), windowStart, 0, true, delta);
-      return new Prepared(eventId, newStreamTime, false, key, created, null, true, null);
+      return new Prepared(eventId, newStreamTime, false, key, created, null, true, null, null);
     }
     // Throws on overflow before anything changes; apply adds in place.
     current.measures().checkAddable(delta);
     WindowState next = current.dirty() ? current : current.with(current.measures());
-    return new Prepared(eventId, newStreamTime, false, key, next, delta, !current.dirty(), null);
+    return new Prepared(
+        eventId, newStreamTime, false, key, next, delta, !current.dirty(), null, null);
   }
 
   private void apply(Prepared p, long now) {
@@ -287,6 +300,9 @@ final class FamilyProcessor<E extends SpecificRecord>
       forwardRollup(
           p.correction().organizationId(), aggregation.correction(p.correction(), now), now);
       stats.lateCorrected++;
+      if (p.closed() != null) {
+        reevaluate(p.closed(), p.correction(), now);
+      }
     } else {
       WindowState w = p.window();
       String key = p.key();
@@ -303,6 +319,21 @@ final class FamilyProcessor<E extends SpecificRecord>
     }
     stats.counted++;
     saveStats();
+  }
+
+  /**
+   * Adds a late event to its closed hour's totals and evaluates the rules on them (issue 20): the
+   * alerts table and topic then agree with the rollups plus corrections they describe.
+   */
+  private void reevaluate(ClosedHour closed, WindowState correction, long now) {
+    WindowState hour = closed.window();
+    hour.measures().add(correction.measures());
+    Set<String> fired = new TreeSet<>(closed.firedRules());
+    alerts.evaluateCorrection(hour, fired, stats.streamTime - hour.windowEnd(), now);
+    closedHours.put(
+        ClosedHour.key(hour.organizationId(), hour.entityKey()),
+        StateCodec.closedHour(new ClosedHour(hour, fired)),
+        hour.windowStart());
   }
 
   private boolean seen(String eventId) {
@@ -337,6 +368,11 @@ final class FamilyProcessor<E extends SpecificRecord>
       WindowState last = w.emitted(w.revision() + 1);
       forwardRollup(last.organizationId(), aggregation.rollup(last, true, now), now);
       alerts.evaluate(last, true, now);
+      // Kept for the correction horizon, so that a late event re-evaluates the rules on the hour.
+      closedHours.put(
+          ClosedHour.key(last.organizationId(), last.entityKey()),
+          StateCodec.closedHour(new ClosedHour(last, alerts.firedRules(last))),
+          last.windowStart());
       String key = w.key();
       open.remove(key);
       dirty.remove(key);

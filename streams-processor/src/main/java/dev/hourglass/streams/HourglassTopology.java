@@ -1,6 +1,7 @@
 package dev.hourglass.streams;
 
 import dev.hourglass.contract.Topics;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
@@ -19,10 +20,10 @@ import org.apache.kafka.streams.state.Stores;
  * the source key bytes) and {@code stats} (key {@code <input topic>-<partition>}, JSON). Run it
  * with {@link StreamsProcessorApp}; test it with {@code TopologyTestDriver} on {@link #build}.
  *
- * <p>Each family is its own sub-topology: source, one {@link FamilyProcessor} with four stores
- * (windows, dedup, alert state, stats) and four sinks. Events are keyed by organization and every
- * window key starts with it, so nothing is repartitioned: the topology has no repartition topic and
- * its three input topics need not have the same partition count.
+ * <p>Each family is its own sub-topology: source, one {@link FamilyProcessor} with five stores
+ * (windows, dedup, alert state, stats, closed hours) and four sinks. Events are keyed by
+ * organization and every window key starts with it, so nothing is repartitioned: the topology has
+ * no repartition topic and its three input topics need not have the same partition count.
  *
  * <p><b>Processor API, not the DSL.</b> The DSL's windowed aggregation drops a record for a closed
  * window with only a metric to show for it; here such an event becomes a correction. Windows are
@@ -57,10 +58,20 @@ public final class HourglassTopology {
    */
   public static Topology build(
       ProcessorConfig config, Topics topics, Rules rules, Routing routing) {
+    return build(config.topology(), topics, new LiveRules(rules), routing);
+  }
+
+  /**
+   * The topology for {@code settings}, alerting on the rules in force in {@code rules} at each
+   * evaluation (replaced while running when the rules file changes).
+   */
+  public static Topology build(
+      ProcessorConfig config, Topics topics, LiveRules rules, Routing routing) {
     return build(config.topology(), topics, rules, routing);
   }
 
-  static Topology build(TopologySettings settings, Topics topics, Rules rules, Routing routing) {
+  static Topology build(
+      TopologySettings settings, Topics topics, LiveRules rules, Routing routing) {
     Topology topology = new Topology();
     for (Aggregation<?> aggregation : Families.all()) {
       add(topology, aggregation, topics, settings, rules, routing);
@@ -73,7 +84,7 @@ public final class HourglassTopology {
       Aggregation<E> aggregation,
       Topics topics,
       TopologySettings settings,
-      Rules rules,
+      LiveRules rules,
       Routing routing) {
     Nodes n = Nodes.of(aggregation.family());
     String input = topics.events(aggregation.family()).name();
@@ -86,12 +97,11 @@ public final class HourglassTopology {
     // Misrouted records come back through this topic, on the partition of the task that owns
     // their key: the same sub-topology, so the same task and stores as the input's partition.
     topology.addSource(n.reroutedSource(), bytes, bytes, rerouted);
-    var familyRules = rules.of(aggregation);
     topology.addProcessor(
         n.processor(),
         () ->
             new FamilyProcessor<>(
-                aggregation, n, input, partitions, settings, familyRules, topics.format()),
+                aggregation, n, input, partitions, settings, rules, topics.format()),
         n.source(),
         n.reroutedSource());
     // Open windows, alert state and stats are small (open hours of the partition's keys), so they
@@ -121,6 +131,21 @@ public final class HourglassTopology {
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(n.statsStore()), Serdes.String(), Serdes.ByteArray())
             .withCachingEnabled(),
+        n.processor());
+    // Closed hours' totals for the correction horizon (a day by default), so that a late event
+    // re-evaluates the rules on its whole hour: one entry per key and hour, too many for memory,
+    // so on disk, and a window store so that old hours leave with whole segments. Written once at
+    // close and read only by late events: no cache.
+    topology.addStateStore(
+        Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(
+                    n.closedHoursStore(),
+                    settings.correctionHorizon(),
+                    Duration.ofMillis(WindowState.HOUR_MS),
+                    false),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withCachingDisabled(),
         n.processor());
     topology.addSink(
         n.rollupsSink(),

@@ -50,6 +50,8 @@ import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
  * @param alertsFormat Avro or JSON on the alerts topic
  * @param stateDir where local state stores live
  * @param processingGuarantee exactly_once_v2, or at_least_once (for benchmarks)
+ * @param correctionHorizon how long (stream time) a closed hour's totals are kept, so that a
+ *     correction of it re-evaluates the alert rules
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -64,7 +66,8 @@ public record ProcessorConfig(
     Path rulesFile,
     AlertsFormat alertsFormat,
     Path stateDir,
-    String processingGuarantee) {
+    String processingGuarantee,
+    Duration correctionHorizon) {
 
   public static final String BOOTSTRAP_SERVERS = Shared.BOOTSTRAP_SERVERS;
   public static final String TOPIC_PREFIX = Shared.TOPIC_PREFIX;
@@ -79,6 +82,7 @@ public record ProcessorConfig(
   public static final String ALERTS_FORMAT = "streams.alerts.format";
   public static final String STATE_DIR = "streams.state.dir";
   public static final String PROCESSING_GUARANTEE = "streams.processing.guarantee";
+  public static final String CORRECTION_HORIZON_MS = "streams.alerts.correction.horizon.ms";
 
   private static final ConfigDef.Validator NAME =
       Validators.matching("[A-Za-z0-9._-]+", "must be letters, digits, '.', '_', '-' (not empty)");
@@ -122,6 +126,13 @@ public record ProcessorConfig(
         ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
         LOW,
         "at_least_once for benchmarks only");
+    def.define(
+        CORRECTION_HORIZON_MS,
+        LONG,
+        DAY_MS,
+        between(HOUR_MS, 30 * DAY_MS),
+        LOW,
+        "closed hours kept for alerts on corrections");
     return Declarations.of(def)
         .renamed("streams.grace", GRACE_MS)
         .renamed("streams.dedup.horizon", DEDUP_HORIZON_MS)
@@ -166,7 +177,8 @@ public record ProcessorConfig(
         stateDir.isEmpty()
             ? Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams")
             : Path.of(stateDir),
-        v.getString(PROCESSING_GUARANTEE));
+        v.getString(PROCESSING_GUARANTEE),
+        v.getDuration(CORRECTION_HORIZON_MS));
   }
 
   /** The topics, named with {@link #topicPrefix()}. */
@@ -180,7 +192,8 @@ public record ProcessorConfig(
   }
 
   TopologySettings topology() {
-    return new TopologySettings(grace, dedupHorizon, emitInterval, ValidationLimits.defaults());
+    return new TopologySettings(
+        grace, dedupHorizon, emitInterval, ValidationLimits.defaults(), correctionHorizon);
   }
 
   /** The Kafka Streams settings. Every setting that differs from Kafka's default says why. */
@@ -251,6 +264,7 @@ public record ProcessorConfig(
     m.put(ALERTS_FORMAT, alertsFormat.name().toLowerCase(Locale.ROOT));
     m.put(STATE_DIR, stateDir.toString());
     m.put(PROCESSING_GUARANTEE, processingGuarantee);
+    m.put(CORRECTION_HORIZON_MS, Long.toString(correctionHorizon.toMillis()));
     return m;
   }
 

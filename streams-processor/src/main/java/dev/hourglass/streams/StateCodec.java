@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Binary encodings of the values in the processor's state stores. Compact and quick because a
@@ -207,6 +209,40 @@ final class StateCodec {
       throw new UncheckedIOException(e);
     }
     return fired;
+  }
+
+  /** A closed hour: its window, length-prefixed, then the names of the rules that fired for it. */
+  static byte[] closedHour(ClosedHour h) {
+    byte[] window = window(h.window());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(window.length + 32);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(V1);
+      out.writeInt(window.length);
+      out.write(window);
+      out.writeInt(h.firedRules().size());
+      for (String rule : new TreeSet<>(h.firedRules())) {
+        out.writeUTF(rule);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static ClosedHour closedHour(byte[] value) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+      version(in);
+      byte[] window = new byte[in.readInt()];
+      in.readFully(window);
+      int n = in.readInt();
+      Set<String> fired = new TreeSet<>();
+      for (int i = 0; i < n; i++) {
+        fired.add(in.readUTF());
+      }
+      return new ClosedHour(window(window), fired);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static byte[] stats(Stats s) {

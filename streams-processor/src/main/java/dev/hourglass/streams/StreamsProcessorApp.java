@@ -27,11 +27,17 @@ public final class StreamsProcessorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsProcessorApp.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How often the rules file is checked for changes. */
+  static final Duration RULES_CHECK_INTERVAL = Duration.ofSeconds(5);
+
   private final KafkaStreams streams;
+  private final RulesWatcher rulesWatcher;
   private final SchemaTopic schemas;
 
-  private StreamsProcessorApp(KafkaStreams streams, SchemaTopic schemas) {
+  private StreamsProcessorApp(
+      KafkaStreams streams, RulesWatcher rulesWatcher, SchemaTopic schemas) {
     this.streams = streams;
+    this.rulesWatcher = rulesWatcher;
     this.schemas = schemas;
   }
 
@@ -62,6 +68,7 @@ public final class StreamsProcessorApp implements AutoCloseable {
     LOG.info("Starting the Hourglass streams processor with:{}", config.describe());
     Rules rules = config.rules();
     LOG.info("Alert rules: {}", rules.rules().stream().map(Rule::name).toList());
+    LiveRules live = new LiveRules(rules);
     Routing routing;
     try (Admin admin = Admin.create(config.adminProperties())) {
       routing = ReroutedTopics.prepare(admin, config.applicationId(), config.topics());
@@ -79,7 +86,7 @@ public final class StreamsProcessorApp implements AutoCloseable {
     SchemaTopic schemas = SchemaTopic.reading(config.clientProperties(), schemasTopic);
     Topics topics =
         config.topics().withFormat(new SingleObjectFormat(KnownSchemas.standard(schemas)));
-    Topology topology = HourglassTopology.build(config, topics, rules, routing);
+    Topology topology = HourglassTopology.build(config, topics, live, routing);
     LOG.info("Topology:\n{}", topology.describe());
     Properties props = config.streamsProperties();
     KafkaStreams streams = new KafkaStreams(topology, props);
@@ -91,7 +98,12 @@ public final class StreamsProcessorApp implements AutoCloseable {
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     streams.start();
-    return new StreamsProcessorApp(streams, schemas);
+    // A changed rules file applies from the next evaluation; a bad one is refused and logged.
+    RulesWatcher watcher =
+        config.rulesFile() == null
+            ? null
+            : new RulesWatcher(config.rulesFile(), live).start(RULES_CHECK_INTERVAL);
+    return new StreamsProcessorApp(streams, watcher, schemas);
   }
 
   public KafkaStreams.State state() {
@@ -109,6 +121,9 @@ public final class StreamsProcessorApp implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("Stopping the Hourglass streams processor");
+    if (rulesWatcher != null) {
+      rulesWatcher.close();
+    }
     streams.close(CLOSE_TIMEOUT);
     schemas.close();
   }

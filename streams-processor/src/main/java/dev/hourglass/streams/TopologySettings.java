@@ -12,13 +12,20 @@ import java.util.Objects;
  * @param dedupHorizon how long (stream time) an event_id is remembered
  * @param emitInterval how often (wall clock) updated windows are published
  * @param limits the event validation bounds
+ * @param correctionHorizon how long (stream time) a closed hour's totals are kept for evaluating
+ *     the alert rules on its corrections
  */
 record TopologySettings(
-    Duration grace, Duration dedupHorizon, Duration emitInterval, ValidationLimits limits) {
+    Duration grace,
+    Duration dedupHorizon,
+    Duration emitInterval,
+    ValidationLimits limits,
+    Duration correctionHorizon) {
   TopologySettings {
     Objects.requireNonNull(grace, "grace");
     Objects.requireNonNull(dedupHorizon, "dedupHorizon");
     Objects.requireNonNull(emitInterval, "emitInterval");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(correctionHorizon, "correctionHorizon");
   }
 }

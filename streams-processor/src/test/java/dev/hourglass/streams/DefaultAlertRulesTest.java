@@ -265,6 +265,7 @@ class DefaultAlertRulesTest {
                 + PROJECT
                 + " in organization "
                 + ORG
-                + " for the hour from 2026-11-20T09:00:00Z is above 20\"}");
+                + " for the hour from 2026-11-20T09:00:00Z is above 20\","
+                + "\"correction_late_ms\":null}");
   }
 }

@@ -56,6 +56,11 @@ final class Driver implements AutoCloseable {
    * above 1, an organization whose key maps elsewhere is misrouted there.
    */
   Driver(Path stateDir, Map<String, String> overrides, int partitions) {
+    this(stateDir, overrides, partitions, null);
+  }
+
+  /** With {@code live} rules (replaceable while the driver runs), or the configured ones. */
+  Driver(Path stateDir, Map<String, String> overrides, int partitions, LiveRules live) {
     Map<String, String> values = new java.util.HashMap<>(overrides);
     values.put(ProcessorConfig.STATE_DIR, stateDir.toString());
     // TopologyTestDriver connects to nothing; the key is required all the same.
@@ -63,7 +68,9 @@ final class Driver implements AutoCloseable {
     ProcessorConfig config = ProcessorConfig.from(values);
     topics = config.topics();
     routing = Routing.uniform(config.applicationId(), partitions);
-    Topology topology = HourglassTopology.build(config, topics, config.rules(), routing);
+    Topology topology =
+        HourglassTopology.build(
+            config, topics, live == null ? new LiveRules(config.rules()) : live, routing);
     Properties props = config.streamsProperties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     driver = new TopologyTestDriver(topology, props, WALL_START);

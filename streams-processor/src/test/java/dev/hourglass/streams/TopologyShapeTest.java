@@ -50,7 +50,7 @@ class TopologyShapeTest {
   }
 
   @Test
-  void shouldKeepEachFamilyInItsOwnSubtopologyWithItsFourStores() {
+  void shouldKeepEachFamilyInItsOwnSubtopologyWithItsFiveStores() {
     TopologyDescription description = topology.describe();
     assertThat(description.subtopologies()).hasSize(3);
     assertThat(description.globalStores()).isEmpty();
@@ -67,7 +67,8 @@ class TopologyShapeTest {
               family + "-windows",
               family + "-dedup",
               family + "-alert-state",
-              family + "-stats-state");
+              family + "-stats-state",
+              family + "-closed-hours");
     }
   }
 }
