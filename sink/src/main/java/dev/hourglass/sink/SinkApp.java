@@ -2,6 +2,8 @@ package dev.hourglass.sink;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -33,15 +35,29 @@ public final class SinkApp implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final SinkLoop loop;
   private final Thread thread;
+  private final Maintenance maintenance;
   private Admin admin;
 
   /** Builds the sink; nothing connects until {@link #start()}. */
   public SinkApp(SinkConfig config) {
-    this(config, FaultHook.NONE);
+    this(config, new SimpleMeterRegistry());
+  }
+
+  /**
+   * Builds the sink, its meters (the maintenance scheduler's) in {@code registry}; nothing connects
+   * until {@link #start()}.
+   */
+  public SinkApp(SinkConfig config, MeterRegistry registry) {
+    this(config, FaultHook.NONE, registry);
   }
 
   SinkApp(SinkConfig config, FaultHook hook) {
+    this(config, hook, new SimpleMeterRegistry());
+  }
+
+  SinkApp(SinkConfig config, FaultHook hook, MeterRegistry registry) {
     this.config = config;
+    this.maintenance = config.maintenance().enabled() ? Maintenance.create(config, registry) : null;
     this.dataSource = new HikariDataSource(hikari(config));
     this.loop =
         new SinkLoop(config, new KafkaConsumer<>(consumerProperties(config)), dataSource, hook);
@@ -54,6 +70,9 @@ public final class SinkApp implements AutoCloseable {
   public void start() {
     LOG.info("Starting sink with:{}", config);
     thread.start();
+    if (maintenance != null) {
+      maintenance.start();
+    }
   }
 
   /**
@@ -109,9 +128,15 @@ public final class SinkApp implements AutoCloseable {
     return thread.isAlive();
   }
 
-  /** Stops the thread (the current batch finishes or rolls back), then the pool. */
+  /**
+   * Stops the maintenance (releasing its lock) and the thread (the current batch finishes or rolls
+   * back), then the pool.
+   */
   @Override
   public void close() {
+    if (maintenance != null) {
+      maintenance.close();
+    }
     loop.stop();
     if (thread.isAlive() && thread != Thread.currentThread()) {
       try {
