@@ -72,6 +72,10 @@ public final class SinkApp implements AutoCloseable {
     thread.start();
     if (maintenance != null) {
       maintenance.start();
+    } else {
+      LOG.info(
+          "Scheduled maintenance is off in this instance ({}=0); another sink may run it",
+          MaintenanceConfig.CHECK_INTERVAL_MS);
     }
   }
 

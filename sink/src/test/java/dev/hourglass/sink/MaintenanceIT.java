@@ -351,6 +351,21 @@ class MaintenanceIT {
   }
 
   @Test
+  void shouldSayWhenPgStatStatementsIsNotInstalled(TestKafka kafka, TestDatabase db)
+      throws Exception {
+    Fixtures.migrate(db);
+    exec(db, "DROP EXTENSION pg_stat_statements");
+
+    try (Connection c = Maintenance.connect(config(kafka, db, Map.of()))) {
+      assertThat(MaintenanceJobs.captureSlowQueries(c, 1000))
+          .isEqualTo(
+              "pg_stat_statements is not available (install it and add it to"
+                  + " shared_preload_libraries): nothing captured");
+    }
+    assertThat(Fixtures.count(db, "SELECT count(*) FROM slow_query_log")).isZero();
+  }
+
+  @Test
   void shouldFireADatabaseAlertOnceAndResolveItInALaterHour(TestKafka kafka, TestDatabase db)
       throws Exception {
     Fixtures.migrate(db);
