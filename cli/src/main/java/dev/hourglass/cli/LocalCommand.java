@@ -8,7 +8,9 @@ import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
 import dev.hourglass.loadgen.LoadGenerator;
 import dev.hourglass.loadgen.LoadSummary;
+import dev.hourglass.schema.MaintenanceRuns;
 import dev.hourglass.schema.Migrator;
+import dev.hourglass.sink.MaintenanceConfig;
 import dev.hourglass.sink.SinkApp;
 import dev.hourglass.sink.SinkConfig;
 import dev.hourglass.streams.ProcessorConfig;
@@ -19,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +128,7 @@ final class LocalCommand implements Callable<Integer> {
                   Map.of(ProcessorConfig.STATE_DIR, dataDir.resolve("streams-state").toString()));
       ProcessorConfig processorConfig =
           ProcessorConfig.from(streamsSettings.read(ProcessorConfig.DECLARATIONS));
-      SinkConfig sinkConfig = SinkConfig.from(s.read(SinkConfig.DECLARATIONS));
+      SinkConfig sinkConfig = SinkConfig.from(localMaintenance(s).read(SinkConfig.DECLARATIONS));
       try (StreamsProcessorApp streams = StreamsProcessorApp.start(processorConfig);
           SinkApp sink = new SinkApp(sinkConfig)) {
         sink.start();
@@ -142,8 +145,10 @@ final class LocalCommand implements Callable<Integer> {
         CatchUp.await(
             out, kafka.bootstrapServers(), topics, sink, books.acknowledged(), catchUpTimeout);
         double seconds = (System.nanoTime() - started) / 1e9;
+        MaintenanceRuns.Run refresh = awaitViewsRefreshed(out, sinkConfig, jdbcUrl);
         Summary summary =
-            Summary.collect(kafka.bootstrapServers(), topics, jdbcUrl, allLedgers, sent, seconds);
+            Summary.collect(
+                kafka.bootstrapServers(), topics, jdbcUrl, allLedgers, sent, seconds, refresh);
         summary.print(out, pg.port(), DATABASE);
         if (keepRunning) {
           out.println("Everything keeps running; Ctrl-C stops it.");
@@ -154,6 +159,35 @@ final class LocalCommand implements Callable<Integer> {
         return summary;
       }
     }
+  }
+
+  /**
+   * The sink's maintenance refreshes the materialized views every few seconds here, unless
+   * configured otherwise, so that they show this run's rollups by the time the books are printed.
+   */
+  private static Settings localMaintenance(Settings s) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(MaintenanceConfig.CHECK_INTERVAL_MS, "1000");
+    m.put(MaintenanceConfig.REFRESH_INTERVAL_MS, "5000");
+    m.keySet().removeAll(s.values().keySet());
+    return s.with(m);
+  }
+
+  /**
+   * Waits for the maintenance scheduler's first view refresh after catching up: nobody calls the
+   * refresh, the elected sink does. Null when the maintenance is off.
+   */
+  private static MaintenanceRuns.Run awaitViewsRefreshed(
+      PrintStream out, SinkConfig sink, String jdbcUrl) throws Exception {
+    MaintenanceConfig m = sink.maintenance();
+    if (!m.enabled() || m.refreshInterval().isZero()) {
+      return null;
+    }
+    out.println("  waiting for the maintenance scheduler to refresh the materialized views");
+    Duration wait = m.refreshInterval().plus(m.checkInterval()).plus(Duration.ofSeconds(60));
+    return MaintenanceRuns.connect(jdbcUrl, EmbeddedPostgres.SUPERUSER, "")
+        .awaitSuccess("refresh_views", Instant.now(), wait)
+        .orElse(null);
   }
 
   /** run-1.jsonl, run-2.jsonl, ...: each run of local mode on a data directory keeps its ledger. */

@@ -3,10 +3,16 @@ package dev.hourglass.cli;
 import dev.hourglass.contract.Topic;
 import dev.hourglass.contract.Topics;
 import dev.hourglass.loadgen.LoadSummary;
+import dev.hourglass.schema.MaintenanceRuns;
 import dev.hourglass.schema.PipelineTotals;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Local mode's closing report: what was sent, what PostgreSQL holds, and whether it adds up. */
 record Summary(
@@ -16,7 +22,10 @@ record Summary(
     PipelineTotals.Totals totals,
     List<LedgerCheck.Mismatch> mismatches,
     int expectedRows,
-    double seconds) {
+    double seconds,
+    MaintenanceRuns.Run viewsRefresh,
+    Map<String, Long> viewRows,
+    long agentDays) {
 
   static Summary collect(
       String bootstrapServers,
@@ -24,19 +33,44 @@ record Summary(
       String jdbcUrl,
       List<Path> ledgers,
       LoadSummary run,
-      double seconds) {
+      double seconds,
+      MaintenanceRuns.Run viewsRefresh) {
     LedgerCheck check = LedgerCheck.read(ledgers);
     StreamStats stats = StreamStats.read(bootstrapServers, topics.stats().name());
     PipelineTotals pg = PipelineTotals.connect(jdbcUrl, "postgres", "");
     PipelineTotals.Totals totals = pg.totals(topics.events().stream().map(Topic::name).toList());
+    List<PipelineTotals.RollupRow> rollups = pg.rollups();
     return new Summary(
         run,
         check.sent(),
         stats,
         totals,
-        check.compare(pg.rollups()),
+        check.compare(rollups),
         check.expectedRows(),
-        seconds);
+        seconds,
+        viewsRefresh,
+        MaintenanceRuns.connect(jdbcUrl, "postgres", "").viewRows(),
+        agentDays(rollups));
+  }
+
+  /**
+   * The rows {@code mv_agent_performance_summary} holds once refreshed: one per organization, agent
+   * and UTC day of the last 30 days with a rollup.
+   */
+  private static long agentDays(List<PipelineTotals.RollupRow> rollups) {
+    Instant since =
+        LocalDate.now(ZoneOffset.UTC).minusDays(30).atStartOfDay(ZoneOffset.UTC).toInstant();
+    return rollups.stream()
+        .filter(r -> r.family().equals("agent") && !r.windowStart().isBefore(since))
+        .map(
+            r ->
+                r.organizationId()
+                    + "|"
+                    + r.entityKey()
+                    + "|"
+                    + r.windowStart().atOffset(ZoneOffset.UTC).toLocalDate())
+        .distinct()
+        .count();
   }
 
   /** I3: acknowledged = counted + dead-lettered + duplicates suppressed; I1/I2: no row differs. */
@@ -72,6 +106,14 @@ record Summary(
         "Alerts                %,d firing, %,d resolved%n",
         totals.alertsFiring(), totals.alertsResolved());
     totals.latestAlerts().forEach(a -> out.println("  " + a));
+    out.printf(
+        "Views                 %s; %s%n",
+        viewsRefresh == null
+            ? "no refresh by the maintenance since caught up (sink.maintenance.* off?)"
+            : "refreshed by the maintenance scheduler at " + viewsRefresh.lastStarted(),
+        viewRows.entrySet().stream()
+            .map(e -> String.format("%s %,d rows", e.getKey(), e.getValue()))
+            .collect(Collectors.joining(", ")));
     out.printf(
         "End to end            %,.0f events/s over %.1f s (start to caught up)%n",
         run.acknowledged() / seconds, seconds);

@@ -58,6 +58,10 @@ class LocalModeIT {
                 - s.sent().injected("poison")
                 - s.sent().injected("duplicate"));
     assertThat(s.balanced()).isTrue();
+    // Nobody called refresh_performance_views(): the sink's elected maintenance did.
+    assertThat(s.viewsRefresh().outcome()).isEqualTo("succeeded");
+    assertThat(s.agentDays()).isPositive();
+    assertThat(s.viewRows().get("mv_agent_performance_summary")).isEqualTo(s.agentDays());
   }
 
   @Test

@@ -15,6 +15,13 @@ public final class Shared {
   public static final String JDBC_USER = "jdbc.user";
   public static final String JDBC_PASSWORD = "jdbc.password";
 
+  /**
+   * The format of alert values: the processor writes its alerts in it, and the sink's maintenance
+   * writes database alerts on the same topic in it. Named for the processor, which it first
+   * configured.
+   */
+  public static final String ALERTS_FORMAT = "streams.alerts.format";
+
   private static final ConfigDef KEYS =
       new ConfigDef()
           .define(
@@ -46,7 +53,14 @@ public final class Shared {
               new ConfigDef.NonEmptyString(),
               Importance.HIGH,
               "the database login")
-          .define(JDBC_PASSWORD, Type.PASSWORD, "", Importance.HIGH, "its password (may be empty)");
+          .define(JDBC_PASSWORD, Type.PASSWORD, "", Importance.HIGH, "its password (may be empty)")
+          .define(
+              ALERTS_FORMAT,
+              Type.STRING,
+              "avro",
+              Validators.oneOf("avro", "json"),
+              Importance.MEDIUM,
+              "alert values");
 
   /** {@code bootstrap.servers} and {@code topic.prefix}: what a Kafka client of ours needs. */
   public static final Declarations KAFKA = Declarations.of(define(BOOTSTRAP_SERVERS, TOPIC_PREFIX));

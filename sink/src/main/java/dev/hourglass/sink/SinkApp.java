@@ -6,6 +6,8 @@ import dev.hourglass.avro.KnownSchemas;
 import dev.hourglass.avro.SchemaTopic;
 import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.contract.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -39,15 +41,29 @@ public final class SinkApp implements AutoCloseable {
   private final SinkLoop loop;
   private final SchemaTopic schemas;
   private final Thread thread;
+  private final Maintenance maintenance;
   private Admin admin;
 
   /** Builds the sink; nothing connects until {@link #start()}. */
   public SinkApp(SinkConfig config) {
-    this(config, FaultHook.NONE);
+    this(config, new SimpleMeterRegistry());
+  }
+
+  /**
+   * Builds the sink, its meters (the maintenance scheduler's) in {@code registry}; nothing connects
+   * until {@link #start()}.
+   */
+  public SinkApp(SinkConfig config, MeterRegistry registry) {
+    this(config, FaultHook.NONE, registry);
   }
 
   SinkApp(SinkConfig config, FaultHook hook) {
+    this(config, hook, new SimpleMeterRegistry());
+  }
+
+  SinkApp(SinkConfig config, FaultHook hook, MeterRegistry registry) {
     this.config = config;
+    this.maintenance = config.maintenance().enabled() ? Maintenance.create(config, registry) : null;
     this.dataSource = new HikariDataSource(hikari(config));
     Properties consumer = consumerProperties(config);
     Map<String, Object> clients = new HashMap<>();
@@ -72,6 +88,13 @@ public final class SinkApp implements AutoCloseable {
   public void start() {
     LOG.info("Starting sink with:{}", config);
     thread.start();
+    if (maintenance != null) {
+      maintenance.start();
+    } else {
+      LOG.info(
+          "Scheduled maintenance is off in this instance ({}=0); another sink may run it",
+          MaintenanceConfig.CHECK_INTERVAL_MS);
+    }
   }
 
   /**
@@ -127,9 +150,15 @@ public final class SinkApp implements AutoCloseable {
     return thread.isAlive();
   }
 
-  /** Stops the thread (the current batch finishes or rolls back), then the pool. */
+  /**
+   * Stops the maintenance (releasing its lock) and the thread (the current batch finishes or rolls
+   * back), then the pool.
+   */
   @Override
   public void close() {
+    if (maintenance != null) {
+      maintenance.close();
+    }
     loop.stop();
     if (thread.isAlive() && thread != Thread.currentThread()) {
       try {

@@ -11,9 +11,11 @@ import static org.apache.kafka.common.config.ConfigDef.Type.STRING;
 import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
+import dev.hourglass.contract.AlertsFormat;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigDef;
@@ -44,6 +46,9 @@ import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
  *     would stop the pipeline
  * @param consumerOverrides extra Kafka consumer settings (keys {@code sink.consumer.*} without the
  *     prefix)
+ * @param alertsFormat the format of the database alerts the maintenance publishes ({@code
+ *     streams.alerts.format}, the processor's)
+ * @param maintenance the scheduled maintenance ({@code sink.maintenance.*})
  */
 public record SinkConfig(
     String bootstrapServers,
@@ -62,7 +67,9 @@ public record SinkConfig(
     Duration retryInitialBackoff,
     Duration retryMaxBackoff,
     int retryMaxAttempts,
-    Map<String, String> consumerOverrides) {
+    Map<String, String> consumerOverrides,
+    AlertsFormat alertsFormat,
+    MaintenanceConfig maintenance) {
 
   public static final String GROUP_ID = "sink.group.id";
   public static final String BATCH_SIZE = "sink.batch.size";
@@ -100,7 +107,9 @@ public record SinkConfig(
             Shared.TOPIC_PREFIX,
             Shared.JDBC_URL,
             Shared.JDBC_USER,
-            Shared.JDBC_PASSWORD);
+            Shared.JDBC_PASSWORD,
+            Shared.ALERTS_FORMAT);
+    MaintenanceConfig.define(def);
     def.define(GROUP_ID, STRING, "hourglass-sink", new NonEmptyString(), HIGH, "consumer group");
     def.define(BATCH_SIZE, INT, 5000, between(1, 1_000_000), HIGH, "records per transaction");
     def.define(BATCH_MAX_WAIT_MS, LONG, 500L, between(1, 600_000), MEDIUM, "wait for a batch");
@@ -177,7 +186,9 @@ public record SinkConfig(
         v.getDuration(RETRY_INITIAL_BACKOFF_MS),
         v.getDuration(RETRY_MAX_BACKOFF_MS),
         v.getInt(RETRY_MAX_ATTEMPTS),
-        v.passThrough(CONSUMER_PREFIX));
+        v.passThrough(CONSUMER_PREFIX),
+        AlertsFormat.valueOf(v.getString(Shared.ALERTS_FORMAT).toUpperCase(Locale.ROOT)),
+        MaintenanceConfig.from(v));
   }
 
   /** The effective configuration by key, as {@link #from(Map)} reads it. */
@@ -200,6 +211,8 @@ public record SinkConfig(
     m.put(RETRY_MAX_BACKOFF_MS, Long.toString(retryMaxBackoff.toMillis()));
     m.put(RETRY_MAX_ATTEMPTS, Integer.toString(retryMaxAttempts));
     new TreeMap<>(consumerOverrides).forEach((k, v) -> m.put(CONSUMER_PREFIX + k, v));
+    m.put(Shared.ALERTS_FORMAT, alertsFormat.name().toLowerCase(Locale.ROOT));
+    maintenance.putSettings(m);
     return m;
   }
 

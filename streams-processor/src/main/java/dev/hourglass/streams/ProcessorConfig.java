@@ -1,6 +1,5 @@
 package dev.hourglass.streams;
 
-import static dev.hourglass.config.Validators.oneOf;
 import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
 import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
@@ -79,7 +78,7 @@ public record ProcessorConfig(
   public static final String CACHE_MAX_BYTES = "streams.cache.max.bytes";
   public static final String NUM_STREAM_THREADS = "streams.num.stream.threads";
   public static final String RULES_FILE = "streams.rules.file";
-  public static final String ALERTS_FORMAT = "streams.alerts.format";
+  public static final String ALERTS_FORMAT = Shared.ALERTS_FORMAT;
   public static final String STATE_DIR = "streams.state.dir";
   public static final String PROCESSING_GUARANTEE = "streams.processing.guarantee";
   public static final String CORRECTION_HORIZON_MS = "streams.alerts.correction.horizon.ms";
@@ -102,7 +101,7 @@ public record ProcessorConfig(
   public static final Declarations DECLARATIONS = declarations();
 
   private static Declarations declarations() {
-    ConfigDef def = Shared.define(BOOTSTRAP_SERVERS, TOPIC_PREFIX);
+    ConfigDef def = Shared.define(BOOTSTRAP_SERVERS, TOPIC_PREFIX, ALERTS_FORMAT);
     def.define(APPLICATION_ID, STRING, "hourglass-streams", NAME, HIGH, "group, transactional ids");
     def.define(GRACE_MS, LONG, 600_000L, between(0, DAY_MS), HIGH, "how late an event may come");
     def.define(
@@ -117,7 +116,6 @@ public record ProcessorConfig(
     def.define(CACHE_MAX_BYTES, LONG, 10L * 1024 * 1024, atLeast(0), LOW, "record cache");
     def.define(NUM_STREAM_THREADS, INT, 1, between(1, 64), MEDIUM, "threads per instance");
     def.define(RULES_FILE, STRING, "", READABLE_OR_EMPTY, MEDIUM, "alert rules; empty: built-in");
-    def.define(ALERTS_FORMAT, STRING, "avro", oneOf("avro", "json"), MEDIUM, "alert values");
     def.define(STATE_DIR, STRING, "", HIGH, "state stores; empty: Kafka Streams' default");
     def.define(
         PROCESSING_GUARANTEE,
