@@ -100,7 +100,8 @@ public record SinkConfig(
             Shared.TOPIC_PREFIX,
             Shared.JDBC_URL,
             Shared.JDBC_USER,
-            Shared.JDBC_PASSWORD);
+            Shared.JDBC_PASSWORD,
+            Shared.JDBC_PASSWORD_FILE);
     def.define(GROUP_ID, STRING, "hourglass-sink", new NonEmptyString(), HIGH, "consumer group");
     def.define(BATCH_SIZE, INT, 5000, between(1, 1_000_000), HIGH, "records per transaction");
     def.define(BATCH_MAX_WAIT_MS, LONG, 500L, between(1, 600_000), MEDIUM, "wait for a batch");
@@ -113,7 +114,7 @@ public record SinkConfig(
     def.define(RETRY_MAX_BACKOFF_MS, LONG, 30_000L, between(1, 3_600_000), LOW, "longest wait");
     def.define(RETRY_MAX_ATTEMPTS, INT, 10, between(1, 1_000), LOW, "attempts before ERROR");
     Declarations d =
-        Declarations.of(def)
+        Shared.withPasswordFileRule(Declarations.of(def))
             .open("sink.consumer.*", CONSUMER_PREFIX)
             .rule(
                 MAX_POLL_RECORDS,
@@ -166,7 +167,7 @@ public record SinkConfig(
         v.getString(GROUP_ID),
         v.getString(Shared.JDBC_URL),
         v.getString(Shared.JDBC_USER),
-        v.getString(Shared.JDBC_PASSWORD),
+        Shared.jdbcPassword(v),
         v.getInt(BATCH_SIZE),
         v.getDuration(BATCH_MAX_WAIT_MS),
         v.getInt(MAX_POLL_RECORDS),
