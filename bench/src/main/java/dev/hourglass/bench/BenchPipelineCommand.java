@@ -275,7 +275,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
   private Latency latencyRun(BenchCluster cluster, double rate, PrintStream out) throws Exception {
     LongAdder sent = new LongAdder();
     try (RunningPipeline pipeline = RunningPipeline.start(cluster, "latency");
-        RollupWatch polling = RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), "")) {
+        RollupWatch polling =
+            RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), cluster.password())) {
       Topics topics = pipeline.topics();
       Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       LoadGeneratorOptions options = generatorOptions(cluster, topics, 0, rate, end);

@@ -22,12 +22,13 @@ record Summary(
       String bootstrapServers,
       Topics topics,
       String jdbcUrl,
+      String superuserPassword,
       List<Path> ledgers,
       LoadSummary run,
       double seconds) {
     LedgerCheck check = LedgerCheck.read(ledgers);
     StreamStats stats = StreamStats.read(bootstrapServers, topics.stats().name());
-    PipelineTotals pg = PipelineTotals.connect(jdbcUrl, "postgres", "");
+    PipelineTotals pg = PipelineTotals.connect(jdbcUrl, "postgres", superuserPassword);
     PipelineTotals.Totals totals = pg.totals(topics.events().stream().map(Topic::name).toList());
     return new Summary(
         run,
@@ -46,7 +47,7 @@ record Summary(
         && mismatches.isEmpty();
   }
 
-  void print(PrintStream out, int pgPort, String database) {
+  void print(PrintStream out, int pgPort, String database, Path pgpass) {
     long books = totals.counted() + totals.deadLettered() + stats.duplicatesSuppressed();
     out.println();
     out.println("== Hourglass local run");
@@ -89,6 +90,8 @@ record Summary(
             ? "every row equals its recomputation from the ledgers (nothing lost, nothing extra)"
             : mismatches.size() + " rows differ, first: " + mismatches.get(0));
     out.println(balanced() ? "BOOKS BALANCE" : "BOOKS DO NOT BALANCE");
-    out.printf("Query it:  psql -h 127.0.0.1 -p %d -U postgres %s%n", pgPort, database);
+    out.printf(
+        "Query it:  PGPASSFILE=%s psql -h 127.0.0.1 -p %d -U postgres %s%n",
+        pgpass.toAbsolutePath(), pgPort, database);
   }
 }
