@@ -57,7 +57,9 @@ final class LoginRole implements AutoCloseable {
   public void close() throws SQLException {
     try (Connection c = db.connect()) {
       // A grant outliving its login would pass to the next role created under that name.
-      Sql.rows(c, "DELETE FROM tenant_grants WHERE login = ? RETURNING 1", name);
+      if (Sql.value(c, "SELECT to_regclass('public.tenant_grants') IS NOT NULL").equals(true)) {
+        Sql.rows(c, "DELETE FROM tenant_grants WHERE login = ? RETURNING 1", name);
+      }
       Sql.exec(c, "DROP ROLE " + name);
     }
   }
