@@ -33,6 +33,8 @@ import org.apache.avro.specific.SpecificRecord;
  * are the same value. Values quoted in messages are cut after {@value #QUOTE_MAX} characters.
  */
 public final class EventValidator {
+  private static final long MAX_COST_MICROS = 999_999_999_999_999_999L;
+
   static final int QUOTE_MAX = 40;
 
   private final ValidationLimits limits;
@@ -119,6 +121,7 @@ public final class EventValidator {
         || (v = present("kind", e.getKind())) != null
         || (v = notNegative("tokens_used", e.getTokensUsed())) != null
         || (v = notNegative("cost_micros", e.getCostMicros())) != null
+        || (v = costMicros(e.getCostMicros())) != null
         || (v = score(e.getPerformanceScore())) != null
         || (v = e.getDurationMs() == null ? null : notNegative("duration_ms", e.getDurationMs()))
             != null
@@ -299,6 +302,20 @@ public final class EventValidator {
     }
     return new Violation(
         Violation.INVALID_RANGE, "priority", "priority: " + priority + " is outside 1..5");
+  }
+
+  /**
+   * Below 10^18 micro-dollars: agent_tasks.cost_estimate is numeric(18, 6) dollars, so a larger
+   * cost would make the sink refuse an event the processor counted.
+   */
+  private static Violation costMicros(long value) {
+    if (value <= MAX_COST_MICROS) {
+      return null;
+    }
+    return new Violation(
+        Violation.INVALID_RANGE,
+        "cost_micros",
+        "cost_micros: " + value + " is outside 0.." + MAX_COST_MICROS);
   }
 
   private static Violation notNegative(String field, long value) {

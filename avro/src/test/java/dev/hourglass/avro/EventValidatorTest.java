@@ -254,6 +254,12 @@ class EventValidatorTest {
             "cost_micros",
             "cost_micros: -5 is negative"),
         agent(
+            "cost_micros of 10^12 dollars",
+            e -> e.setCostMicros(1_000_000_000_000_000_000L),
+            "INVALID_RANGE",
+            "cost_micros",
+            "cost_micros: 1000000000000000000 is outside 0..999999999999999999"),
+        agent(
             "performance_score above 1",
             e -> e.setPerformanceScore(1.5),
             "INVALID_RANGE",

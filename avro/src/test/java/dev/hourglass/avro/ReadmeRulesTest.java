@@ -235,6 +235,11 @@ class ReadmeRulesTest {
             "performance_score: -0.1 is outside [0, 1]",
             e -> e.setPerformanceScore(-0.1)),
         agent(
+            "INVALID_RANGE",
+            "cost_micros",
+            "cost_micros: 1000000000000000000 is outside 0..999999999999999999",
+            e -> e.setCostMicros(1_000_000_000_000_000_000L)),
+        agent(
             "INVALID_TOO_LONG",
             "repository",
             "repository: \"" + "r".repeat(40) + "...\" is 513 characters (limit 512)",

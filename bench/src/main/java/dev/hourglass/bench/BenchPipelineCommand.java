@@ -463,7 +463,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
       throws Exception {
     LongAdder sent = new LongAdder();
     try (RunningPipeline pipeline = RunningPipeline.start(cluster, name);
-        RollupWatch polling = RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), "")) {
+        RollupWatch polling =
+            RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), cluster.password())) {
       Topics topics = pipeline.topics();
       Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       LoadGeneratorOptions options = generatorOptions(cluster, topics, 0, rate, end);

@@ -90,7 +90,14 @@ final class BenchQueryCommand implements Callable<Integer> {
     try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
       QueryBenchmark.Options options =
           new QueryBenchmark.Options(
-              cluster.jdbcUrl(), cluster.user(), "", orgs, days, rawEvents, measure, clients);
+              cluster.jdbcUrl(),
+              cluster.user(),
+              cluster.password(),
+              orgs,
+              days,
+              rawEvents,
+              measure,
+              clients);
       QueryBenchmark.LoadResult loaded = QueryBenchmark.load(options, out);
       out.printf(
           Locale.ROOT,

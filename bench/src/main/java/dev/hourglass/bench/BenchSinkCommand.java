@@ -52,7 +52,7 @@ final class BenchSinkCommand implements Callable<Integer> {
                   cluster.bootstrapServers(),
                   cluster.jdbcUrl(),
                   cluster.user(),
-                  "",
+                  cluster.password(),
                   rows,
                   runs,
                   "bench-sink."),

@@ -41,8 +41,8 @@ import org.HdrHistogram.HistogramIterationValue;
  * (timed, fetching every row).
  *
  * <p>The user must be able to write the tables (a superuser or a member of {@code hourglass_owner})
- * and to {@code SET ROLE hourglass_analyst} (a superuser, or a member of it). The schema must be
- * migrated.
+ * and to {@code SET ROLE hourglass_analyst} (a superuser, or a member of it); {@link #run} grants
+ * its login the loaded organizations in {@code tenant_grants}. The schema must be migrated.
  */
 public final class QueryBenchmark {
   /** Connections left free for the pipeline (the sink's pool, watchers) while the clients run. */
@@ -312,6 +312,14 @@ public final class QueryBenchmark {
               "the query benchmark data set is not loaded in " + o.jdbcUrl() + ": run load first");
         }
         checkConnections(c, maxClients);
+        // Analyst reads need a grant for the login (V18); SET ROLE keeps the login.
+        try (var grant =
+            c.prepareStatement(
+                "INSERT INTO tenant_grants (login, organization_id)"
+                    + " SELECT session_user, unnest(?::uuid[]) ON CONFLICT DO NOTHING")) {
+          grant.setArray(1, c.createArrayOf("uuid", orgs.toArray()));
+          grant.executeUpdate();
+        }
       }
       for (int i = 0; i < maxClients; i++) {
         Connection c = connect(o);

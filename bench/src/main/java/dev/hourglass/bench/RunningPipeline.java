@@ -53,7 +53,8 @@ final class RunningPipeline implements AutoCloseable {
       sink = new SinkApp(cluster.sink(prefix, applicationId + "-sink"));
       sink.start();
       input = new GroupLag(cluster.bootstrapServers(), applicationId, BenchCluster.inputs(topics));
-      RollupWatch watch = RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), "");
+      RollupWatch watch =
+          RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), cluster.password());
       BenchCluster.awaitRunning(streams);
       return new RunningPipeline(cluster, topics, streams, sink, input, watch);
     } catch (RuntimeException | InterruptedException e) {

@@ -36,12 +36,12 @@ final class AnalystQueryBenchmark {
         EmbeddedPostgres.start(EmbeddedPostgres.Options.persistent(dir, 0))) {
       pg.createDatabase("hourglass_bench");
       String url = pg.jdbcUrl("hourglass_bench");
-      Migrator.forUrl(url, EmbeddedPostgres.SUPERUSER, "").migrate();
+      Migrator.forUrl(url, EmbeddedPostgres.SUPERUSER, pg.superuserPassword()).migrate();
       QueryBenchmark.Options o =
           new QueryBenchmark.Options(
               url,
               EmbeddedPostgres.SUPERUSER,
-              "",
+              pg.superuserPassword(),
               1_000,
               30,
               Long.getLong("bench.rawEvents", 10_000_000L),
@@ -52,12 +52,12 @@ final class AnalystQueryBenchmark {
       QueryBenchmark.Result result = QueryBenchmark.run(o, System.out);
       System.out.println();
       System.out.print(result.toMarkdown());
-      printSizes(url);
+      printSizes(url, pg.superuserPassword());
     }
   }
 
   /** Heap (with TOAST) and index size of each table, partitions summed into their parent. */
-  private static void printSizes(String url) throws SQLException {
+  private static void printSizes(String url, String password) throws SQLException {
     System.out.println();
     System.out.println("| table | data MB | indexes MB | indexes / data |");
     System.out.println("|---|---:|---:|---:|");
@@ -72,7 +72,7 @@ final class AnalystQueryBenchmark {
     long idx = 0;
     Properties p = new Properties();
     p.setProperty("user", EmbeddedPostgres.SUPERUSER);
-    p.setProperty("password", "");
+    p.setProperty("password", password);
     try (Connection c = DriverManager.getConnection(url, p);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {

@@ -18,8 +18,10 @@ import dev.hourglass.streams.StreamsProcessorApp;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -47,6 +49,8 @@ import picocli.CommandLine.Option;
             + " --data-dir adds to the first.")
 final class LocalCommand implements Callable<Integer> {
   static final String DATABASE = "hourglass";
+  static final String SINK_LOGIN = "hourglass_sink";
+  static final String CLIENT_SETTINGS = "local.properties";
 
   @Mixin ConfigOption config;
   @Mixin LoadOptions load;
@@ -99,16 +103,32 @@ final class LocalCommand implements Callable<Integer> {
                 EmbeddedPostgres.Options.persistent(dataDir.resolve("postgres"), pgPort))) {
       pg.createDatabase(DATABASE);
       String jdbcUrl = pg.jdbcUrl(DATABASE);
+      var migrated =
+          Migrator.forUrl(jdbcUrl, EmbeddedPostgres.SUPERUSER, pg.superuserPassword()).migrate();
+      // The sink logs in as its own role (writer, and maintainer for the maintenance it runs),
+      // never as the superuser; its password is generated into a file only the user can read.
+      Path sinkPassword = secretsDir().resolve(SINK_LOGIN + ".password");
+      pg.createLogin(SINK_LOGIN, sinkPassword, List.of("hourglass_writer", "hourglass_maintainer"));
       Map<String, String> shared = new LinkedHashMap<>();
       shared.put("bootstrap.servers", kafka.bootstrapServers());
       shared.put("jdbc.url", jdbcUrl);
-      shared.put("jdbc.user", EmbeddedPostgres.SUPERUSER);
+      shared.put("jdbc.user", SINK_LOGIN);
       shared.put("jdbc.password", "");
+      shared.put("jdbc.password.file", sinkPassword.toString());
       Settings s = base.with(shared);
       String prefix = s.read(Shared.KAFKA).getString(Shared.TOPIC_PREFIX);
       Topics topics = Topics.withPrefix(prefix);
+      Path clientSettings = writeClientSettings(kafka.bootstrapServers(), jdbcUrl, pg);
+      out.println(
+          "PostgreSQL requires passwords (scram-sha-256): the superuser's is in "
+              + pg.superuserPasswordFile()
+              + ", the sink's ("
+              + SINK_LOGIN
+              + ") in "
+              + sinkPassword
+              + "; settings for the CLI's -c in "
+              + clientSettings);
 
-      var migrated = Migrator.forUrl(jdbcUrl, EmbeddedPostgres.SUPERUSER, "").migrate();
       out.println(
           "Schema at version "
               + migrated.currentVersion()
@@ -145,11 +165,19 @@ final class LocalCommand implements Callable<Integer> {
         CatchUp.await(
             out, kafka.bootstrapServers(), topics, sink, books.acknowledged(), catchUpTimeout);
         double seconds = (System.nanoTime() - started) / 1e9;
-        MaintenanceRuns.Run refresh = awaitViewsRefreshed(out, sinkConfig, jdbcUrl);
+        MaintenanceRuns.Run refresh =
+            awaitViewsRefreshed(out, sinkConfig, jdbcUrl, pg.superuserPassword());
         Summary summary =
             Summary.collect(
-                kafka.bootstrapServers(), topics, jdbcUrl, allLedgers, sent, seconds, refresh);
-        summary.print(out, pg.port(), DATABASE);
+                kafka.bootstrapServers(),
+                topics,
+                jdbcUrl,
+                pg.superuserPassword(),
+                allLedgers,
+                sent,
+                seconds,
+                refresh);
+        summary.print(out, pg.port(), DATABASE, pg.pgpassFile());
         if (keepRunning) {
           out.println("Everything keeps running; Ctrl-C stops it.");
           CountDownLatch stop = new CountDownLatch(1);
@@ -178,16 +206,48 @@ final class LocalCommand implements Callable<Integer> {
    * refresh, the elected sink does. Null when the maintenance is off.
    */
   private static MaintenanceRuns.Run awaitViewsRefreshed(
-      PrintStream out, SinkConfig sink, String jdbcUrl) throws Exception {
+      PrintStream out, SinkConfig sink, String jdbcUrl, String superuserPassword) throws Exception {
     MaintenanceConfig m = sink.maintenance();
     if (!m.enabled() || m.refreshInterval().isZero()) {
       return null;
     }
     out.println("  waiting for the maintenance scheduler to refresh the materialized views");
     Duration wait = m.refreshInterval().plus(m.checkInterval()).plus(Duration.ofSeconds(60));
-    return MaintenanceRuns.connect(jdbcUrl, EmbeddedPostgres.SUPERUSER, "")
+    return MaintenanceRuns.connect(jdbcUrl, EmbeddedPostgres.SUPERUSER, superuserPassword)
         .awaitSuccess("refresh_views", Instant.now(), wait)
         .orElse(null);
+  }
+
+  private Path secretsDir() throws IOException {
+    Path dir = dataDir.resolve("secrets");
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    return dir;
+  }
+
+  /**
+   * {@code <data-dir>/local.properties}: this run's addresses for the CLI's {@code -c} (report,
+   * alerts tail), logging in as the superuser with its password file, never the password itself.
+   */
+  private Path writeClientSettings(String bootstrapServers, String jdbcUrl, EmbeddedPostgres pg)
+      throws IOException {
+    Path file = dataDir.resolve(CLIENT_SETTINGS);
+    Files.writeString(
+        file,
+        "# Written by hourglass local at each start (the ports may change).\n"
+            + "bootstrap.servers="
+            + bootstrapServers
+            + "\njdbc.url="
+            + jdbcUrl
+            + "\njdbc.user="
+            + EmbeddedPostgres.SUPERUSER
+            + "\njdbc.password.file="
+            + pg.superuserPasswordFile().toAbsolutePath()
+            + "\n",
+        StandardCharsets.UTF_8);
+    return file;
   }
 
   /** run-1.jsonl, run-2.jsonl, ...: each run of local mode on a data directory keeps its ledger. */

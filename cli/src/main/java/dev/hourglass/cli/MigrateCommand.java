@@ -22,9 +22,7 @@ final class MigrateCommand implements Callable<Integer> {
     Values v = config.settings().read(Shared.JDBC);
     MigrationResult result =
         Migrator.forUrl(
-                v.getString(Shared.JDBC_URL),
-                v.getString(Shared.JDBC_USER),
-                v.getString(Shared.JDBC_PASSWORD))
+                v.getString(Shared.JDBC_URL), v.getString(Shared.JDBC_USER), Shared.jdbcPassword(v))
             .migrate();
     System.out.println(
         "Applied " + result.applied() + " migration(s); schema version " + result.currentVersion());

@@ -45,9 +45,7 @@ final class ReportCommand implements Callable<Integer> {
     Instant start = from != null ? from : end.minus(Duration.ofHours(24));
     HourlyReport report =
         HourlyReport.connect(
-            v.getString(Shared.JDBC_URL),
-            v.getString(Shared.JDBC_USER),
-            v.getString(Shared.JDBC_PASSWORD));
+            v.getString(Shared.JDBC_URL), v.getString(Shared.JDBC_USER), Shared.jdbcPassword(v));
     List<HourlyReport.Hour> hours = report.hours(org, start, end);
     System.out.printf("Organization %s, %s to %s (UTC)%n%n", org, start, end);
     System.out.printf(

@@ -31,13 +31,14 @@ record Summary(
       String bootstrapServers,
       Topics topics,
       String jdbcUrl,
+      String superuserPassword,
       List<Path> ledgers,
       LoadSummary run,
       double seconds,
       MaintenanceRuns.Run viewsRefresh) {
     LedgerCheck check = LedgerCheck.read(ledgers);
     StreamStats stats = StreamStats.read(bootstrapServers, topics.stats().name());
-    PipelineTotals pg = PipelineTotals.connect(jdbcUrl, "postgres", "");
+    PipelineTotals pg = PipelineTotals.connect(jdbcUrl, "postgres", superuserPassword);
     PipelineTotals.Totals totals = pg.totals(topics.events().stream().map(Topic::name).toList());
     List<PipelineTotals.RollupRow> rollups = pg.rollups();
     return new Summary(
@@ -49,7 +50,7 @@ record Summary(
         check.expectedRows(),
         seconds,
         viewsRefresh,
-        MaintenanceRuns.connect(jdbcUrl, "postgres", "").viewRows(),
+        MaintenanceRuns.connect(jdbcUrl, "postgres", superuserPassword).viewRows(),
         agentDays(rollups));
   }
 
@@ -80,7 +81,7 @@ record Summary(
         && mismatches.isEmpty();
   }
 
-  void print(PrintStream out, int pgPort, String database) {
+  void print(PrintStream out, int pgPort, String database, Path pgpass) {
     long books = totals.counted() + totals.deadLettered() + stats.duplicatesSuppressed();
     out.println();
     out.println("== Hourglass local run");
@@ -131,6 +132,8 @@ record Summary(
             ? "every row equals its recomputation from the ledgers (nothing lost, nothing extra)"
             : mismatches.size() + " rows differ, first: " + mismatches.get(0));
     out.println(balanced() ? "BOOKS BALANCE" : "BOOKS DO NOT BALANCE");
-    out.printf("Query it:  psql -h 127.0.0.1 -p %d -U postgres %s%n", pgPort, database);
+    out.printf(
+        "Query it:  PGPASSFILE=%s psql -h 127.0.0.1 -p %d -U postgres %s%n",
+        pgpass.toAbsolutePath(), pgPort, database);
   }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -69,8 +71,24 @@ class LocalModeIT {
     Summary first = runLocal(dir, 7, 5_000);
     assertThat(first.balanced()).isTrue();
 
-    Summary second = runLocal(dir, 8, 5_000);
+    Path sinkPassword = dir.resolve("data/secrets/hourglass_sink.password");
+    String generated = Files.readString(sinkPassword).strip();
+    String superuser = Files.readString(dir.resolve("data/postgres/superuser.password")).strip();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    Summary second = runLocal(dir, 8, 5_000, printed);
 
+    // The sink logs in as its own role; passwords stay in owner-only files, never printed.
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sinkPassword)))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(sinkPassword).strip()).isEqualTo(generated).hasSize(32);
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("the sink's (hourglass_sink) in " + sinkPassword)
+        .doesNotContain(generated)
+        .doesNotContain(superuser);
+    assertThat(Files.readString(dir.resolve("data/local.properties")))
+        .contains("jdbc.user=postgres\n")
+        .contains("jdbc.password.file=" + dir.resolve("data/postgres/superuser.password") + "\n")
+        .doesNotContain(superuser);
     assertThat(second.sent().acknowledged()).isEqualTo(10_000);
     assertThat(second.totals().counted()).isGreaterThan(first.totals().counted());
     assertThat(second.mismatches()).isEmpty();
@@ -78,6 +96,11 @@ class LocalModeIT {
   }
 
   private static Summary runLocal(Path dir, long seed, long events) throws Exception {
+    return runLocal(dir, seed, events, new ByteArrayOutputStream());
+  }
+
+  private static Summary runLocal(Path dir, long seed, long events, ByteArrayOutputStream buffer)
+      throws Exception {
     LocalCommand local = new LocalCommand();
     List<String> args = new ArrayList<>(List.of(FAULTS));
     args.addAll(
@@ -89,7 +112,6 @@ class LocalModeIT {
             "--data-dir",
             dir.resolve("data").toString()));
     new CommandLine(local).parseArgs(args.toArray(String[]::new));
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
       Summary summary = local.run(out);
       System.out.println(buffer.toString(StandardCharsets.UTF_8));

@@ -1,5 +1,16 @@
 package dev.hourglass.config;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -14,6 +25,14 @@ public final class Shared {
   public static final String JDBC_URL = "jdbc.url";
   public static final String JDBC_USER = "jdbc.user";
   public static final String JDBC_PASSWORD = "jdbc.password";
+  public static final String JDBC_PASSWORD_FILE = "jdbc.password.file";
+
+  private static final Set<PosixFilePermission> OTHERS =
+      EnumSet.complementOf(
+          EnumSet.of(
+              PosixFilePermission.OWNER_READ,
+              PosixFilePermission.OWNER_WRITE,
+              PosixFilePermission.OWNER_EXECUTE));
 
   /**
    * The format of alert values: the processor writes its alerts in it, and the sink's maintenance
@@ -60,14 +79,82 @@ public final class Shared {
               "avro",
               Validators.oneOf("avro", "json"),
               Importance.MEDIUM,
-              "alert values");
+              "alert values")
+          .define(
+              JDBC_PASSWORD_FILE,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "a file whose first line is the password, readable by its owner only");
 
   /** {@code bootstrap.servers} and {@code topic.prefix}: what a Kafka client of ours needs. */
   public static final Declarations KAFKA = Declarations.of(define(BOOTSTRAP_SERVERS, TOPIC_PREFIX));
 
-  /** {@code jdbc.url}, {@code jdbc.user} and {@code jdbc.password}. */
+  /** {@code jdbc.url}, {@code jdbc.user}, {@code jdbc.password} and {@code jdbc.password.file}. */
   public static final Declarations JDBC =
-      Declarations.of(define(JDBC_URL, JDBC_USER, JDBC_PASSWORD));
+      withPasswordFileRule(
+          Declarations.of(define(JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_PASSWORD_FILE)));
+
+  /**
+   * {@code d}, which declares {@code jdbc.password} and {@code jdbc.password.file}, with the rule
+   * that the file is readable, by its owner only (as libpq asks of {@code ~/.pgpass}), and not set
+   * together with the password.
+   */
+  public static Declarations withPasswordFileRule(Declarations d) {
+    return d.rule(JDBC_PASSWORD_FILE, List.of(JDBC_PASSWORD), Shared::passwordFileProblem);
+  }
+
+  /**
+   * The database password: the first line of {@code jdbc.password.file} when set, else {@code
+   * jdbc.password}. A file keeps the password off command lines and out of the environment of child
+   * processes.
+   */
+  public static String jdbcPassword(Values v) {
+    String file = v.getString(JDBC_PASSWORD_FILE);
+    if (file.isEmpty()) {
+      return v.getString(JDBC_PASSWORD);
+    }
+    try {
+      return firstLine(Files.readString(Path.of(file), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + JDBC_PASSWORD_FILE + " " + file, e);
+    }
+  }
+
+  private static String passwordFileProblem(Values v) {
+    String file = v.getString(JDBC_PASSWORD_FILE);
+    if (file.isEmpty()) {
+      return null;
+    }
+    if (!v.getString(JDBC_PASSWORD).isEmpty()) {
+      return "must not be set together with " + JDBC_PASSWORD;
+    }
+    Path path = Path.of(file);
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      return "must be a readable file";
+    }
+    try {
+      if (Files.getFileAttributeView(path, PosixFileAttributeView.class) != null) {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+        if (permissions.stream().anyMatch(OTHERS::contains)) {
+          return "must be readable by its owner only (chmod 600), not "
+              + PosixFilePermissions.toString(permissions);
+        }
+      }
+      if (firstLine(Files.readString(path, StandardCharsets.UTF_8)).isEmpty()) {
+        return "must hold the password on its first line";
+      }
+    } catch (IOException e) {
+      return "cannot be read: " + e.getMessage();
+    }
+    return null;
+  }
+
+  private static String firstLine(String text) {
+    int end = text.indexOf('\n');
+    String line = end < 0 ? text : text.substring(0, end);
+    return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+  }
 
   private Shared() {}
 

@@ -27,7 +27,7 @@ final class EmbeddedBackend implements Backend {
 
   @Override
   public String password() {
-    return "";
+    return postgres.superuserPassword();
   }
 
   @Override

@@ -7,7 +7,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -22,13 +24,19 @@ import org.slf4j.LoggerFactory;
  * with {@link #close()} and started again on the same directory keeps its databases. The server
  * preloads {@code pg_stat_statements} and runs with the design documents' {@code postgresql.conf}
  * settings scaled to one machine that runs the broker and the JVMs beside it ({@link
- * #DEFAULT_SETTINGS}). The superuser is {@value #SUPERUSER}, authenticated by trust on loopback
- * only.
+ * #DEFAULT_SETTINGS}). It listens on 127.0.0.1 only, and every role, the superuser {@value
+ * #SUPERUSER} included, authenticates with its password ({@code scram-sha-256}): the superuser's is
+ * generated once into {@code <dataDir>/superuser.password} (mode 0600). The server offers TLS with
+ * a generated certificate for {@code localhost} and {@code 127.0.0.1} ({@link #rootCertificate()}),
+ * which clients can verify with {@code sslmode=verify-full}.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
 
   public static final String SUPERUSER = "postgres";
+
+  /** A libpq password file for the superuser, beside the cluster: {@code PGPASSFILE=...} psql. */
+  public static final String PGPASS_FILE = "pgpass";
 
   /**
    * The design documents' settings, scaled: they size shared_buffers at 25% of a 1 GB server; a
@@ -98,11 +106,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
   private final Options options;
+  private final String superuserPassword;
 
   private EmbeddedPostgres(
-      io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Options options) {
+      io.zonky.test.db.postgres.embedded.EmbeddedPostgres server,
+      Options options,
+      String superuserPassword) {
     this.server = server;
     this.options = options;
+    this.superuserPassword = superuserPassword;
   }
 
   /** Initialises the data directory if needed, starts the server and waits until it accepts. */
@@ -112,6 +124,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
     long started = System.nanoTime();
     try {
       Files.createDirectories(options.dataDir());
+      Path passwordFile = options.dataDir().resolve(ServerSecurity.PASSWORD_FILE);
+      // A cluster initialised before passwords were required: its superuser has none yet.
+      boolean trusting =
+          Files.exists(cluster.resolve("postgresql.conf")) && !Files.exists(passwordFile);
+      String password = ServerSecurity.password(passwordFile);
+      ServerSecurity.writePgpass(options.dataDir().resolve(PGPASS_FILE), SUPERUSER, password);
       var builder =
           io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
               .setDataDirectory(cluster)
@@ -119,9 +137,24 @@ public final class EmbeddedPostgres implements AutoCloseable {
               .setOverrideWorkingDirectory(options.dataDir().resolve("binaries").toFile())
               .setPGStartupWait(Duration.ofSeconds(60))
               .setLocaleConfig("locale", "C.UTF-8")
-              .setPort(options.port() == 0 ? FreePorts.find() : options.port());
+              .setPort(options.port() == 0 ? FreePorts.find() : options.port())
+              // initdb: the superuser gets its password, and no method is trust.
+              .setLocaleConfig("auth", "scram-sha-256")
+              .setLocaleConfig("pwfile", passwordFile.toString())
+              .setConnectConfig("password", password)
+              .setDataDirectoryCustomizer(
+                  dir -> {
+                    ServerSecurity.writeCertificate(dir.toPath());
+                    if (!trusting) {
+                      ServerSecurity.writeHba(dir.toPath());
+                    }
+                  });
       options.settings().forEach(builder::setServerConfig);
-      EmbeddedPostgres pg = new EmbeddedPostgres(builder.start(), options);
+      builder.setServerConfig("ssl", "on");
+      EmbeddedPostgres pg = new EmbeddedPostgres(builder.start(), options, password);
+      if (trusting) {
+        pg.requirePasswords();
+      }
       LOG.info(
           "PostgreSQL {} started on port {} in {} ms (data in {})",
           pg.serverVersion(),
@@ -133,6 +166,88 @@ public final class EmbeddedPostgres implements AutoCloseable {
       throw new EmbeddedServerException(
           "cannot start PostgreSQL on data directory " + cluster + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Gives the superuser its password, then requires passwords from every role. */
+  private void requirePasswords() {
+    try (Connection c = dataSource("postgres").getConnection()) {
+      c.unwrap(org.postgresql.PGConnection.class)
+          .alterUserPassword(SUPERUSER, superuserPassword.toCharArray(), "scram-sha-256");
+      ServerSecurity.writeHba(options.dataDir().resolve("pgdata"));
+      try (Statement s = c.createStatement()) {
+        s.execute("SELECT pg_reload_conf()");
+      }
+      LOG.info("PostgreSQL in {} now requires passwords from every role", options.dataDir());
+    } catch (SQLException e) {
+      throw new EmbeddedServerException("cannot set the superuser's password", e);
+    }
+  }
+
+  /**
+   * Creates LOGIN role {@code login} as a member of {@code groups}, or grants an existing one those
+   * groups, with the password in {@code passwordFile} (generated there, mode 0600, when missing).
+   * The password is hashed by the driver (SCRAM), so it appears in no statement or server log.
+   *
+   * @param login a plain identifier chosen by code
+   * @param groups group roles that exist
+   */
+  public void createLogin(String login, Path passwordFile, List<String> groups) {
+    for (String name : concat(login, groups)) {
+      if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+        throw new IllegalArgumentException(
+            "Invalid value " + name + " for role name: must match [a-z_][a-z0-9_]{0,62}");
+      }
+    }
+    String password = ServerSecurity.password(passwordFile);
+    try (Connection c = dataSource("postgres").getConnection();
+        Statement s = c.createStatement()) {
+      boolean exists;
+      try (var query = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+        query.setString(1, login);
+        try (var rs = query.executeQuery()) {
+          exists = rs.next();
+        }
+      }
+      if (!exists) {
+        s.execute("CREATE ROLE " + login + " LOGIN");
+      }
+      for (String group : groups) {
+        s.execute("GRANT " + group + " TO " + login);
+      }
+      c.unwrap(org.postgresql.PGConnection.class)
+          .alterUserPassword(login, password.toCharArray(), "scram-sha-256");
+    } catch (SQLException e) {
+      throw new EmbeddedServerException("cannot create login " + login, e);
+    }
+  }
+
+  private static List<String> concat(String first, List<String> rest) {
+    List<String> all = new ArrayList<>(rest);
+    all.add(0, first);
+    return all;
+  }
+
+  /** The superuser's password (also in {@code <dataDir>/superuser.password}). */
+  public String superuserPassword() {
+    return superuserPassword;
+  }
+
+  /** The file holding the superuser's password, readable by its owner only. */
+  public Path superuserPasswordFile() {
+    return options.dataDir().resolve(ServerSecurity.PASSWORD_FILE);
+  }
+
+  /** A libpq password file for the superuser (mode 0600), for {@code PGPASSFILE}. */
+  public Path pgpassFile() {
+    return options.dataDir().resolve(PGPASS_FILE);
+  }
+
+  /**
+   * The server's self-signed certificate (PEM), for clients' {@code sslrootcert} with {@code
+   * sslmode=verify-full}.
+   */
+  public Path rootCertificate() {
+    return options.dataDir().resolve("pgdata").resolve(ServerSecurity.CERTIFICATE);
   }
 
   public int port() {
@@ -163,7 +278,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
   }
 
-  /** A superuser data source for {@code database}. */
+  /** A superuser data source for {@code database} (with the superuser's password). */
   public DataSource dataSource(String database) {
     return server.getDatabase(SUPERUSER, database);
   }

@@ -28,7 +28,7 @@ class AnalyticsIT {
   void shouldReadOwnOrganizationsRollupsAsAnalyst(TestDatabase db) throws SQLException {
     Sql.migrate(db);
     try (Connection admin = db.connect();
-        LoginRole analyst = new LoginRole(db, "hourglass_analyst")) {
+        LoginRole analyst = new LoginRole(db, "hourglass_analyst").grant(ORG_A)) {
       Fixtures.tenants(admin);
       Long[] histogram = new Long[128];
       java.util.Arrays.fill(histogram, 0L);

@@ -16,13 +16,30 @@ final class LoginRole implements AutoCloseable {
   final String name;
   private final String password = UUID.randomUUID().toString();
 
-  LoginRole(TestDatabase db, String groupRole) throws SQLException {
+  /** A login in {@code groupRoles} (comma-separated). */
+  LoginRole(TestDatabase db, String groupRoles) throws SQLException {
     this.db = db;
     this.name = "login_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (Connection c = db.connect()) {
       Sql.exec(
-          c, "CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "' IN ROLE " + groupRole);
+          c, "CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "' IN ROLE " + groupRoles);
     }
+  }
+
+  /**
+   * Lets this login read {@code organizations} (a row of tenant_grants each), as the owner does.
+   */
+  LoginRole grant(String... organizations) throws SQLException {
+    try (Connection c = db.connect()) {
+      for (String org : organizations) {
+        Sql.rows(
+            c,
+            "INSERT INTO tenant_grants (login, organization_id) VALUES (?, ?::uuid) RETURNING 1",
+            name,
+            org);
+      }
+    }
+    return this;
   }
 
   String password() {
@@ -39,6 +56,10 @@ final class LoginRole implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     try (Connection c = db.connect()) {
+      // A grant outliving its login would pass to the next role created under that name.
+      if (Sql.value(c, "SELECT to_regclass('public.tenant_grants') IS NOT NULL").equals(true)) {
+        Sql.rows(c, "DELETE FROM tenant_grants WHERE login = ? RETURNING 1", name);
+      }
       Sql.exec(c, "DROP ROLE " + name);
     }
   }

@@ -61,7 +61,7 @@ class SecurityIT {
   void shouldHideOtherOrganizationsRowsFromAnalyst(TestDatabase db) throws SQLException {
     Sql.migrate(db);
     try (Connection admin = db.connect();
-        LoginRole analyst = new LoginRole(db, "hourglass_analyst");
+        LoginRole analyst = new LoginRole(db, "hourglass_analyst").grant(ORG_A);
         Connection c = analyst.connect()) {
       bothTenantsEverywhere(admin);
       Sql.exec(c, "SET hourglass.organization_id = '" + ORG_A + "'");
@@ -111,7 +111,7 @@ class SecurityIT {
   void shouldShowNothingToAnalystWithoutOrganizationSetting(TestDatabase db) throws SQLException {
     Sql.migrate(db);
     try (Connection admin = db.connect();
-        LoginRole analyst = new LoginRole(db, "hourglass_analyst");
+        LoginRole analyst = new LoginRole(db, "hourglass_analyst").grant(ORG_A);
         Connection c = analyst.connect()) {
       bothTenantsEverywhere(admin);
       for (String relation : TENANT_RELATIONS.keySet()) {
@@ -123,7 +123,7 @@ class SecurityIT {
   @Test
   void shouldRefuseAnalystWritesAndOperationalTables(TestDatabase db) throws SQLException {
     Sql.migrate(db);
-    try (LoginRole analyst = new LoginRole(db, "hourglass_analyst");
+    try (LoginRole analyst = new LoginRole(db, "hourglass_analyst").grant(ORG_A);
         Connection c = analyst.connect()) {
       Sql.exec(c, "SET hourglass.organization_id = '" + ORG_A + "'");
       for (String sql :
@@ -296,7 +296,7 @@ class SecurityIT {
   }
 
   /** One row of each organization in every tenant table, and the views refreshed. */
-  private static void bothTenantsEverywhere(Connection c) throws SQLException {
+  static void bothTenantsEverywhere(Connection c) throws SQLException {
     Fixtures.tenants(c);
     for (String[] t :
         List.of(

@@ -23,6 +23,9 @@ import java.util.Map;
 final class EventRows {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** How JSON text writes the NUL character. */
+  private static final String NUL_ESCAPE = "\\u0000";
+
   private EventRows() {}
 
   /** An organization an event references, inserted if missing with a placeholder name. */
@@ -295,18 +298,33 @@ final class EventRows {
     if (payload == null) {
       return null;
     }
-    try {
-      JSON.readTree(payload);
-      return payload;
-    } catch (IOException e) {
-      return json(payload);
+    // jsonb cannot hold the NUL character, escaped or not: such JSON is kept as a JSON string.
+    if (!payload.contains(NUL_ESCAPE)) {
+      try {
+        JSON.readTree(payload);
+        return payload;
+      } catch (IOException e) {
+        // Not JSON: kept as a JSON string below.
+      }
     }
+    return json(payload);
   }
 
-  /** A string or a map as JSON text. */
+  /**
+   * A string or a map of strings as JSON text that {@code jsonb} accepts: NUL, which it cannot
+   * hold, becomes a space, as in text columns ({@link Sql#storable}).
+   */
   static String json(Object value) {
+    Object storable = value;
+    if (value instanceof String text) {
+      storable = Sql.storable(text);
+    } else if (value instanceof Map<?, ?> map) {
+      Map<String, String> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(Sql.storable((String) k), Sql.storable((String) v)));
+      storable = copy;
+    }
     try {
-      return JSON.writeValueAsString(value);
+      return JSON.writeValueAsString(storable);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON of a string or map", e);
     }

@@ -108,7 +108,8 @@ public record SinkConfig(
             Shared.JDBC_URL,
             Shared.JDBC_USER,
             Shared.JDBC_PASSWORD,
-            Shared.ALERTS_FORMAT);
+            Shared.ALERTS_FORMAT,
+            Shared.JDBC_PASSWORD_FILE);
     MaintenanceConfig.define(def);
     def.define(GROUP_ID, STRING, "hourglass-sink", new NonEmptyString(), HIGH, "consumer group");
     def.define(BATCH_SIZE, INT, 5000, between(1, 1_000_000), HIGH, "records per transaction");
@@ -122,7 +123,7 @@ public record SinkConfig(
     def.define(RETRY_MAX_BACKOFF_MS, LONG, 30_000L, between(1, 3_600_000), LOW, "longest wait");
     def.define(RETRY_MAX_ATTEMPTS, INT, 10, between(1, 1_000), LOW, "attempts before ERROR");
     Declarations d =
-        Declarations.of(def)
+        Shared.withPasswordFileRule(Declarations.of(def))
             .open("sink.consumer.*", CONSUMER_PREFIX)
             .rule(
                 MAX_POLL_RECORDS,
@@ -175,7 +176,7 @@ public record SinkConfig(
         v.getString(GROUP_ID),
         v.getString(Shared.JDBC_URL),
         v.getString(Shared.JDBC_USER),
-        v.getString(Shared.JDBC_PASSWORD),
+        Shared.jdbcPassword(v),
         v.getInt(BATCH_SIZE),
         v.getDuration(BATCH_MAX_WAIT_MS),
         v.getInt(MAX_POLL_RECORDS),

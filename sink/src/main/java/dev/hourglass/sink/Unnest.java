@@ -15,7 +15,8 @@ import org.postgresql.PGConnection;
  * {@code int4}, {@code int8}, {@code float8}, {@code bool} or {@code bytea}) and how a row of type
  * {@code R} gives its value. Rows travel as one array parameter per column and are turned back into
  * rows by {@code unnest(...)}, so that a whole batch for one table is one statement with a fixed
- * text (one server-side plan) and a handful of parameters.
+ * text (one server-side plan) and a handful of parameters. A NUL in a {@code text} value is written
+ * as a space ({@link Sql#storable}).
  */
 final class Unnest<R> {
   private final List<String> names = new ArrayList<>();
@@ -50,8 +51,11 @@ final class Unnest<R> {
     for (int c = 0; c < arrays.length; c++) {
       Function<? super R, ?> value = values.get(c);
       int i = 0;
+      boolean text = types.get(c).equals("text");
       for (R row : rows) {
-        cells[i++] = value.apply(row);
+        Object cell = value.apply(row);
+        // PostgreSQL text cannot hold NUL: an event the processor counted must still be written.
+        cells[i++] = text && cell instanceof String s ? Sql.storable(s) : cell;
       }
       arrays[c] = array(types.get(c), cells);
     }

@@ -159,6 +159,16 @@ class EventWritesTest {
   }
 
   @Test
+  void shouldWriteNulAsSpaceInJsonSincePostgresJsonbCannotHoldIt() {
+    assertThat(EventRows.json(Map.of("k\u0000", "v\u0000w"))).isEqualTo("{\"k \":\"v w\"}");
+    assertThat(EventRows.jsonb("a\u0000b")).isEqualTo("\"a b\"");
+    // Valid JSON with an escaped NUL is kept as a string, verbatim.
+    assertThat(EventRows.jsonb("{\"k\": \"\\u0000\"}"))
+        .isEqualTo("\"{\\\"k\\\": \\\"\\\\u0000\\\"}\"");
+    assertThat(EventRows.jsonb("{\"k\": 1}")).isEqualTo("{\"k\": 1}");
+  }
+
+  @Test
   void shouldFoldTheStartAndCompletionOfAnExecutionInEitherOrder() {
     writes.add(task(TaskEventKind.COMPLETED, 4_000).setExecutionId(EXECUTION).build());
     writes.add(task(TaskEventKind.STARTED, 1_000).setExecutionId(EXECUTION).build());

@@ -35,7 +35,8 @@ class SinkDatabaseOutageIT {
     try {
       pg.createDatabase("sink");
       TestDatabase db =
-          new TestDatabase("sink", pg.jdbcUrl("sink"), EmbeddedPostgres.SUPERUSER, "");
+          new TestDatabase(
+              "sink", pg.jdbcUrl("sink"), EmbeddedPostgres.SUPERUSER, pg.superuserPassword());
       Fixtures.migrate(db);
       Fixtures.createTopics(kafka, 3);
       RollupData data = RollupData.generate(19, 6, 4);

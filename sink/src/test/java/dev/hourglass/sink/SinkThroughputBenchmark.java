@@ -106,7 +106,8 @@ public final class SinkThroughputBenchmark {
     try (EmbeddedPostgres pg = EmbeddedPostgres.start(EmbeddedPostgres.Options.temporary())) {
       pg.createDatabase("bench");
       TestDatabase db =
-          new TestDatabase("bench", pg.jdbcUrl("bench"), EmbeddedPostgres.SUPERUSER, "");
+          new TestDatabase(
+              "bench", pg.jdbcUrl("bench"), EmbeddedPostgres.SUPERUSER, pg.superuserPassword());
       Fixtures.migrate(db);
       try (Connection c = db.connect()) {
         for (int r = 0; r <= runs; r++) {
