@@ -19,11 +19,12 @@ import org.slf4j.LoggerFactory;
  * process of this JVM.
  *
  * <p>The data directory is initialised on first start and reused afterwards, so a server closed
- * with {@link #close()} and started again on the same directory keeps its databases. The server
- * preloads {@code pg_stat_statements} and runs with the design documents' {@code postgresql.conf}
- * settings scaled to one machine that runs the broker and the JVMs beside it ({@link
- * #DEFAULT_SETTINGS}). The superuser is {@value #SUPERUSER}, authenticated by trust on loopback
- * only.
+ * with {@link #close()} and started again on the same directory keeps its databases. A server still
+ * running there when the JVM that started it was killed is stopped first, never adopted; one that a
+ * live process runs is refused ({@link PostmasterOwner}). The server preloads {@code
+ * pg_stat_statements} and runs with the design documents' {@code postgresql.conf} settings scaled
+ * to one machine that runs the broker and the JVMs beside it ({@link #DEFAULT_SETTINGS}). The
+ * superuser is {@value #SUPERUSER}, authenticated by trust on loopback only.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
@@ -112,6 +113,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     long started = System.nanoTime();
     try {
       Files.createDirectories(options.dataDir());
+      // A server left running by a killed JVM is stopped, one a live process runs is refused.
+      PostmasterOwner.clear(options.dataDir(), cluster);
       var builder =
           io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
               .setDataDirectory(cluster)
@@ -122,6 +125,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
               .setPort(options.port() == 0 ? FreePorts.find() : options.port());
       options.settings().forEach(builder::setServerConfig);
       EmbeddedPostgres pg = new EmbeddedPostgres(builder.start(), options);
+      PostmasterOwner.claim(options.dataDir());
       LOG.info(
           "PostgreSQL {} started on port {} in {} ms (data in {})",
           pg.serverVersion(),
@@ -202,6 +206,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     } catch (IOException e) {
       throw new EmbeddedServerException("cannot stop PostgreSQL on port " + port(), e);
     }
+    PostmasterOwner.release(options.dataDir());
     if (options.deleteOnClose()) {
       Directories.deleteRecursively(options.dataDir());
     }
