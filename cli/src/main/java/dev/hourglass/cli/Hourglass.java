@@ -26,6 +26,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "Event-driven metrics pipeline: Kafka events -> hourly rollups and alerts -> PostgreSQL.",
     subcommands = {
       LocalCommand.class,
+      ServersCommand.class,
+      KafkaNodeCommand.class,
       MigrateCommand.class,
       TopicsCommand.class,
       ProduceCommand.class,
