@@ -28,6 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       LocalCommand.class,
       ServersCommand.class,
       KafkaNodeCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
       MigrateCommand.class,
       TopicsCommand.class,
       ProduceCommand.class,
