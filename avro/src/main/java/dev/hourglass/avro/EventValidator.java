@@ -63,14 +63,29 @@ public final class EventValidator {
    * @throws IllegalArgumentException for any other record type
    */
   public Optional<Violation> validate(SpecificRecord event) {
+    return validate(event, clock.millis());
+  }
+
+  /**
+   * The first rule {@code event} breaks when {@code occurred_at} is compared with {@code
+   * referenceMillis} rather than this validator's clock. Consumers pass the Kafka record's
+   * timestamp: it travels with the record, so every consumer of the same record (the processor, the
+   * sink, on any machine, at any time) reaches the same verdict.
+   *
+   * @param event a {@code TaskEvent}, {@code AgentEvent} or {@code IntegrationEvent}
+   * @param referenceMillis the epoch milliseconds {@code occurred_at} may be at most {@link
+   *     ValidationLimits#maxFutureSkew()} ahead of
+   * @throws IllegalArgumentException for any other record type
+   */
+  public Optional<Violation> validate(SpecificRecord event, long referenceMillis) {
     Objects.requireNonNull(event, "event");
     Violation violation;
     if (event instanceof TaskEvent task) {
-      violation = task(task);
+      violation = task(task, referenceMillis);
     } else if (event instanceof AgentEvent agent) {
-      violation = agent(agent);
+      violation = agent(agent, referenceMillis);
     } else if (event instanceof IntegrationEvent integration) {
-      violation = integration(integration);
+      violation = integration(integration, referenceMillis);
     } else {
       throw new IllegalArgumentException(
           "EventValidator checks TaskEvent, AgentEvent and IntegrationEvent, not "
@@ -88,10 +103,10 @@ public final class EventValidator {
   static final Map<String, Integer> COLUMN_CAPS =
       Map.of("title", 500, "agent_type", 100, "integration_type", 100, "event_type", 255);
 
-  private Violation task(TaskEvent e) {
+  private Violation task(TaskEvent e, long now) {
     Violation v;
     if ((v = requiredUuid("event_id", e.getEventId())) != null
-        || (v = occurredAt(e.getOccurredAt())) != null
+        || (v = occurredAt(e.getOccurredAt(), now)) != null
         || (v = requiredUuid("organization_id", e.getOrganizationId())) != null
         || (v = requiredUuid("project_id", e.getProjectId())) != null
         || (v = requiredUuid("task_id", e.getTaskId())) != null
@@ -109,10 +124,10 @@ public final class EventValidator {
     return null;
   }
 
-  private Violation agent(AgentEvent e) {
+  private Violation agent(AgentEvent e, long now) {
     Violation v;
     if ((v = requiredUuid("event_id", e.getEventId())) != null
-        || (v = occurredAt(e.getOccurredAt())) != null
+        || (v = occurredAt(e.getOccurredAt(), now)) != null
         || (v = requiredUuid("organization_id", e.getOrganizationId())) != null
         || (v = optionalUuid("project_id", e.getProjectId())) != null
         || (v = requiredUuid("agent_id", e.getAgentId())) != null
@@ -131,10 +146,10 @@ public final class EventValidator {
     return null;
   }
 
-  private Violation integration(IntegrationEvent e) {
+  private Violation integration(IntegrationEvent e, long now) {
     Violation v;
     if ((v = requiredUuid("event_id", e.getEventId())) != null
-        || (v = occurredAt(e.getOccurredAt())) != null
+        || (v = occurredAt(e.getOccurredAt(), now)) != null
         || (v = requiredUuid("organization_id", e.getOrganizationId())) != null
         || (v = requiredText("integration_type", e.getIntegrationType())) != null
         || (v = requiredText("event_type", e.getEventType())) != null
@@ -270,11 +285,10 @@ public final class EventValidator {
     return " (limit " + limits.maxStringLength() + ")";
   }
 
-  private Violation occurredAt(Instant occurredAt) {
+  private Violation occurredAt(Instant occurredAt, long now) {
     if (occurredAt == null) {
       return missing("occurred_at");
     }
-    long now = clock.millis();
     long at;
     try {
       at = occurredAt.toEpochMilli();

@@ -26,6 +26,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "Event-driven metrics pipeline: Kafka events -> hourly rollups and alerts -> PostgreSQL.",
     subcommands = {
       LocalCommand.class,
+      ServersCommand.class,
+      KafkaNodeCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
       MigrateCommand.class,
       TopicsCommand.class,
       ProduceCommand.class,

@@ -38,7 +38,67 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
-  private static final int NODE_ID = 1;
+
+  /**
+   * Which node of which KRaft cluster this broker is; every node is broker and controller.
+   *
+   * @param id the node id, 1 to {@code size}
+   * @param size how many nodes the cluster has: 1, or 3 for replication factor 3
+   * @param controllerPort this node's controller port, or 0 for a free one (a single node only)
+   * @param voters {@code controller.quorum.voters} of the whole cluster ({@code
+   *     1@127.0.0.1:9093,...}), or empty for a single node voting for itself
+   * @param clusterId the cluster id every node's log directory is formatted with
+   */
+  public record Node(int id, int size, int controllerPort, String voters, String clusterId) {
+    public Node {
+      Objects.requireNonNull(voters, "voters");
+      Objects.requireNonNull(clusterId, "clusterId");
+      if (size != 1 && size != 3) {
+        throw new IllegalArgumentException(
+            "Invalid value " + size + " for configuration brokers: must be 1 or 3");
+      }
+      if (id < 1 || id > size) {
+        throw new IllegalArgumentException(
+            "Invalid value " + id + " for configuration node.id: must be 1 to " + size);
+      }
+    }
+
+    /** One node that is the whole cluster. */
+    public static Node single() {
+      return new Node(1, 1, 0, "", Uuid.randomUuid().toString());
+    }
+
+    /**
+     * The nodes of a cluster of {@code size} on this machine, each with a free controller port.
+     *
+     * @param clusterId the id to format new log directories with; an existing directory keeps the
+     *     id it was formatted with, so pass the same one when starting a cluster again
+     */
+    public static List<Node> cluster(int size, String clusterId) {
+      List<Integer> ports = new java.util.ArrayList<>();
+      StringBuilder voters = new StringBuilder();
+      for (int id = 1; id <= size; id++) {
+        int port = FreePorts.find();
+        ports.add(port);
+        voters.append(id == 1 ? "" : ",").append(id).append("@127.0.0.1:").append(port);
+      }
+      List<Node> nodes = new java.util.ArrayList<>();
+      for (int id = 1; id <= size; id++) {
+        nodes.add(new Node(id, size, ports.get(id - 1), voters.toString(), clusterId));
+      }
+      return List.copyOf(nodes);
+    }
+
+    /** Replicas of internal topics and the default for new topics: all nodes. */
+    int replicas() {
+      return size;
+    }
+
+    /** In-sync replicas a write needs: 2 of 3, so that one node may be down. */
+    int minInsync() {
+      return size >= 3 ? 2 : 1;
+    }
+  }
 
   /**
    * Where and how to run the broker.
@@ -90,15 +150,24 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Formats the data directory if needed, starts the broker and waits until it serves clients. */
   public static EmbeddedKafka start(Options options) {
+    return start(options, Node.single());
+  }
+
+  /**
+   * Starts one node of a cluster (see {@link Node}); with several nodes, it serves clients once a
+   * majority of the controllers are up, so start them together.
+   */
+  public static EmbeddedKafka start(Options options, Node node) {
     QuietLogging.apply();
     Path logDir = options.dataDir().resolve("kraft-combined-logs");
     int port = options.port() == 0 ? FreePorts.find() : options.port();
-    int controllerPort = FreePorts.find();
-    KafkaConfig config = new KafkaConfig(brokerProperties(logDir, port, controllerPort, options));
+    int controllerPort = node.controllerPort() == 0 ? FreePorts.find() : node.controllerPort();
+    KafkaConfig config =
+        new KafkaConfig(brokerProperties(logDir, port, controllerPort, node, options));
     try {
       Files.createDirectories(logDir);
       if (!Files.exists(logDir.resolve("meta.properties"))) {
-        format(logDir);
+        format(logDir, node);
       }
     } catch (Exception e) {
       throw new EmbeddedServerException("cannot format the Kafka log directory " + logDir, e);
@@ -118,12 +187,15 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static Properties brokerProperties(
-      Path logDir, int port, int controllerPort, Options options) {
+      Path logDir, int port, int controllerPort, Node node, Options options) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
-    p.put("node.id", Integer.toString(NODE_ID));
-    // A static single-voter quorum: the node votes for itself, no controller discovery needed.
-    p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+    p.put("node.id", Integer.toString(node.id()));
+    // A static quorum: a single node votes for itself; a cluster's nodes know each other's
+    // controller addresses from the start, no discovery needed.
+    p.put(
+        "controller.quorum.voters",
+        node.voters().isEmpty() ? node.id() + "@127.0.0.1:" + controllerPort : node.voters());
     p.put("controller.listener.names", "CONTROLLER");
     p.put(
         "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
@@ -131,16 +203,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", logDir.toString());
-    // One broker: internal topics cannot have more replicas than brokers.
-    p.put("offsets.topic.replication.factor", "1");
+    // Internal topics on every node (one broker: they cannot have more replicas than brokers);
+    // with three, a write needs two in sync, so one node may be down without losing anything.
+    String replicas = Integer.toString(node.replicas());
+    String minInsync = Integer.toString(node.minInsync());
+    p.put("offsets.topic.replication.factor", replicas);
     p.put("offsets.topic.num.partitions", "5");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.replication.factor", replicas);
+    p.put("transaction.state.log.min.isr", minInsync);
     p.put("transaction.state.log.num.partitions", "5");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
-    p.put("default.replication.factor", "1");
-    p.put("min.insync.replicas", "1");
+    p.put("share.coordinator.state.topic.replication.factor", replicas);
+    p.put("share.coordinator.state.topic.min.isr", minInsync);
+    p.put("default.replication.factor", replicas);
+    p.put("min.insync.replicas", minInsync);
     // Consumers of a new group start at once instead of waiting 3 s for more members.
     p.put("group.initial.rebalance.delay.ms", "0");
     // Tests and local mode create their topics explicitly; a typo must not create one.
@@ -152,13 +227,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
-  private static void format(Path logDir) throws Exception {
+  private static void format(Path logDir, Node node) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
       new Formatter()
           .setPrintStream(print)
-          .setNodeId(NODE_ID)
-          .setClusterId(Uuid.randomUuid().toString())
+          .setNodeId(node.id())
+          .setClusterId(node.clusterId())
           .setControllerListenerName("CONTROLLER")
           .setMetadataLogDirectory(logDir.toString())
           .setDirectories(List.of(logDir.toString()))

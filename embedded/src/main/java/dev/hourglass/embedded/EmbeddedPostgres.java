@@ -21,14 +21,16 @@ import org.slf4j.LoggerFactory;
  * process of this JVM.
  *
  * <p>The data directory is initialised on first start and reused afterwards, so a server closed
- * with {@link #close()} and started again on the same directory keeps its databases. The server
- * preloads {@code pg_stat_statements} and runs with the design documents' {@code postgresql.conf}
- * settings scaled to one machine that runs the broker and the JVMs beside it ({@link
- * #DEFAULT_SETTINGS}). It listens on 127.0.0.1 only, and every role, the superuser {@value
- * #SUPERUSER} included, authenticates with its password ({@code scram-sha-256}): the superuser's is
- * generated once into {@code <dataDir>/superuser.password} (mode 0600). The server offers TLS with
- * a generated certificate for {@code localhost} and {@code 127.0.0.1} ({@link #rootCertificate()}),
- * which clients can verify with {@code sslmode=verify-full}.
+ * with {@link #close()} and started again on the same directory keeps its databases. A server still
+ * running there when the JVM that started it was killed is stopped first, never adopted; one that a
+ * live process runs is refused ({@link PostmasterOwner}). The server preloads {@code
+ * pg_stat_statements} and runs with the design documents' {@code postgresql.conf} settings scaled
+ * to one machine that runs the broker and the JVMs beside it ({@link #DEFAULT_SETTINGS}). It
+ * listens on 127.0.0.1 only, and every role, the superuser {@value #SUPERUSER} included,
+ * authenticates with its password ({@code scram-sha-256}): the superuser's is generated once into
+ * {@code <dataDir>/superuser.password} (mode 0600). The server offers TLS with a generated
+ * certificate for {@code localhost} and {@code 127.0.0.1} ({@link #rootCertificate()}), which
+ * clients can verify with {@code sslmode=verify-full}.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
@@ -124,6 +126,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     long started = System.nanoTime();
     try {
       Files.createDirectories(options.dataDir());
+      // A server left running by a killed JVM is stopped, one a live process runs is refused.
+      PostmasterOwner.clear(options.dataDir(), cluster);
       Path passwordFile = options.dataDir().resolve(ServerSecurity.PASSWORD_FILE);
       // A cluster initialised before passwords were required: its superuser has none yet.
       boolean trusting =
@@ -152,6 +156,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       options.settings().forEach(builder::setServerConfig);
       builder.setServerConfig("ssl", "on");
       EmbeddedPostgres pg = new EmbeddedPostgres(builder.start(), options, password);
+      PostmasterOwner.claim(options.dataDir());
       if (trusting) {
         pg.requirePasswords();
       }
@@ -317,6 +322,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     } catch (IOException e) {
       throw new EmbeddedServerException("cannot stop PostgreSQL on port " + port(), e);
     }
+    PostmasterOwner.release(options.dataDir());
     if (options.deleteOnClose()) {
       Directories.deleteRecursively(options.dataDir());
     }

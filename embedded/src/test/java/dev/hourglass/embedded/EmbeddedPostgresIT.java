@@ -1,6 +1,7 @@
 package dev.hourglass.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -58,6 +59,65 @@ class EmbeddedPostgresIT {
       assertThat(second.port()).isEqualTo(port);
       assertThat(single(s, "SELECT string_agg(note, ',' ORDER BY id) FROM kept"))
           .isEqualTo("before restart,also kept");
+    }
+  }
+
+  @Test
+  void shouldStopAServerLeftRunningByAKilledProcessInsteadOfAdoptingIt(@TempDir Path dir)
+      throws Exception {
+    Path data = dir.resolve("pg");
+    Process jvm =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                OrphaningPostgres.class.getName(),
+                data.toString())
+            .redirectErrorStream(true)
+            .start();
+    String[] ready = readyLine(jvm);
+    int port = Integer.parseInt(ready[1]);
+    long orphanPid = Long.parseLong(ready[2]);
+    jvm.destroyForcibly().waitFor();
+    assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).contains(true);
+
+    try (EmbeddedPostgres restarted =
+            EmbeddedPostgres.start(EmbeddedPostgres.Options.persistent(data, port));
+        Connection c = restarted.dataSource("postgres").getConnection();
+        Statement s = c.createStatement()) {
+      assertThat(ProcessHandle.of(orphanPid).filter(ProcessHandle::isAlive)).isEmpty();
+      assertThat(restarted.serverPid()).isNotEqualTo(orphanPid);
+      assertThat(single(s, "SELECT pg_backend_pid() > 0")).isEqualTo("t");
+    }
+  }
+
+  private static String[] readyLine(Process jvm) throws java.io.IOException {
+    var out = new java.io.BufferedReader(new java.io.InputStreamReader(jvm.getInputStream()));
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.startsWith("READY ")) {
+        return line.split(" ");
+      }
+    }
+    throw new AssertionError("the JVM that starts PostgreSQL ended before it was ready");
+  }
+
+  @Test
+  void shouldRefuseADataDirectoryWhoseServerALiveProcessRuns(@TempDir Path dir) {
+    Path data = dir.resolve("pg");
+    try (EmbeddedPostgres running =
+        EmbeddedPostgres.start(EmbeddedPostgres.Options.persistent(data, 0))) {
+      assertThatThrownBy(
+              () ->
+                  EmbeddedPostgres.start(EmbeddedPostgres.Options.persistent(data, running.port())))
+          .isInstanceOf(EmbeddedServerException.class)
+          .hasMessage(
+              "PostgreSQL (pid "
+                  + running.serverPid()
+                  + ") is already running on data directory "
+                  + data.resolve("pgdata")
+                  + " for process "
+                  + ProcessHandle.current().pid()
+                  + " (this one); stop that process, or use another data directory");
     }
   }
 

@@ -9,10 +9,15 @@ import dev.hourglass.embedded.HourglassIT;
 import dev.hourglass.embedded.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 @HourglassIT
@@ -85,6 +90,47 @@ class PartitionManagementIT {
                   + " 00:00:00+00') TO ('"
                   + far.plusMonths(1)
                   + " 00:00:00+00')");
+    }
+  }
+
+  @Test
+  void shouldReturnThePartitionToBothOfTwoSessionsCreatingItAtOnce(TestDatabase db)
+      throws Exception {
+    Sql.migrate(db);
+    try (Connection first = db.connect();
+        Connection second = db.connect()) {
+      LocalDate far = currentMonth(first).plusMonths(12);
+      String name = "integration_events_p" + far.format(MONTH);
+      String create = "SELECT create_monthly_partition('integration_events', ?)";
+      first.setAutoCommit(false);
+      // The first session creates the partition and holds the function's lock until it commits.
+      assertThat(Sql.value(first, create, java.sql.Date.valueOf(far))).isEqualTo(name);
+      int secondPid = ((Number) Sql.value(second, "SELECT pg_backend_pid()")).intValue();
+      // The second looks the partition up (absent: not committed yet), then waits for the lock.
+      CompletableFuture<Object> created =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return Sql.value(second, create, java.sql.Date.valueOf(far));
+                } catch (SQLException e) {
+                  throw new CompletionException(e);
+                }
+              });
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  "advisory"
+                      .equals(
+                          Sql.value(
+                              first,
+                              "SELECT wait_event FROM pg_stat_activity WHERE pid = ?",
+                              secondPid)));
+      first.commit();
+
+      assertThat(created.get(30, TimeUnit.SECONDS)).isEqualTo(name);
+      assertThat(Sql.count(first, "SELECT count(*) FROM pg_class WHERE relname = ?", name))
+          .isEqualTo(1);
     }
   }
 

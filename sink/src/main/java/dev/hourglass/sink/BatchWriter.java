@@ -52,7 +52,8 @@ final class BatchWriter {
           throw new StaleOffsetsException(
               "stored offsets are not where this instance left them for "
                   + batch.advances().keySet()
-                  + ": another instance committed them; rolled back, re-reading from the store");
+                  + ": another instance committed or claimed them since (or the database was"
+                  + " restored from a backup); rolled back, re-reading from the store");
         }
         hook.beforeCommit(batch);
         c.commit();

@@ -8,7 +8,6 @@ import dev.hourglass.contract.Family;
 import dev.hourglass.contract.Topic;
 import dev.hourglass.contract.Topics;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +34,10 @@ final class RecordDecoder {
   private final Map<String, Deserializer<?>> values = new LinkedHashMap<>();
 
   /**
-   * The event rules of the streams processor, except that the future-time bound is the widest
-   * allowed: it depends on when the check runs, and the sink runs later than the processor, so it
-   * must not reject anything the processor accepted.
+   * The event rules of the streams processor, its limits included. The future-time bound is checked
+   * against the record's timestamp, as the processor checks it, never against this machine's clock:
+   * the processor and the sink give the same record the same verdict, so the raw tables hold
+   * exactly the events the rollups count.
    */
   private final EventValidator validator;
 
@@ -47,12 +47,7 @@ final class RecordDecoder {
     reads(topics.rollups());
     reads(topics.alerts());
     reads(topics.deadLetters());
-    ValidationLimits standard = ValidationLimits.defaults();
-    this.validator =
-        new EventValidator(
-            new ValidationLimits(
-                Duration.ofDays(365), standard.maxStringLength(), standard.maxPayloadBytes()),
-            clock);
+    this.validator = new EventValidator(ValidationLimits.defaults(), clock);
   }
 
   private void reads(Topic<?, ?> topic) {
@@ -86,7 +81,7 @@ final class RecordDecoder {
       return raw.rejected(new SinkRecord.Rejected(e.reason().name(), e.getMessage(), null, null));
     }
     if (payload instanceof SpecificRecord record) {
-      Optional<SinkRecord.Rejected> why = refusal(record);
+      Optional<SinkRecord.Rejected> why = refusal(record, in.timestamp());
       if (why.isPresent()) {
         return raw.rejected(why.get());
       }
@@ -102,12 +97,12 @@ final class RecordDecoder {
   }
 
   /** Why a record of the right type for its topic cannot be written, if it cannot. */
-  private Optional<SinkRecord.Rejected> refusal(SpecificRecord record) {
+  private Optional<SinkRecord.Rejected> refusal(SpecificRecord record, long timestamp) {
     Optional<Family> event = Family.forEventType(record.getClass());
     if (event.isPresent()) {
       Family family = event.get();
-      return validator
-          .validate(record)
+      // A record without a timestamp (a pre-0.10 message format) falls back to the clock.
+      return (timestamp >= 0 ? validator.validate(record, timestamp) : validator.validate(record))
           .map(
               v ->
                   new SinkRecord.Rejected(

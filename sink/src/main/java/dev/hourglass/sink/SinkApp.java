@@ -207,8 +207,16 @@ public final class SinkApp implements AutoCloseable {
     h.setInitializationFailTimeout(-1);
     // Names the sink's sessions in pg_stat_activity.
     h.addDataSourceProperty("ApplicationName", "hourglass-sink");
+    // Every wait on the server is bounded: a stuck statement, a lock held by a hung instance, and
+    // a transaction a frozen instance left open (its locks go before its partitions move).
     h.addDataSourceProperty(
-        "options", "-c statement_timeout=" + config.statementTimeout().toMillis());
+        "options",
+        "-c statement_timeout="
+            + config.statementTimeout().toMillis()
+            + " -c lock_timeout="
+            + config.lockTimeout().toMillis()
+            + " -c idle_in_transaction_session_timeout="
+            + config.idleInTransactionTimeout().toMillis());
     // A dead peer is noticed even when the server cannot send a reset.
     h.addDataSourceProperty("tcpKeepAlive", "true");
     h.addDataSourceProperty(

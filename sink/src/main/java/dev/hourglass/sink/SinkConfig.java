@@ -39,6 +39,11 @@ import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
  * @param poolMaxLifetime a connection is replaced after this long, below server and proxy limits
  * @param connectionTimeout how long to wait for a connection before the attempt counts as failed
  * @param statementTimeout the server cancels a statement after this long (a transient error)
+ * @param lockTimeout the server cancels a statement that waits this long for a lock (a transient
+ *     error), so that a hung instance's locks cannot block the others indefinitely
+ * @param idleInTransactionTimeout the server ends a session whose transaction stays idle this long
+ *     (a frozen instance), releasing its locks; below the consumer's session timeout, so that a
+ *     paused instance's transaction is gone before its partitions can move
  * @param retryInitialBackoff first wait after a transient database error
  * @param retryMaxBackoff the wait never grows beyond this
  * @param retryMaxAttempts attempts logged as {@code attempt n/max}; after them the sink keeps
@@ -64,6 +69,8 @@ public record SinkConfig(
     Duration poolMaxLifetime,
     Duration connectionTimeout,
     Duration statementTimeout,
+    Duration lockTimeout,
+    Duration idleInTransactionTimeout,
     Duration retryInitialBackoff,
     Duration retryMaxBackoff,
     int retryMaxAttempts,
@@ -79,6 +86,8 @@ public record SinkConfig(
   public static final String POOL_MAX_LIFETIME_MS = "sink.pool.max.lifetime.ms";
   public static final String POOL_CONNECTION_TIMEOUT_MS = "sink.pool.connection.timeout.ms";
   public static final String STATEMENT_TIMEOUT_MS = "sink.statement.timeout.ms";
+  public static final String LOCK_TIMEOUT_MS = "sink.lock.timeout.ms";
+  public static final String IDLE_IN_TRANSACTION_TIMEOUT_MS = "sink.idle.in.transaction.timeout.ms";
   public static final String RETRY_INITIAL_BACKOFF_MS = "sink.retry.initial.backoff.ms";
   public static final String RETRY_MAX_BACKOFF_MS = "sink.retry.max.backoff.ms";
   public static final String RETRY_MAX_ATTEMPTS = "sink.retry.max.attempts";
@@ -119,6 +128,14 @@ public record SinkConfig(
     def.define(POOL_MAX_LIFETIME_MS, LONG, 1_800_000L, between(30_000, DAY_MS), LOW, "lifetime");
     def.define(POOL_CONNECTION_TIMEOUT_MS, LONG, 5000L, between(250, 600_000), LOW, "connecting");
     def.define(STATEMENT_TIMEOUT_MS, LONG, 60_000L, between(1_000, 3_600_000), LOW, "statements");
+    def.define(LOCK_TIMEOUT_MS, LONG, 10_000L, between(100, 3_600_000), LOW, "lock waits");
+    def.define(
+        IDLE_IN_TRANSACTION_TIMEOUT_MS,
+        LONG,
+        30_000L,
+        between(1_000, 3_600_000),
+        LOW,
+        "idle transactions");
     def.define(RETRY_INITIAL_BACKOFF_MS, LONG, 200L, between(1, 600_000), LOW, "first wait");
     def.define(RETRY_MAX_BACKOFF_MS, LONG, 30_000L, between(1, 3_600_000), LOW, "longest wait");
     def.define(RETRY_MAX_ATTEMPTS, INT, 10, between(1, 1_000), LOW, "attempts before ERROR");
@@ -184,6 +201,8 @@ public record SinkConfig(
         v.getDuration(POOL_MAX_LIFETIME_MS),
         v.getDuration(POOL_CONNECTION_TIMEOUT_MS),
         v.getDuration(STATEMENT_TIMEOUT_MS),
+        v.getDuration(LOCK_TIMEOUT_MS),
+        v.getDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
         v.getDuration(RETRY_INITIAL_BACKOFF_MS),
         v.getDuration(RETRY_MAX_BACKOFF_MS),
         v.getInt(RETRY_MAX_ATTEMPTS),
@@ -208,6 +227,8 @@ public record SinkConfig(
     m.put(POOL_MAX_LIFETIME_MS, Long.toString(poolMaxLifetime.toMillis()));
     m.put(POOL_CONNECTION_TIMEOUT_MS, Long.toString(connectionTimeout.toMillis()));
     m.put(STATEMENT_TIMEOUT_MS, Long.toString(statementTimeout.toMillis()));
+    m.put(LOCK_TIMEOUT_MS, Long.toString(lockTimeout.toMillis()));
+    m.put(IDLE_IN_TRANSACTION_TIMEOUT_MS, Long.toString(idleInTransactionTimeout.toMillis()));
     m.put(RETRY_INITIAL_BACKOFF_MS, Long.toString(retryInitialBackoff.toMillis()));
     m.put(RETRY_MAX_BACKOFF_MS, Long.toString(retryMaxBackoff.toMillis()));
     m.put(RETRY_MAX_ATTEMPTS, Integer.toString(retryMaxAttempts));

@@ -44,11 +44,12 @@ import org.slf4j.LoggerFactory;
  * offsets. Retries after a failure are written synchronously, with every partition paused, as
  * before.
  *
- * <p>Exactly-once: an assigned partition stays paused until its stored offset is read from {@code
- * sink_offsets} and the consumer is seeked there (no row: the beginning). A batch's rows and the
- * compare-and-set of its partitions' offsets commit in one transaction. When the compare-and-set
- * fails, another instance moved the offsets: the batch is rolled back, everything buffered is
- * dropped and every partition is seeked again from the store.
+ * <p>Exactly-once: an assigned partition stays paused until it is claimed in {@code sink_offsets}
+ * (its stored offset read and its owner epoch moved on, {@link OffsetStore#claim}) and the consumer
+ * is seeked there (offset 0: the beginning). A batch's rows and the compare-and-set of its
+ * partitions' offsets and epochs commit in one transaction. When the compare-and-set fails, another
+ * instance moved the offsets or claimed the partitions: the batch is rolled back, everything
+ * buffered is dropped and every partition is claimed and seeked again from the store, after a poll.
  *
  * <p>Backpressure: while the database fails transiently, every partition is paused and the thread
  * keeps polling (so the group keeps it), retrying the same batch with bounded exponential backoff
@@ -72,8 +73,17 @@ final class SinkLoop implements Runnable {
   /** Stored next offset of each owned, seeked partition ({@link OffsetStore#NONE}: no row). */
   private final Map<TopicPartition, Long> stored = new HashMap<>();
 
-  /** Owned partitions not yet seeked to their stored offsets; kept paused. */
+  /** The owner epoch this instance claimed each owned, seeked partition with. */
+  private final Map<TopicPartition, Long> epochs = new HashMap<>();
+
+  /** Owned partitions not yet claimed and seeked to their stored offsets; kept paused. */
   private final Set<TopicPartition> needSeek = new HashSet<>();
+
+  /**
+   * After a rejected commit, partitions are claimed again only once a poll has run: an instance
+   * that lost them learns it there, and must not fence out their new owner by claiming them.
+   */
+  private boolean claimAfterPoll;
 
   private final List<SinkRecord> buffer = new ArrayList<>();
 
@@ -215,7 +225,9 @@ final class SinkLoop implements Runnable {
           && !attempt("write a batch", this::commitPending)) {
         continue;
       }
-      if (!needSeek.isEmpty() && !attempt("read stored offsets", this::seekFromStore)) {
+      if (!needSeek.isEmpty()
+          && !claimAfterPoll
+          && !attempt("claim partitions and read stored offsets", this::seekFromStore)) {
         continue;
       }
       // A batch whose write failed is retried here, synchronously, every partition paused.
@@ -239,6 +251,7 @@ final class SinkLoop implements Runnable {
       boolean wasEmpty = buffer.isEmpty();
       if (buffer.size() < config.batchSize()) {
         take(consumer.poll(Duration.ofMillis(wait)));
+        claimAfterPoll = false;
       }
       long now = System.nanoTime();
       if (wasEmpty && !buffer.isEmpty()) {
@@ -304,7 +317,7 @@ final class SinkLoop implements Runnable {
                 return;
               }
               if (from == OffsetStore.NONE ? position > 0 : position != from) {
-                advances.put(tp, new OffsetStore.Advance(from, position));
+                advances.put(tp, new OffsetStore.Advance(from, position, epochs.get(tp)));
               }
             });
     Batch batch = planned.batch().advancing(advances);
@@ -375,6 +388,7 @@ final class SinkLoop implements Runnable {
       }
       consumer.pause(consumer.assignment());
       take(consumer.poll(Duration.ofNanos(Math.min(left, MAX_PAUSED_POLL.toNanos()))));
+      claimAfterPoll = false;
     }
   }
 
@@ -393,23 +407,28 @@ final class SinkLoop implements Runnable {
       return;
     }
     Set<TopicPartition> partitionsToSeek = Set.copyOf(needSeek);
-    Map<TopicPartition, Long> loaded;
+    Map<TopicPartition, OffsetStore.Claim> claimed;
     try (Connection c = dataSource.getConnection()) {
-      loaded = offsets.load(c, partitionsToSeek);
+      claimed = offsets.claim(c, partitionsToSeek);
       c.commit();
     }
+    Map<TopicPartition, Long> loaded = new HashMap<>();
     for (TopicPartition tp : partitionsToSeek) {
-      long next = loaded.get(tp);
-      if (next == OffsetStore.NONE) {
+      OffsetStore.Claim claim = claimed.get(tp);
+      if (claim.next() == 0) {
+        // Where the log starts now: its first offsets may have been deleted by retention.
         consumer.seekToBeginning(List.of(tp));
       } else {
-        consumer.seek(tp, next);
+        consumer.seek(tp, claim.next());
       }
-      stored.put(tp, next);
+      stored.put(tp, claim.next());
+      epochs.put(tp, claim.epoch());
+      loaded.put(tp, claim.next());
     }
     needSeek.removeAll(partitionsToSeek);
     partitionsReady = stored.size();
-    LOG.info("Seeked to stored offsets: {}", new java.util.TreeMap<>(stringKeys(loaded)));
+    LOG.info(
+        "Claimed and seeked to stored offsets: {}", new java.util.TreeMap<>(stringKeys(loaded)));
     hook.afterSeek(partitionsToSeek);
   }
 
@@ -505,9 +524,11 @@ final class SinkLoop implements Runnable {
     inFlight = null;
     buffer.clear();
     stored.clear();
+    epochs.clear();
     partitionsReady = 0;
     needSeek.addAll(consumer.assignment());
     consumer.pause(consumer.assignment());
+    claimAfterPoll = true;
   }
 
   private void forget(Collection<TopicPartition> gone) {
@@ -520,6 +541,7 @@ final class SinkLoop implements Runnable {
       pending = pending.without(set);
     }
     stored.keySet().removeAll(set);
+    epochs.keySet().removeAll(set);
     partitionsReady = stored.size();
     needSeek.removeAll(set);
   }

@@ -37,7 +37,8 @@ final class SqlErrors {
         || state.startsWith("53") // insufficient resources
         || state.equals("40001") // serialization failure
         || state.equals("40P01") // deadlock
-        || state.equals("55P03") // lock not available
+        || state.equals("55P03") // lock not available: lock_timeout while another holds it
+        || state.equals("25P03") // idle_in_transaction_session_timeout ended the session
         || state.equals("57014") // statement timeout or cancel
         || state.startsWith("57P") // admin or crash shutdown, cannot connect now
         || state.equals("58030")) { // I/O error on the server
@@ -45,6 +46,11 @@ final class SqlErrors {
     }
     if (state.equals("23514") && message != null && message.contains("no partition of relation")) {
       // A month partition missing (dropped after it was cached): re-created on the retry.
+      return Kind.TRANSIENT;
+    }
+    if (state.equals("42P07")) {
+      // "already exists": the only DDL the sink runs is create_monthly_partition, so another
+      // session created the same month partition at the same moment; the retry finds it.
       return Kind.TRANSIENT;
     }
     if (state.startsWith("23") || state.startsWith("22")) {

@@ -130,12 +130,12 @@ class BatchTest {
     assertThat(batch.months()).isEmpty();
     assertThat(batch.isEmpty()).isTrue();
 
-    Batch moving = batch.advancing(Map.of(EVENTS, new OffsetStore.Advance(10, 12)));
+    Batch moving = batch.advancing(Map.of(EVENTS, new OffsetStore.Advance(10, 12, 0)));
 
     assertThat(moving.isEmpty()).isFalse();
     assertThat(moving.statements()).isEmpty();
     assertThat(moving.advances())
-        .containsExactly(Map.entry(EVENTS, new OffsetStore.Advance(10, 12)));
+        .containsExactly(Map.entry(EVENTS, new OffsetStore.Advance(10, 12, 0)));
   }
 
   @Test
@@ -147,8 +147,8 @@ class BatchTest {
         Batch.plan(records)
             .advancing(
                 Map.of(
-                    EVENTS, new OffsetStore.Advance(0, 1),
-                    ROLLUPS, new OffsetStore.Advance(OffsetStore.NONE, 3)));
+                    EVENTS, new OffsetStore.Advance(0, 1, 0),
+                    ROLLUPS, new OffsetStore.Advance(OffsetStore.NONE, 3, 0)));
 
     Batch kept = batch.without(List.of(ROLLUPS));
 
@@ -158,7 +158,8 @@ class BatchTest {
         .containsExactly(tuple("organizations", 1), tuple("integration_events", 1));
     assertThat(kept.months())
         .isEqualTo(Map.of("integration_events", Set.of(LocalDate.parse("2026-03-01"))));
-    assertThat(kept.advances()).containsExactly(Map.entry(EVENTS, new OffsetStore.Advance(0, 1)));
+    assertThat(kept.advances())
+        .containsExactly(Map.entry(EVENTS, new OffsetStore.Advance(0, 1, 0)));
   }
 
   @Test
@@ -168,13 +169,14 @@ class BatchTest {
         Batch.plan(records)
             .advancing(
                 Map.of(
-                    EVENTS, new OffsetStore.Advance(0, 1),
-                    ROLLUPS, new OffsetStore.Advance(5, 9)));
+                    EVENTS, new OffsetStore.Advance(0, 1, 0),
+                    ROLLUPS, new OffsetStore.Advance(5, 9, 0)));
 
     Batch kept = batch.without(List.of(ROLLUPS));
 
     assertThat(kept.statements()).isSameAs(batch.statements());
-    assertThat(kept.advances()).containsExactly(Map.entry(EVENTS, new OffsetStore.Advance(0, 1)));
+    assertThat(kept.advances())
+        .containsExactly(Map.entry(EVENTS, new OffsetStore.Advance(0, 1, 0)));
   }
 
   @Test

@@ -6,14 +6,20 @@ import dev.hourglass.avro.JsonView;
 import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.contract.Family;
 import dev.hourglass.contract.Topics;
+import dev.hourglass.events.AgentEvent;
+import dev.hourglass.events.AgentEventKind;
 import dev.hourglass.rollups.Alert;
 import dev.hourglass.rollups.AlertState;
 import dev.hourglass.rollups.TaskMeasures;
 import dev.hourglass.rollups.TaskRollup;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class RecordDecoderTest {
@@ -35,6 +41,43 @@ class RecordDecoderTest {
             "hg.rollups",
             "hg.alerts",
             "hg.dead-letters");
+  }
+
+  @Test
+  void shouldJudgeAFutureTimeByTheRecordsTimestampAsTheProcessorDoes() {
+    long sent = Instant.parse("2026-01-05T10:00:00Z").toEpochMilli();
+    long fourMinutes = 240_000L;
+    long sixMinutes = 360_000L;
+    // Both are in this machine's past; the processor dead-letters the second (beyond the 5 min
+    // bound of the time it was sent), so the sink must not write it to the raw tables.
+    SinkRecord near =
+        decodeAt(sent, EventWritesTest.agent(AgentEventKind.STARTED, sent + fourMinutes));
+    SinkRecord far =
+        decodeAt(sent, EventWritesTest.agent(AgentEventKind.STARTED, sent + sixMinutes));
+
+    assertThat(near.payload()).isInstanceOf(AgentEvent.class);
+    SinkRecord.Rejected why = (SinkRecord.Rejected) far.payload();
+    assertThat(why.reasonCode()).isEqualTo("INVALID_FUTURE_TIME");
+    assertThat(why.message())
+        .isEqualTo(
+            "occurred_at: 2026-01-05T10:06:00Z is 360000 ms ahead of the clock (limit 300000 ms)");
+  }
+
+  private SinkRecord decodeAt(long timestamp, AgentEvent.Builder event) {
+    byte[] value = format.encode(event.setEventId("00000000-0000-4000-8000-000000000077").build());
+    return decoder.decode(
+        new ConsumerRecord<>(
+            topics.events(Family.AGENT).name(),
+            0,
+            7L,
+            timestamp,
+            TimestampType.CREATE_TIME,
+            1,
+            value.length,
+            "k".getBytes(StandardCharsets.UTF_8),
+            value,
+            new RecordHeaders(),
+            Optional.empty()));
   }
 
   @Test

@@ -115,6 +115,9 @@ class SinkConfigTest {
     assertThat(hikari.getMaxLifetime()).isEqualTo(1_800_000);
     assertThat(hikari.getConnectionTimeout()).isEqualTo(5_000);
     assertThat(hikari.getDataSourceProperties())
-        .containsEntry("options", "-c statement_timeout=60000");
+        .containsEntry(
+            "options",
+            "-c statement_timeout=60000 -c lock_timeout=10000"
+                + " -c idle_in_transaction_session_timeout=30000");
   }
 }

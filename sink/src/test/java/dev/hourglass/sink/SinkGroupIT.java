@@ -8,6 +8,7 @@ import dev.hourglass.embedded.TestDatabase;
 import dev.hourglass.embedded.TestKafka;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -87,6 +88,56 @@ class SinkGroupIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> stale.stats().commitsRejected() == 1);
         assertThat(stale.stats().recordsCommitted()).isZero();
         assertThat(RollupData.actualRows(db)).containsExactlyElementsOf(data.expectedRows());
+        Fixtures.awaitCaughtUp(owner, Duration.ofSeconds(30));
+      }
+    }
+    assertThat(RollupData.actualRows(db)).containsExactlyElementsOf(data.expectedRows());
+  }
+
+  @Test
+  void shouldLetTheSuccessorOfAnInstanceFrozenInsideItsTransactionTakeOverAndNeverCommitIt(
+      TestKafka kafka, TestDatabase db) throws Exception {
+    Fixtures.migrate(db);
+    Fixtures.createTopics(kafka, 1);
+    RollupData data = RollupData.generate(19, 2, 1);
+    data.publish(kafka);
+    Map<String, String> settings = Fixtures.settings(kafka, db);
+    // Short bounds, so that the test takes seconds; the defaults keep the same order (below the
+    // consumer's session timeout).
+    settings.put(SinkConfig.IDLE_IN_TRANSACTION_TIMEOUT_MS, "2000");
+    settings.put(SinkConfig.LOCK_TIMEOUT_MS, "500");
+    SinkConfig config = SinkConfig.from(settings);
+    CountDownLatch frozen = new CountDownLatch(1);
+    CountDownLatch wake = new CountDownLatch(1);
+    FaultHook freezeInsideFirstBatch =
+        new FaultHook() {
+          @Override
+          public void beforeCommit(Batch batch) {
+            if (!batch.records().isEmpty() && frozen.getCount() == 1) {
+              // Rows and offsets written, their row locks held, the commit not sent: a SIGSTOP.
+              frozen.countDown();
+              try {
+                wake.await(90, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
+    try (SinkApp stale = new SinkApp(config, freezeInsideFirstBatch)) {
+      stale.start();
+      assertThat(frozen.await(30, TimeUnit.SECONDS)).isTrue();
+      try (SinkApp owner = new SinkApp(config)) {
+        owner.start();
+        // The server ends the frozen transaction and its locks go: the successor is not blocked.
+        Fixtures.awaitCaughtUp(owner, Duration.ofSeconds(60));
+        assertThat(owner.stats().recordsCommitted()).isEqualTo(data.records.size());
+
+        wake.countDown();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> stale.stats().transientFailures() + stale.stats().commitsRejected() > 0);
+        assertThat(stale.stats().recordsCommitted()).isZero();
         Fixtures.awaitCaughtUp(owner, Duration.ofSeconds(30));
       }
     }

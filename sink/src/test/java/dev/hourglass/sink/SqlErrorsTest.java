@@ -38,6 +38,25 @@ class SqlErrorsTest {
   }
 
   @Test
+  void shouldRetryAPartitionAnotherSinkCreatedAtTheSameMoment() {
+    SQLException race =
+        new SQLException("relation \"integration_events_p202711\" already exists", "42P07");
+
+    assertThat(SqlErrors.classify(race)).isEqualTo(SqlErrors.Kind.TRANSIENT);
+  }
+
+  @Test
+  void shouldRetryALockTimeoutAndASessionEndedIdleInTransaction() {
+    assertThat(SqlErrors.classify(new SQLException("canceling statement: lock timeout", "55P03")))
+        .isEqualTo(SqlErrors.Kind.TRANSIENT);
+    assertThat(
+            SqlErrors.classify(
+                new SQLException(
+                    "terminating connection due to idle-in-transaction timeout", "25P03")))
+        .isEqualTo(SqlErrors.Kind.TRANSIENT);
+  }
+
+  @Test
   void shouldDeadLetterDataExceptionsAsDataErrors() {
     SQLException bad = new SQLException("invalid input syntax for type uuid", "22P02");
 

@@ -6,6 +6,7 @@ import dev.hourglass.avro.RecordFormat;
 import dev.hourglass.avro.Violation;
 import dev.hourglass.contract.Family;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -103,8 +104,9 @@ final class FamilyProcessor<E extends SpecificRecord>
     statsStore = context.getStateStore(nodes.statsStore());
     closedHours = context.getStateStore(nodes.closedHoursStore());
     KeyValueStore<String, byte[]> alertStore = context.getStateStore(nodes.alertsStore());
-    validator =
-        new EventValidator(settings.limits(), new ContextClock(context::currentSystemTimeMs));
+    // Every event is validated against its record's timestamp, not this clock: the sink does the
+    // same with the same record, so both give one verdict whenever and wherever they run.
+    validator = new EventValidator(settings.limits(), Clock.systemUTC());
     alerts =
         new AlertEvaluator(
             aggregation,
@@ -189,7 +191,7 @@ final class FamilyProcessor<E extends SpecificRecord>
       E event = aggregation.eventType().cast(decoded);
       organizationId = family.organizationId(event);
       eventId = family.eventId(event);
-      Optional<Violation> violation = validator.validate(event);
+      Optional<Violation> violation = validator.validate(event, record.timestamp());
       if (violation.isPresent()) {
         deadLetter(
             record,

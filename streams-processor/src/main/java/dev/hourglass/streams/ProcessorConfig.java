@@ -51,6 +51,8 @@ import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
  * @param processingGuarantee exactly_once_v2, or at_least_once (for benchmarks)
  * @param correctionHorizon how long (stream time) a closed hour's totals are kept, so that a
  *     correction of it re-evaluates the alert rules
+ * @param kafkaOverrides other Kafka Streams and client settings (keys {@code streams.kafka.*}
+ *     without the prefix), such as {@code group.instance.id} or {@code group.protocol}
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -66,7 +68,12 @@ public record ProcessorConfig(
     AlertsFormat alertsFormat,
     Path stateDir,
     String processingGuarantee,
-    Duration correctionHorizon) {
+    Duration correctionHorizon,
+    Map<String, String> kafkaOverrides) {
+
+  public ProcessorConfig {
+    kafkaOverrides = Map.copyOf(kafkaOverrides);
+  }
 
   public static final String BOOTSTRAP_SERVERS = Shared.BOOTSTRAP_SERVERS;
   public static final String TOPIC_PREFIX = Shared.TOPIC_PREFIX;
@@ -82,6 +89,37 @@ public record ProcessorConfig(
   public static final String STATE_DIR = "streams.state.dir";
   public static final String PROCESSING_GUARANTEE = "streams.processing.guarantee";
   public static final String CORRECTION_HORIZON_MS = "streams.alerts.correction.horizon.ms";
+  static final String KAFKA_PREFIX = "streams.kafka.";
+
+  /**
+   * Kafka Streams settings the processor sets itself: each named with the key that sets it, or the
+   * reason it is fixed. Any other Kafka Streams or client setting passes through {@code
+   * streams.kafka.*}.
+   */
+  static final Map<String, String> FIXED_KAFKA_KEYS = fixedKafkaKeys();
+
+  private static Map<String, String> fixedKafkaKeys() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(StreamsConfig.APPLICATION_ID_CONFIG, "set it with " + APPLICATION_ID);
+    m.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "set it with " + BOOTSTRAP_SERVERS);
+    m.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "set it with " + PROCESSING_GUARANTEE);
+    m.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "set it with " + COMMIT_INTERVAL_MS);
+    m.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "set it with " + CACHE_MAX_BYTES);
+    m.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "set it with " + NUM_STREAM_THREADS);
+    m.put(StreamsConfig.STATE_DIR_CONFIG, "set it with " + STATE_DIR);
+    String handlers = "the processor sets it itself; dead letters depend on it";
+    m.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, handlers);
+    m.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, handlers);
+    m.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, handlers);
+    m.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, handlers);
+    // The deprecated names of the same two handlers (spelt out: their constants are deprecated).
+    m.put("default.deserialization.exception.handler", handlers);
+    m.put("default.production.exception.handler", handlers);
+    m.put(
+        StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG,
+        "the processor sets it itself; its topic names are part of the contract");
+    return Map.copyOf(m);
+  }
 
   private static final ConfigDef.Validator NAME =
       Validators.matching("[A-Za-z0-9._-]+", "must be letters, digits, '.', '_', '-' (not empty)");
@@ -131,19 +169,25 @@ public record ProcessorConfig(
         between(HOUR_MS, 30 * DAY_MS),
         LOW,
         "closed hours kept for alerts on corrections");
-    return Declarations.of(def)
-        .renamed("streams.grace", GRACE_MS)
-        .renamed("streams.dedup.horizon", DEDUP_HORIZON_MS)
-        .renamed("streams.emit.interval", EMIT_INTERVAL_MS)
-        .rule(
-            DEDUP_HORIZON_MS,
-            List.of(GRACE_MS),
-            v -> {
-              long least = HOUR_MS + v.getLong(GRACE_MS);
-              return v.getLong(DEDUP_HORIZON_MS) >= least
-                  ? null
-                  : "must be at least the window (3600000) plus " + GRACE_MS + ": " + least;
-            });
+    Declarations d =
+        Declarations.of(def)
+            .open("streams.kafka.*", KAFKA_PREFIX)
+            .renamed("streams.grace", GRACE_MS)
+            .renamed("streams.dedup.horizon", DEDUP_HORIZON_MS)
+            .renamed("streams.emit.interval", EMIT_INTERVAL_MS)
+            .rule(
+                DEDUP_HORIZON_MS,
+                List.of(GRACE_MS),
+                v -> {
+                  long least = HOUR_MS + v.getLong(GRACE_MS);
+                  return v.getLong(DEDUP_HORIZON_MS) >= least
+                      ? null
+                      : "must be at least the window (3600000) plus " + GRACE_MS + ": " + least;
+                });
+    for (Map.Entry<String, String> fixed : FIXED_KAFKA_KEYS.entrySet()) {
+      d = d.refuse(KAFKA_PREFIX + fixed.getKey(), fixed.getValue());
+    }
+    return d;
   }
 
   /**
@@ -176,7 +220,8 @@ public record ProcessorConfig(
             ? Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams")
             : Path.of(stateDir),
         v.getString(PROCESSING_GUARANTEE),
-        v.getDuration(CORRECTION_HORIZON_MS));
+        v.getDuration(CORRECTION_HORIZON_MS),
+        v.passThrough(KAFKA_PREFIX));
   }
 
   /** The topics, named with {@link #topicPrefix()}. */
@@ -197,6 +242,8 @@ public record ProcessorConfig(
   /** The Kafka Streams settings. Every setting that differs from Kafka's default says why. */
   public Properties streamsProperties() {
     Properties p = new Properties();
+    // Operators' settings first (streams.kafka.*): none of them is one of the keys set below.
+    p.putAll(kafkaOverrides);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     // Rollups, alerts, dead letters and offsets commit together or not at all.
@@ -239,6 +286,11 @@ public record ProcessorConfig(
     return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
   }
 
+  /** Whether this instance is a static group member: {@code streams.kafka.group.instance.id}. */
+  boolean staticMember() {
+    return kafkaOverrides.keySet().stream().anyMatch(k -> k.endsWith("group.instance.id"));
+  }
+
   /** For the Admin client that looks up partition counts and prepares the rerouted topics. */
   Properties adminProperties() {
     Properties p = new Properties();
@@ -263,6 +315,7 @@ public record ProcessorConfig(
     m.put(STATE_DIR, stateDir.toString());
     m.put(PROCESSING_GUARANTEE, processingGuarantee);
     m.put(CORRECTION_HORIZON_MS, Long.toString(correctionHorizon.toMillis()));
+    new java.util.TreeMap<>(kafkaOverrides).forEach((k, value) -> m.put(KAFKA_PREFIX + k, value));
     return m;
   }
 

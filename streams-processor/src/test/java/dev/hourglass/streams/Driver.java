@@ -101,10 +101,13 @@ final class Driver implements AutoCloseable {
   }
 
   private TestInputTopic<byte[], byte[]> input(Family family) {
+    // Records carry the wall-clock start as their timestamp, as a producer's CreateTime would.
     return driver.createInputTopic(
         topics.events(family).name(),
         Serdes.ByteArray().serializer(),
-        Serdes.ByteArray().serializer());
+        Serdes.ByteArray().serializer(),
+        WALL_START,
+        Duration.ZERO);
   }
 
   static byte[] key(String org) {

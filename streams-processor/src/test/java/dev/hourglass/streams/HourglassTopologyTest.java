@@ -371,6 +371,30 @@ class HourglassTopologyTest {
   }
 
   @Test
+  void shouldJudgeAFutureTimeByTheRecordsTimestampNotTheWallClock() {
+    Instant sent = WALL_START.minus(Duration.ofHours(3));
+    AgentEvent near =
+        Events.agent(ORG, sent.plus(Duration.ofMinutes(4)), AgentEventKind.STARTED).build();
+    AgentEvent far =
+        Events.agent(ORG, sent.plus(Duration.ofMinutes(6)), AgentEventKind.STARTED).build();
+    // Both are in the wall clock's past; only the second is beyond the bound (5 min) of the time
+    // it was sent, which is what the sink, reading the same record, compares with too.
+    d.agents.pipeInput(Driver.key(ORG), Driver.encode(near), sent);
+    d.agents.pipeInput(Driver.key(ORG), Driver.encode(far), sent);
+
+    List<DeadLetter> dls = d.deadLetters.readValuesToList();
+    assertThat(dls)
+        .extracting(DeadLetter::getReasonCode, DeadLetter::getEventId)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("INVALID_FUTURE_TIME", far.getEventId()));
+    assertThat(dls.get(0).getMessage())
+        .isEqualTo(
+            "occurred_at: "
+                + far.getOccurredAt()
+                + " is 360000 ms ahead of the clock (limit 300000 ms)");
+  }
+
+  @Test
   void shouldDeadLetterAnEventKeyedByAnotherOrganization() {
     d.tasks.pipeInput(
         Driver.key(ORG_2),

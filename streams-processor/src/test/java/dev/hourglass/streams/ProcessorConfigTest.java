@@ -147,6 +147,46 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void shouldPassStreamsKafkaSettingsToKafkaStreams() {
+    ProcessorConfig c =
+        ProcessorConfig.from(
+            Map.of(
+                "bootstrap.servers", "b:1",
+                "streams.kafka.group.instance.id", "streams-a",
+                "streams.kafka.group.protocol", "streams",
+                "streams.kafka.consumer.session.timeout.ms", "10000"));
+
+    assertThat(c.kafkaOverrides())
+        .containsOnly(
+            Map.entry("group.instance.id", "streams-a"),
+            Map.entry("group.protocol", "streams"),
+            Map.entry("consumer.session.timeout.ms", "10000"));
+    assertThat(c.streamsProperties())
+        .containsEntry("group.instance.id", "streams-a")
+        .containsEntry("group.protocol", "streams")
+        .containsEntry("consumer.session.timeout.ms", "10000")
+        .containsEntry("processing.guarantee", "exactly_once_v2");
+    assertThat(ProcessorConfig.from(c.settings())).isEqualTo(c);
+  }
+
+  @Test
+  void shouldRefuseStreamsKafkaKeysTheProcessorSetsItself() {
+    assertThatThrownBy(
+            () ->
+                ProcessorConfig.from(
+                    Map.of(
+                        "bootstrap.servers", "b:1",
+                        "streams.kafka.processing.guarantee", "at_least_once",
+                        "streams.kafka.default.deserialization.exception.handler", "x")))
+        .hasMessage(
+            "Invalid value x for configuration"
+                + " streams.kafka.default.deserialization.exception.handler: the processor sets it"
+                + " itself; dead letters depend on it\n"
+                + "Invalid value at_least_once for configuration"
+                + " streams.kafka.processing.guarantee: set it with streams.processing.guarantee");
+  }
+
+  @Test
   void shouldDescribeTheEffectiveConfigurationAsItsKeys() {
     ProcessorConfig c = ProcessorConfig.from(Map.of("bootstrap.servers", "b:1"));
 

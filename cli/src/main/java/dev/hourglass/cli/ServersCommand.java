@@ -1,0 +1,205 @@
+package dev.hourglass.cli;
+
+import dev.hourglass.config.ConfigException;
+import dev.hourglass.embedded.EmbeddedKafka;
+import dev.hourglass.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Only the servers, for development against them: Kafka (one broker, or a three-node KRaft cluster
+ * with replication factor 3 and {@code min.insync.replicas=2}) and PostgreSQL 18, each server in an
+ * OS process of its own (every Kafka node a JVM started from this executable, PostgreSQL its own
+ * postmaster), data kept in {@code --data-dir}. Prints the client settings (and writes them to
+ * {@value #CLIENT_PROPERTIES} there) and runs until stopped; stopping it stops them all. The
+ * components run against it with {@code -c}: {@code hourglass migrate}, {@code topics}, {@code
+ * streams}, {@code sink}, {@code produce}.
+ */
+@Command(
+    name = "servers",
+    mixinStandardHelpOptions = true,
+    description =
+        "Starts only Kafka (one broker, or --brokers 3: a three-node KRaft cluster) and"
+            + " PostgreSQL 18, each server in its own process, prints the client settings and"
+            + " runs until stopped.")
+final class ServersCommand implements Callable<Integer> {
+  static final String CLIENT_PROPERTIES = "client.properties";
+  private static final Duration READY_WITHIN = Duration.ofMinutes(3);
+
+  @Option(
+      names = "--brokers",
+      defaultValue = "1",
+      description = "1, or 3 for a KRaft cluster (replication factor 3, min.insync.replicas 2).")
+  int brokers;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".hourglass-servers",
+      description = "Where the servers keep their data (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "0",
+      description = "Port of the first broker, the next ones on the following ports (0 = free).")
+  int kafkaPort;
+
+  @Option(
+      names = "--pg-port",
+      defaultValue = "0",
+      description = "PostgreSQL port (0 = a free one).")
+  int pgPort;
+
+  private final List<Process> nodes = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    if (brokers != 1 && brokers != 3) {
+      throw new ConfigException(ConfigException.invalid("--brokers", brokers, "must be 1 or 3"));
+    }
+    Files.createDirectories(dataDir);
+    PrintStream out = System.out;
+    out.println("Starting PostgreSQL 18 and " + brokers + " Kafka node(s) in " + dataDir + " ...");
+    EmbeddedPostgres pg =
+        EmbeddedPostgres.start(
+            EmbeddedPostgres.Options.persistent(dataDir.resolve("postgres"), pgPort));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopNodes();
+                  pg.close();
+                  stopped.countDown();
+                },
+                "hourglass-servers-shutdown"));
+    pg.createDatabase(LocalCommand.DATABASE);
+    String bootstrap = startKafka();
+    Map<String, String> client = new LinkedHashMap<>();
+    client.put("bootstrap.servers", bootstrap);
+    client.put("jdbc.url", pg.jdbcUrl(LocalCommand.DATABASE));
+    client.put("jdbc.user", EmbeddedPostgres.SUPERUSER);
+    // The generated password's file (owner-only), never the password itself.
+    client.put("jdbc.password.file", pg.superuserPasswordFile().toAbsolutePath().toString());
+    if (brokers == 3) {
+      client.put("topics.replication.factor", "3");
+      client.put("topics.min.insync.replicas", "2");
+    }
+    StringBuilder text = new StringBuilder();
+    client.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+    Files.writeString(dataDir.resolve(CLIENT_PROPERTIES), text, StandardCharsets.UTF_8);
+    out.println(
+        "Kafka: "
+            + brokers
+            + (brokers == 1 ? " broker" : " nodes (KRaft, each broker and controller)")
+            + ", processes "
+            + nodes.stream().map(p -> Long.toString(p.pid())).toList()
+            + "; PostgreSQL 18: process "
+            + pg.serverPid());
+    out.println("Client settings (also in " + dataDir.resolve(CLIENT_PROPERTIES) + "):");
+    out.print(text);
+    out.println("Running until stopped (Ctrl-C).");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** Starts every node in its own JVM, together (a quorum needs a majority), and waits for all. */
+  private String startKafka() throws IOException, InterruptedException {
+    Path kafkaDir = Files.createDirectories(dataDir.resolve("kafka"));
+    Path idFile = kafkaDir.resolve("cluster.id");
+    if (!Files.exists(idFile)) {
+      // Kafka's cluster ids are base64 UUIDs; the nodes' log directories keep the first one.
+      Files.writeString(idFile, org.apache.kafka.common.Uuid.randomUuid().toString());
+    }
+    String clusterId = Files.readString(idFile).trim();
+    List<EmbeddedKafka.Node> cluster = EmbeddedKafka.Node.cluster(brokers, clusterId);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<Path> ready = new ArrayList<>();
+    for (EmbeddedKafka.Node node : cluster) {
+      Path nodeDir = Files.createDirectories(kafkaDir.resolve("node-" + node.id()));
+      Path readyFile = nodeDir.resolve(KafkaNodeCommand.READY);
+      Files.deleteIfExists(readyFile);
+      ready.add(readyFile);
+      Process p =
+          new ProcessBuilder(
+                  java,
+                  // Each node is one broker and controller of a development cluster.
+                  "-Xmx512m",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Hourglass.class.getName(),
+                  "kafka-node",
+                  "--data-dir",
+                  nodeDir.toString(),
+                  "--port",
+                  Integer.toString(kafkaPort == 0 ? 0 : kafkaPort + node.id() - 1),
+                  "--node-id",
+                  Integer.toString(node.id()),
+                  "--nodes",
+                  Integer.toString(brokers),
+                  "--controller-port",
+                  Integer.toString(node.controllerPort()),
+                  "--voters",
+                  node.voters(),
+                  "--cluster-id",
+                  clusterId)
+              .redirectErrorStream(true)
+              .redirectOutput(nodeDir.resolve("node.log").toFile())
+              .start();
+      nodes.add(p);
+    }
+    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+    List<String> bootstrap = new ArrayList<>();
+    for (int i = 0; i < ready.size(); i++) {
+      while (!Files.exists(ready.get(i))) {
+        Process p = nodes.get(i);
+        if (!p.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "Kafka node "
+                  + (i + 1)
+                  + (p.isAlive() ? " did not start within " + READY_WITHIN : " stopped")
+                  + "; its log: "
+                  + ready.get(i).resolveSibling("node.log"));
+        }
+        p.waitFor(200, TimeUnit.MILLISECONDS);
+      }
+      bootstrap.add(Files.readString(ready.get(i)).trim());
+    }
+    return String.join(",", bootstrap);
+  }
+
+  /** Ends each node's standard input, which stops it cleanly; forces what is still up after. */
+  private void stopNodes() {
+    for (Process p : nodes) {
+      try {
+        p.getOutputStream().close();
+      } catch (IOException e) {
+        p.destroy();
+      }
+    }
+    for (Process p : nodes) {
+      try {
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+  }
+}
