@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -75,6 +76,17 @@ final class LocalCommand implements Callable<Integer> {
       description = "How long to wait for the sink to catch up (default 5 minutes).")
   Duration catchUpTimeout;
 
+  /** The metrics URL of the run in progress (null when off): for tests. */
+  volatile String metricsUrl;
+
+  /** Closes the metrics server, if any, with the components. */
+  private record Endpoint(Optional<MetricsServer> server) implements AutoCloseable {
+    @Override
+    public void close() {
+      server.ifPresent(MetricsServer::close);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     return run(System.out).balanced() ? 0 : Hourglass.FAILED;
@@ -126,9 +138,25 @@ final class LocalCommand implements Callable<Integer> {
       ProcessorConfig processorConfig =
           ProcessorConfig.from(streamsSettings.read(ProcessorConfig.DECLARATIONS));
       SinkConfig sinkConfig = SinkConfig.from(s.read(SinkConfig.DECLARATIONS));
-      try (StreamsProcessorApp streams = StreamsProcessorApp.start(processorConfig);
-          SinkApp sink = new SinkApp(sinkConfig)) {
+      int metricsPort = s.read(Shared.METRICS).getInt(Shared.METRICS_PORT);
+      try (Meters meters = new Meters();
+          StreamsProcessorApp streams =
+              StreamsProcessorApp.start(processorConfig, meters.registry());
+          SinkApp sink = new SinkApp(sinkConfig, meters.registry());
+          Endpoint endpoint =
+              new Endpoint(
+                  MetricsServer.start(
+                      "127.0.0.1",
+                      metricsPort,
+                      meters.registry(),
+                      List.of(
+                          new MetricsServer.Probe("streams", streams::live, streams::ready),
+                          new MetricsServer.Probe("sink", sink::live, sink::ready))))) {
         sink.start();
+        endpoint
+            .server()
+            .ifPresent(m -> out.println("Metrics: " + m.url() + " (health: /health/ready)"));
+        metricsUrl = endpoint.server().map(MetricsServer::url).orElse(null);
         out.println(
             "Streams processor ("
                 + streams.stateName()
@@ -146,6 +174,12 @@ final class LocalCommand implements Callable<Integer> {
             Summary.collect(kafka.bootstrapServers(), topics, jdbcUrl, allLedgers, sent, seconds);
         summary.print(out, pg.port(), DATABASE);
         if (keepRunning) {
+          endpoint
+              .server()
+              .ifPresent(
+                  m ->
+                      out.println(
+                          "Metrics:   curl " + m.url() + "   (they equal the books above)"));
           out.println("Everything keeps running; Ctrl-C stops it.");
           CountDownLatch stop = new CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -14,6 +14,7 @@ public final class Shared {
   public static final String JDBC_URL = "jdbc.url";
   public static final String JDBC_USER = "jdbc.user";
   public static final String JDBC_PASSWORD = "jdbc.password";
+  public static final String METRICS_PORT = "metrics.port";
 
   private static final ConfigDef KEYS =
       new ConfigDef()
@@ -46,7 +47,14 @@ public final class Shared {
               new ConfigDef.NonEmptyString(),
               Importance.HIGH,
               "the database login")
-          .define(JDBC_PASSWORD, Type.PASSWORD, "", Importance.HIGH, "its password (may be empty)");
+          .define(JDBC_PASSWORD, Type.PASSWORD, "", Importance.HIGH, "its password (may be empty)")
+          .define(
+              METRICS_PORT,
+              Type.INT,
+              9400,
+              ConfigDef.Range.between(0, 65535),
+              Importance.MEDIUM,
+              "HTTP port of /metrics (Prometheus), /health/live and /health/ready; 0 turns it off");
 
   /** {@code bootstrap.servers} and {@code topic.prefix}: what a Kafka client of ours needs. */
   public static final Declarations KAFKA = Declarations.of(define(BOOTSTRAP_SERVERS, TOPIC_PREFIX));
@@ -54,6 +62,9 @@ public final class Shared {
   /** {@code jdbc.url}, {@code jdbc.user} and {@code jdbc.password}. */
   public static final Declarations JDBC =
       Declarations.of(define(JDBC_URL, JDBC_USER, JDBC_PASSWORD));
+
+  /** {@code metrics.port}: where a long-running component serves its metrics and health. */
+  public static final Declarations METRICS = Declarations.of(define(METRICS_PORT));
 
   private Shared() {}
 

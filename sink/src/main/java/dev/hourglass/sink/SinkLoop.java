@@ -67,6 +67,7 @@ final class SinkLoop implements Runnable {
   private final BatchWriter writer;
   private final Backoff backoff;
   private final FaultHook hook;
+  private final SinkMetrics metrics;
 
   /** Stored next offset of each owned, seeked partition ({@link OffsetStore#NONE}: no row). */
   private final Map<TopicPartition, Long> stored = new HashMap<>();
@@ -104,6 +105,9 @@ final class SinkLoop implements Runnable {
   /** How many owned partitions are seeked to their stored offsets: {@code stored.size()}. */
   private volatile int partitionsReady;
 
+  /** Partitions assigned to this instance; -1 until the group's first assignment. */
+  private volatile int partitionsOwned = -1;
+
   private volatile boolean running = true;
   private boolean consumerClosed;
   private volatile RuntimeException failure;
@@ -116,13 +120,18 @@ final class SinkLoop implements Runnable {
   private final AtomicLong partitionsRevoked = new AtomicLong();
 
   SinkLoop(
-      SinkConfig config, Consumer<byte[], byte[]> consumer, DataSource dataSource, FaultHook hook) {
+      SinkConfig config,
+      Consumer<byte[], byte[]> consumer,
+      DataSource dataSource,
+      FaultHook hook,
+      SinkMetrics metrics) {
     this.config = config;
     this.consumer = consumer;
     this.dataSource = dataSource;
     this.decoder = new RecordDecoder(Topics.withPrefix(config.topicPrefix()), Clock.systemUTC());
     this.offsets = new OffsetStore(config.groupId());
     this.hook = hook;
+    this.metrics = metrics;
     this.writer = new BatchWriter(dataSource, offsets, partitions, hook);
     this.backoff =
         new Backoff(
@@ -185,6 +194,12 @@ final class SinkLoop implements Runnable {
   /** The topics this loop subscribes to. */
   List<String> topics() {
     return decoder.topics();
+  }
+
+  /** In the group, and every partition it owns seeked to its stored offset. */
+  boolean ownsItsPartitions() {
+    int owned = partitionsOwned;
+    return owned >= 0 && partitionsReady == owned;
   }
 
   SinkStats stats() {
@@ -425,7 +440,9 @@ final class SinkLoop implements Runnable {
   /** On the writer thread. The counters move as soon as the transaction is committed. */
   private BatchWriter.Result write(Batch batch)
       throws SQLException, BatchWriter.StaleOffsetsException {
+    long started = System.nanoTime();
     BatchWriter.Result result = writer.commit(batch);
+    metrics.committed(batch, result, System.nanoTime() - started);
     batchesCommitted.incrementAndGet();
     recordsCommitted.addAndGet(result.records());
     deadLettered.addAndGet(result.deadLettered());
@@ -537,6 +554,10 @@ final class SinkLoop implements Runnable {
         LOG.info("Partitions revoked: {}", revoked);
       }
       forget(revoked);
+      if (!revoked.isEmpty()) {
+        // Not ready again until the group assigns this instance its partitions.
+        partitionsOwned = -1;
+      }
     }
 
     @Override
@@ -545,6 +566,7 @@ final class SinkLoop implements Runnable {
       partitionsRevoked.incrementAndGet();
       LOG.warn("Partitions lost: {}", lost);
       forget(lost);
+      partitionsOwned = -1;
     }
 
     @Override
@@ -555,6 +577,7 @@ final class SinkLoop implements Runnable {
       // Nothing is read from a partition before it is seeked to its stored offset.
       consumer.pause(assigned);
       needSeek.addAll(assigned);
+      partitionsOwned = consumer.assignment().size();
     }
   }
 }

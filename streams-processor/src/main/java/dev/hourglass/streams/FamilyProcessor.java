@@ -50,6 +50,7 @@ final class FamilyProcessor<E extends SpecificRecord>
   private final TopologySettings settings;
   private final List<Rule> rules;
   private final RecordFormat format;
+  private final Books books;
   private final long graceMs;
   private final long horizonMs;
 
@@ -80,7 +81,8 @@ final class FamilyProcessor<E extends SpecificRecord>
       int partitions,
       TopologySettings settings,
       List<Rule> rules,
-      RecordFormat format) {
+      RecordFormat format,
+      Books books) {
     this.aggregation = aggregation;
     this.family = aggregation.family();
     this.nodes = nodes;
@@ -89,6 +91,7 @@ final class FamilyProcessor<E extends SpecificRecord>
     this.settings = settings;
     this.rules = rules;
     this.format = format;
+    this.books = books;
     this.graceMs = settings.grace().toMillis();
     this.horizonMs = settings.dedupHorizon().toMillis();
   }
@@ -107,10 +110,12 @@ final class FamilyProcessor<E extends SpecificRecord>
             aggregation,
             rules,
             alertStore,
-            (key, alert) ->
-                context.forward(
-                    new Record<Object, Object>(key, alert, context.currentSystemTimeMs()),
-                    nodes.alertsSink()));
+            (key, alert) -> {
+              context.forward(
+                  new Record<Object, Object>(key, alert, context.currentSystemTimeMs()),
+                  nodes.alertsSink());
+              books.alertEmitted(family, String.valueOf(alert.getRule()), alert.getState().name());
+            });
 
     open.clear();
     dirty.clear();
@@ -137,6 +142,8 @@ final class FamilyProcessor<E extends SpecificRecord>
     statsKey = topic + "-" + context.taskId().partition();
     stats = StateCodec.stats(statsStore.get(statsKey));
     statsUnpublished = true;
+    // The restored (committed) books replace whatever this task showed before it was revived.
+    books.published(statsKey, family, Books.Snapshot.of(stats));
     baseTime = stats.streamTime;
     // After a restart the quiet time is counted from now: a window never closes early.
     lastRecordWall = context.currentSystemTimeMs();
@@ -285,7 +292,10 @@ final class FamilyProcessor<E extends SpecificRecord>
       // Its window's final rollup went out when stream time passed end + grace (in advance), so
       // this delta follows it on the same partition.
       forwardRollup(
-          p.correction().organizationId(), aggregation.correction(p.correction(), now), now);
+          p.correction().organizationId(),
+          aggregation.correction(p.correction(), now),
+          now,
+          "correction");
       stats.lateCorrected++;
     } else {
       WindowState w = p.window();
@@ -335,7 +345,7 @@ final class FamilyProcessor<E extends SpecificRecord>
         Comparator.comparingLong(WindowState::windowStart).thenComparing(WindowState::key));
     for (WindowState w : closing) {
       WindowState last = w.emitted(w.revision() + 1);
-      forwardRollup(last.organizationId(), aggregation.rollup(last, true, now), now);
+      forwardRollup(last.organizationId(), aggregation.rollup(last, true, now), now, "final");
       alerts.evaluate(last, true, now);
       String key = w.key();
       open.remove(key);
@@ -358,7 +368,7 @@ final class FamilyProcessor<E extends SpecificRecord>
     for (String key : dirty) {
       WindowState w = open.get(key);
       WindowState next = w.emitted(w.revision() + 1);
-      forwardRollup(next.organizationId(), aggregation.rollup(next, false, now), now);
+      forwardRollup(next.organizationId(), aggregation.rollup(next, false, now), now, "update");
       open.put(key, next);
       windows.put(key, StateCodec.window(next));
       alerts.evaluate(next, false, now);
@@ -367,11 +377,13 @@ final class FamilyProcessor<E extends SpecificRecord>
     if (statsUnpublished) {
       context.forward(new Record<Object, Object>(statsKey, stats.toJson(), now), nodes.statsSink());
       statsUnpublished = false;
+      books.published(statsKey, family, Books.Snapshot.of(stats));
     }
   }
 
-  private void forwardRollup(String organizationId, SpecificRecord value, long now) {
+  private void forwardRollup(String organizationId, SpecificRecord value, long now, String kind) {
     context.forward(new Record<Object, Object>(organizationId, value, now), nodes.rollupsSink());
+    books.rollupEmitted(family, kind);
   }
 
   private void deadLetter(
@@ -408,6 +420,13 @@ final class FamilyProcessor<E extends SpecificRecord>
         nodes.reroutedSink());
     stats.rerouted++;
     saveStats();
+  }
+
+  @Override
+  public void close() {
+    if (statsKey != null) {
+      books.closed(statsKey);
+    }
   }
 
   private void saveStats() {

@@ -60,13 +60,19 @@ public final class HourglassTopology {
    */
   public static Topology build(
       ProcessorConfig config, Topics topics, Rules rules, Routing routing) {
-    return build(config.topology(), topics, rules, routing);
+    return build(config.topology(), topics, rules, routing, Books.NONE);
   }
 
   static Topology build(TopologySettings settings, Topics topics, Rules rules, Routing routing) {
+    return build(settings, topics, rules, routing, Books.NONE);
+  }
+
+  /** As above, each task reporting its books and emissions to {@code books} (the metrics). */
+  static Topology build(
+      TopologySettings settings, Topics topics, Rules rules, Routing routing, Books books) {
     Topology topology = new Topology();
     for (Aggregation<?> aggregation : Families.all()) {
-      add(topology, aggregation, topics, settings, rules, routing);
+      add(topology, aggregation, topics, settings, rules, routing, books);
     }
     return topology;
   }
@@ -77,7 +83,8 @@ public final class HourglassTopology {
       Topics topics,
       TopologySettings settings,
       Rules rules,
-      Routing routing) {
+      Routing routing,
+      Books books) {
     Nodes n = Nodes.of(aggregation.family());
     String input = topics.events(aggregation.family()).name();
     String rerouted = routing.reroutedTopic(aggregation.family());
@@ -93,7 +100,8 @@ public final class HourglassTopology {
     topology.addProcessor(
         n.processor(),
         () ->
-            new FamilyProcessor<>(aggregation, n, input, partitions, settings, familyRules, FORMAT),
+            new FamilyProcessor<>(
+                aggregation, n, input, partitions, settings, familyRules, FORMAT, books),
         n.source(),
         n.reroutedSource());
     // Open windows, alert state and stats are small (open hours of the partition's keys), so they

@@ -1,8 +1,12 @@
 package dev.hourglass.streams;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -15,25 +19,30 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reads the three event topics and writes rollups, corrections, alerts, dead letters and stats
  * (see {@link HourglassTopology}). Run it with {@code hourglass streams}, which reads the
- * configuration and calls {@link #run(ProcessorConfig)}; local mode and the benchmarks call {@link
- * #start(ProcessorConfig)}.
+ * configuration and calls {@link #run(ProcessorConfig, MeterRegistry, Consumer)}; local mode and
+ * the benchmarks call {@link #start(ProcessorConfig)}.
  */
 public final class StreamsProcessorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsProcessorApp.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaStreams streams;
+  private final KafkaStreamsMetrics clientMetrics;
 
-  private StreamsProcessorApp(KafkaStreams streams) {
+  private StreamsProcessorApp(KafkaStreams streams, KafkaStreamsMetrics clientMetrics) {
     this.streams = streams;
+    this.clientMetrics = clientMetrics;
   }
 
   /**
-   * Starts the processor and blocks until the JVM is asked to stop (the shutdown hook closes it).
+   * Starts the processor, hands it to {@code started} (for health checks), and blocks until the JVM
+   * is asked to stop (the shutdown hook closes it).
    */
-  public static void run(ProcessorConfig config) {
+  public static void run(
+      ProcessorConfig config, MeterRegistry registry, Consumer<StreamsProcessorApp> started) {
     CountDownLatch stopped = new CountDownLatch(1);
-    StreamsProcessorApp app = start(config);
+    StreamsProcessorApp app = start(config, registry);
+    started.accept(app);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -50,8 +59,17 @@ public final class StreamsProcessorApp implements AutoCloseable {
     }
   }
 
-  /** Starts the processor and returns at once; {@link #close()} stops it. */
+  /** Starts the processor without metrics and returns at once; {@link #close()} stops it. */
   public static StreamsProcessorApp start(ProcessorConfig config) {
+    // A composite registry with no registry in it: every meter is a no-op.
+    return start(config, new CompositeMeterRegistry());
+  }
+
+  /**
+   * Starts the processor and returns at once; its books (ProcessorMetrics), and Kafka Streams' own
+   * metrics (threads, tasks, stores, and its clients' lag per partition) go to {@code registry}.
+   */
+  public static StreamsProcessorApp start(ProcessorConfig config, MeterRegistry registry) {
     LOG.info("Starting the Hourglass streams processor with:{}", config.describe());
     Rules rules = config.rules();
     LOG.info("Alert rules: {}", rules.rules().stream().map(Rule::name).toList());
@@ -60,7 +78,9 @@ public final class StreamsProcessorApp implements AutoCloseable {
       routing = ReroutedTopics.prepare(admin, config.applicationId(), config.topics());
     }
     LOG.info("Event topic partitions: {}", routing.partitions());
-    Topology topology = HourglassTopology.build(config, config.topics(), rules, routing);
+    Topology topology =
+        HourglassTopology.build(
+            config.topology(), config.topics(), rules, routing, new ProcessorMetrics(registry));
     LOG.info("Topology:\n{}", topology.describe());
     Properties props = config.streamsProperties();
     KafkaStreams streams = new KafkaStreams(topology, props);
@@ -71,8 +91,12 @@ public final class StreamsProcessorApp implements AutoCloseable {
           LOG.error("Stream thread failed; replacing it", e);
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    streams.setStateListener(
+        (now, before) -> LOG.info("Streams processor state: {} -> {}", before, now));
+    KafkaStreamsMetrics clientMetrics = new KafkaStreamsMetrics(streams);
+    clientMetrics.bindTo(registry);
     streams.start();
-    return new StreamsProcessorApp(streams);
+    return new StreamsProcessorApp(streams, clientMetrics);
   }
 
   public KafkaStreams.State state() {
@@ -87,9 +111,24 @@ public final class StreamsProcessorApp implements AutoCloseable {
     return streams.state().name();
   }
 
+  /** Alive: running, rebalancing or starting; not failed or stopped. */
+  public boolean live() {
+    KafkaStreams.State s = streams.state();
+    return s == KafkaStreams.State.CREATED || s.isRunningOrRebalancing();
+  }
+
+  /**
+   * Ready: {@code RUNNING}, which Kafka Streams reaches only once this instance owns its tasks and
+   * every one of their stores is restored.
+   */
+  public boolean ready() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
   @Override
   public void close() {
     LOG.info("Stopping the Hourglass streams processor");
     streams.close(CLOSE_TIMEOUT);
+    clientMetrics.close();
   }
 }
