@@ -79,6 +79,12 @@ final class LocalCommand implements Callable<Integer> {
   /** The metrics URL of the run in progress (null when off): for tests. */
   volatile String metricsUrl;
 
+  /** The books, once printed: for tests of a run that keeps running. */
+  volatile Summary summary;
+
+  /** Ends a run that keeps running: Ctrl-C, or a test. */
+  final CountDownLatch stop = new CountDownLatch(1);
+
   /** Closes the metrics server, if any, with the components. */
   private record Endpoint(Optional<MetricsServer> server) implements AutoCloseable {
     @Override
@@ -173,6 +179,7 @@ final class LocalCommand implements Callable<Integer> {
         Summary summary =
             Summary.collect(kafka.bootstrapServers(), topics, jdbcUrl, allLedgers, sent, seconds);
         summary.print(out, pg.port(), DATABASE);
+        this.summary = summary;
         if (keepRunning) {
           endpoint
               .server()
@@ -181,7 +188,6 @@ final class LocalCommand implements Callable<Integer> {
                       out.println(
                           "Metrics:   curl " + m.url() + "   (they equal the books above)"));
           out.println("Everything keeps running; Ctrl-C stops it.");
-          CountDownLatch stop = new CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
           stop.await();
         }
