@@ -26,6 +26,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,6 +81,9 @@ final class LocalCommand implements Callable<Integer> {
   /** The metrics URL of the run in progress (null when off): for tests. */
   volatile String metricsUrl;
 
+  /** The database of the run in progress: for tests. */
+  volatile String jdbcUrl;
+
   /** The books, once printed: for tests of a run that keeps running. */
   volatile Summary summary;
 
@@ -100,6 +105,10 @@ final class LocalCommand implements Callable<Integer> {
 
   /** Runs the pipeline and returns its books (printed to {@code out} as well). */
   Summary run(PrintStream out) throws Exception {
+    // Local mode prints its own progress; the components' INFO lines would bury it.
+    if (System.getenv("HOURGLASS_LOG_LEVEL") == null) {
+      Configurator.setLevel("dev.hourglass", Level.WARN);
+    }
     Settings base = config.settings();
     Files.createDirectories(dataDir);
     Path ledgers = Files.createDirectories(dataDir.resolve("ledgers"));
@@ -114,6 +123,7 @@ final class LocalCommand implements Callable<Integer> {
                 EmbeddedPostgres.Options.persistent(dataDir.resolve("postgres"), pgPort))) {
       pg.createDatabase(DATABASE);
       String jdbcUrl = pg.jdbcUrl(DATABASE);
+      this.jdbcUrl = jdbcUrl;
       Map<String, String> shared = new LinkedHashMap<>();
       shared.put("bootstrap.servers", kafka.bootstrapServers());
       shared.put("jdbc.url", jdbcUrl);

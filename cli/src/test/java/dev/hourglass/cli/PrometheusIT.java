@@ -21,9 +21,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -39,6 +44,9 @@ class PrometheusIT {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Pattern METRIC =
+      Pattern.compile("\\b(hourglass|kafka|hikaricp|jvm|process|system)_[a-z0-9_]+");
 
   @Test
   void shouldServeTheBooksToPrometheusExactly(@TempDir Path dir) throws Exception {
@@ -120,6 +128,41 @@ class PrometheusIT {
                   "sum by (table) (hourglass_sink_rows_written_total{table=\"dead_letters\"})"))
           .isEqualTo(Map.of("dead_letters", invalid + poison));
       assertThat(query(api, "sum(hourglass_sink_retries_total)")).isEqualTo(Map.of("", 0L));
+
+      // Every metric a dashboard panel queries is exposed (the binders add per-partition lag a
+      // refresh after the first fetch), and docs/metrics.md lists exactly the pipeline's own.
+      String metricsUrl = "http://127.0.0.1:" + metricsPort + "/metrics";
+      Set<String> queried = dashboardMetrics();
+      assertThat(queried).hasSizeGreaterThan(20);
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(2))
+          .untilAsserted(() -> assertThat(exposed(metricsUrl)).containsAll(queried));
+      // A summary's _count, _sum and _max are one documented metric.
+      Set<String> ours = new TreeSet<>();
+      exposed(metricsUrl).stream()
+          .filter(name -> name.startsWith("hourglass_"))
+          .forEach(name -> ours.add(name.replaceFirst("_seconds_(count|sum|max)$", "_seconds")));
+      assertThat(ours).isEqualTo(documentedMetrics());
+
+      // hourglass status reads the same endpoint and the database: healthy, exit 0.
+      Path statusConfig =
+          Files.writeString(
+              dir.resolve("status.properties"),
+              "jdbc.url=" + local.jdbcUrl + "\njdbc.user=postgres\nmetrics.port=" + metricsPort);
+      StatusCommand status = new StatusCommand();
+      ByteArrayOutputStream screen = new ByteArrayOutputStream();
+      status.out = new PrintStream(screen, true, StandardCharsets.UTF_8);
+      int exit =
+          new CommandLine(status).execute("-c", statusConfig.toString(), "--interval", "PT0.5S");
+      String shown = screen.toString(StandardCharsets.UTF_8);
+      assertThat(exit).as(shown).isZero();
+      assertThat(shown)
+          .contains("streams ready, sink ready")
+          .containsPattern(
+              "events counted +" + String.format("%,d", books.totals().counted()) + " ")
+          .contains("dead letters in the last hour " + (invalid + poison))
+          .endsWith("HEALTHY\n");
     } finally {
       if (prometheus != null) {
         prometheus.destroy();
@@ -169,6 +212,51 @@ class PrometheusIT {
           Math.round(Double.parseDouble(sample.path("value").get(1).asText())));
     }
     return out;
+  }
+
+  /** Metric names in the Prometheus queries of the Grafana dashboards in ops/grafana. */
+  private static Set<String> dashboardMetrics() throws IOException {
+    Set<String> names = new TreeSet<>();
+    try (Stream<Path> files = Files.list(ROOT.resolve("ops/grafana/dashboards"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        for (JsonNode expr : JSON.readTree(file.toFile()).findValues("expr")) {
+          Matcher m = METRIC.matcher(expr.asText());
+          while (m.find()) {
+            names.add(m.group());
+          }
+        }
+      }
+    }
+    return names;
+  }
+
+  /** The metric names of the first column of docs/metrics.md's table of the pipeline's own. */
+  private static Set<String> documentedMetrics() throws IOException {
+    Set<String> names = new TreeSet<>();
+    Matcher m =
+        Pattern.compile("(?m)^\\| `(hourglass_[a-z_]+)`")
+            .matcher(Files.readString(ROOT.resolve("docs/metrics.md")));
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  /** The metric names on the endpoint. */
+  private static Set<String> exposed(String url) throws IOException, InterruptedException {
+    String text =
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Set<String> names = new TreeSet<>();
+    for (String line : text.split("\n")) {
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        String name = line.split("[{ ]", 2)[0];
+        names.add(name);
+      }
+    }
+    return names;
   }
 
   private static long sum(Map<String, Long> values) {

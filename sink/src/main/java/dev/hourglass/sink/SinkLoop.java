@@ -486,7 +486,11 @@ final class SinkLoop implements Runnable {
     batch.advances().forEach((tp, a) -> stored.put(tp, a.next()));
     pending = null;
     if (result.deadLettered() > 0) {
-      LOG.warn("Dead-lettered {} of {} records", result.deadLettered(), result.records());
+      LOG.warn(
+          "Dead-lettered {} of {} records that could not be used; the sink goes on. Their reasons"
+              + " are in the dead_letters table (reason_code, message)",
+          result.deadLettered(),
+          result.records());
     }
   }
 

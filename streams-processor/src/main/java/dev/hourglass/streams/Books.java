@@ -1,6 +1,7 @@
 package dev.hourglass.streams;
 
 import dev.hourglass.contract.Family;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +22,9 @@ interface Books {
 
         @Override
         public void alertEmitted(Family family, String rule, String state) {}
+
+        @Override
+        public void rules(Family family, List<String> rules) {}
       };
 
   /** One input partition's books, as last published on the stats topic (immutable). */
@@ -59,6 +63,9 @@ interface Books {
    * correction}.
    */
   void rollupEmitted(Family family, String kind);
+
+  /** The family's alert rules, known before any alert: their counters exist from the start. */
+  void rules(Family family, List<String> rules);
 
   /** An alert was forwarded. */
   void alertEmitted(Family family, String rule, String state);

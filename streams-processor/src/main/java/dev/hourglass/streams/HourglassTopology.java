@@ -97,6 +97,7 @@ public final class HourglassTopology {
     // their key: the same sub-topology, so the same task and stores as the input's partition.
     topology.addSource(n.reroutedSource(), bytes, bytes, rerouted);
     var familyRules = rules.of(aggregation);
+    books.rules(aggregation.family(), familyRules.stream().map(Rule::name).toList());
     topology.addProcessor(
         n.processor(),
         () ->

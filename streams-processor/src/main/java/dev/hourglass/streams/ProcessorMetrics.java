@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -128,14 +129,26 @@ final class ProcessorMetrics implements Books {
   }
 
   @Override
+  public void rules(Family family, List<String> rules) {
+    for (String rule : rules) {
+      for (String state : List.of("FIRING", "RESOLVED")) {
+        alerts(family, rule, state);
+      }
+    }
+  }
+
+  @Override
   public void alertEmitted(Family family, String rule, String state) {
-    Counter.builder("hourglass.processor.alerts.emitted")
+    alerts(family, rule, state).increment();
+  }
+
+  private Counter alerts(Family family, String rule, String state) {
+    return Counter.builder("hourglass.processor.alerts.emitted")
         .tag("family", label(family))
         .tag("rule", rule)
         .tag("state", state.toLowerCase(Locale.ROOT))
         .description("alerts sent, by rule and state; aborted sends included")
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   static String label(Family family) {

@@ -81,7 +81,8 @@ public final class StreamsProcessorApp implements AutoCloseable {
     Topology topology =
         HourglassTopology.build(
             config.topology(), config.topics(), rules, routing, new ProcessorMetrics(registry));
-    LOG.info("Topology:\n{}", topology.describe());
+    // Dozens of lines, the same on every start: for whoever debugs the topology.
+    LOG.debug("Topology:\n{}", topology.describe());
     Properties props = config.streamsProperties();
     KafkaStreams streams = new KafkaStreams(topology, props);
     // A thread that dies on an unexpected error is replaced; under exactly-once the new one
@@ -91,8 +92,15 @@ public final class StreamsProcessorApp implements AutoCloseable {
           LOG.error("Stream thread failed; replacing it", e);
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    RestoreLog restores = new RestoreLog();
+    streams.setGlobalStateRestoreListener(restores);
     streams.setStateListener(
-        (now, before) -> LOG.info("Streams processor state: {} -> {}", before, now));
+        (now, before) -> {
+          LOG.info("Streams processor state: {} -> {}", before, now);
+          if (now == KafkaStreams.State.RUNNING) {
+            restores.report();
+          }
+        });
     KafkaStreamsMetrics clientMetrics = new KafkaStreamsMetrics(streams);
     clientMetrics.bindTo(registry);
     streams.start();
