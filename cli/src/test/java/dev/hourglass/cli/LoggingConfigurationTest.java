@@ -62,6 +62,20 @@ class LoggingConfigurationTest {
     assertThat(filter(TASK_MANAGER, Level.ERROR, mixed)).isEqualTo(Filter.Result.NEUTRAL);
     assertThat(filter(TASK_MANAGER, Level.ERROR, "Failed to close task 0_1 cleanly"))
         .isEqualTo(Filter.Result.NEUTRAL);
+    assertThat(
+            filter(
+                TASK_MANAGER,
+                Level.WARN,
+                "stream-thread [app-StreamThread-1] Encounter corrupted task 1_5, will group it"
+                    + " with other corrupted tasks and handle together"))
+        .isEqualTo(Filter.Result.DENY);
+  }
+
+  @Test
+  void shouldLeaveTheFilteredLoggersAtTheKafkaClientsLevel() {
+    assertThat(config.getLoggerConfig(TASK_MANAGER).getLevel()).isEqualTo(Level.WARN);
+    assertThat(config.getLoggerConfig(TASK_MANAGER).getExplicitLevel()).isNull();
+    assertThat(config.getLoggerConfig(STREAM_THREAD).getExplicitLevel()).isNull();
   }
 
   @Test
