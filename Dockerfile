@@ -4,6 +4,7 @@ FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
 COPY .mvn .mvn
 COPY mvnw pom.xml ./
+COPY config config
 COPY avro avro
 COPY schema-sql schema-sql
 COPY embedded embedded

@@ -36,7 +36,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       StreamsCommand.class,
       SinkCommand.class,
       AlertsCommand.class,
-      ReportCommand.class
+      ReportCommand.class,
+      StatusCommand.class
     })
 public final class Hourglass {
   static final int FAILED = 1;

@@ -27,9 +27,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -82,6 +85,26 @@ final class LocalCommand implements Callable<Integer> {
       description = "How long to wait for the sink to catch up (default 5 minutes).")
   Duration catchUpTimeout;
 
+  /** The metrics URL of the run in progress (null when off): for tests. */
+  volatile String metricsUrl;
+
+  /** The database of the run in progress: for tests. */
+  volatile String jdbcUrl;
+
+  /** The books, once printed: for tests of a run that keeps running. */
+  volatile Summary summary;
+
+  /** Ends a run that keeps running: Ctrl-C, or a test. */
+  final CountDownLatch stop = new CountDownLatch(1);
+
+  /** Closes the metrics server, if any, with the components. */
+  private record Endpoint(Optional<MetricsServer> server) implements AutoCloseable {
+    @Override
+    public void close() {
+      server.ifPresent(MetricsServer::close);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     return run(System.out).balanced() ? 0 : Hourglass.FAILED;
@@ -89,6 +112,10 @@ final class LocalCommand implements Callable<Integer> {
 
   /** Runs the pipeline and returns its books (printed to {@code out} as well). */
   Summary run(PrintStream out) throws Exception {
+    // Local mode prints its own progress; the components' INFO lines would bury it.
+    if (System.getenv("HOURGLASS_LOG_LEVEL") == null) {
+      Configurator.setLevel("dev.hourglass", Level.WARN);
+    }
     Settings base = config.settings();
     Files.createDirectories(dataDir);
     Path ledgers = Files.createDirectories(dataDir.resolve("ledgers"));
@@ -109,6 +136,7 @@ final class LocalCommand implements Callable<Integer> {
       // never as the superuser; its password is generated into a file only the user can read.
       Path sinkPassword = secretsDir().resolve(SINK_LOGIN + ".password");
       pg.createLogin(SINK_LOGIN, sinkPassword, List.of("hourglass_writer", "hourglass_maintainer"));
+      this.jdbcUrl = jdbcUrl;
       Map<String, String> shared = new LinkedHashMap<>();
       shared.put("bootstrap.servers", kafka.bootstrapServers());
       shared.put("jdbc.url", jdbcUrl);
@@ -149,9 +177,25 @@ final class LocalCommand implements Callable<Integer> {
       ProcessorConfig processorConfig =
           ProcessorConfig.from(streamsSettings.read(ProcessorConfig.DECLARATIONS));
       SinkConfig sinkConfig = SinkConfig.from(localMaintenance(s).read(SinkConfig.DECLARATIONS));
-      try (StreamsProcessorApp streams = StreamsProcessorApp.start(processorConfig);
-          SinkApp sink = new SinkApp(sinkConfig)) {
+      int metricsPort = s.read(Shared.METRICS).getInt(Shared.METRICS_PORT);
+      try (Meters meters = new Meters();
+          StreamsProcessorApp streams =
+              StreamsProcessorApp.start(processorConfig, meters.registry());
+          SinkApp sink = new SinkApp(sinkConfig, meters.registry());
+          Endpoint endpoint =
+              new Endpoint(
+                  MetricsServer.start(
+                      "127.0.0.1",
+                      metricsPort,
+                      meters.registry(),
+                      List.of(
+                          new MetricsServer.Probe("streams", streams::live, streams::ready),
+                          new MetricsServer.Probe("sink", sink::live, sink::ready))))) {
         sink.start();
+        endpoint
+            .server()
+            .ifPresent(m -> out.println("Metrics: " + m.url() + " (health: /health/ready)"));
+        metricsUrl = endpoint.server().map(MetricsServer::url).orElse(null);
         out.println(
             "Streams processor ("
                 + streams.stateName()
@@ -178,9 +222,15 @@ final class LocalCommand implements Callable<Integer> {
                 seconds,
                 refresh);
         summary.print(out, pg.port(), DATABASE, pg.pgpassFile());
+        this.summary = summary;
         if (keepRunning) {
+          endpoint
+              .server()
+              .ifPresent(
+                  m ->
+                      out.println(
+                          "Metrics:   curl " + m.url() + "   (they equal the books above)"));
           out.println("Everything keeps running; Ctrl-C stops it.");
-          CountDownLatch stop = new CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
           stop.await();
         }

@@ -30,6 +30,7 @@ record Settings(Map<String, String> values) {
       Declarations.union(
           Shared.KAFKA,
           Shared.JDBC,
+          Shared.METRICS,
           ProcessorConfig.DECLARATIONS,
           SinkConfig.DECLARATIONS,
           TopicSettings.DECLARATIONS,

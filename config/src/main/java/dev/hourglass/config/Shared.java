@@ -41,6 +41,8 @@ public final class Shared {
    */
   public static final String ALERTS_FORMAT = "streams.alerts.format";
 
+  public static final String METRICS_PORT = "metrics.port";
+
   private static final ConfigDef KEYS =
       new ConfigDef()
           .define(
@@ -85,7 +87,14 @@ public final class Shared {
               Type.STRING,
               "",
               Importance.HIGH,
-              "a file whose first line is the password, readable by its owner only");
+              "a file whose first line is the password, readable by its owner only")
+          .define(
+              METRICS_PORT,
+              Type.INT,
+              9400,
+              ConfigDef.Range.between(0, 65535),
+              Importance.MEDIUM,
+              "HTTP port of /metrics (Prometheus), /health/live and /health/ready; 0 turns it off");
 
   /** {@code bootstrap.servers} and {@code topic.prefix}: what a Kafka client of ours needs. */
   public static final Declarations KAFKA = Declarations.of(define(BOOTSTRAP_SERVERS, TOPIC_PREFIX));
@@ -155,6 +164,9 @@ public final class Shared {
     String line = end < 0 ? text : text.substring(0, end);
     return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
+
+  /** {@code metrics.port}: where a long-running component serves its metrics and health. */
+  public static final Declarations METRICS = Declarations.of(define(METRICS_PORT));
 
   private Shared() {}
 

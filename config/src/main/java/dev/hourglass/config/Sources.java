@@ -25,8 +25,8 @@ public final class Sources {
    *
    * @param file a properties file (UTF-8), or null
    * @param env the environment: variables not starting with {@code HOURGLASS_} are ignored, and so
-   *     are the test backend's {@code HOURGLASS_TEST_*} and the launcher's {@code
-   *     HOURGLASS_JAVA_OPTS}, which are not configuration
+   *     are the test backend's {@code HOURGLASS_TEST_*}, the launcher's {@code HOURGLASS_JAVA_OPTS}
+   *     and the logging configuration's {@code HOURGLASS_LOG_*}, which are not configuration
    * @throws ConfigException when the file cannot be read
    */
   public static Map<String, String> read(Path file, Map<String, String> env) {
@@ -44,6 +44,7 @@ public final class Sources {
         (name, value) -> {
           if (name.startsWith(ENV_PREFIX)
               && !name.startsWith(ENV_PREFIX + "TEST_")
+              && !name.startsWith(ENV_PREFIX + "LOG_")
               && !name.equals(ENV_PREFIX + "JAVA_OPTS")) {
             merged.put(keyOf(name), value.trim());
           }

@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -26,8 +28,17 @@ final class BatchWriter {
     }
   }
 
-  /** What a committed batch did. */
-  record Result(int records, int deadLettered) {}
+  /**
+   * What a committed batch did.
+   *
+   * @param rowsWritten rows inserted or updated, by table (a row kept because it held a newer
+   *     revision, or a replayed event already there, is not counted)
+   */
+  record Result(int records, int deadLettered, Map<String, Long> rowsWritten) {
+    Result {
+      rowsWritten = Map.copyOf(rowsWritten);
+    }
+  }
 
   private final DataSource dataSource;
   private final OffsetStore offsets;
@@ -45,9 +56,10 @@ final class BatchWriter {
     hook.beforeWrite(batch);
     partitions.ensure(dataSource, batch.months());
     int refused;
+    Map<String, Long> written = new TreeMap<>();
     try (Connection c = dataSource.getConnection()) {
       try {
-        refused = write(c, batch);
+        refused = write(c, batch, written);
         if (!offsets.advance(c, batch.advances())) {
           throw new StaleOffsetsException(
               "stored offsets are not where this instance left them for "
@@ -63,48 +75,56 @@ final class BatchWriter {
       }
     }
     hook.afterCommit(batch);
-    return new Result(batch.records().size(), refused + batch.rejected());
+    return new Result(batch.records().size(), refused + batch.rejected(), written);
   }
 
   /**
    * Runs the batch's statements. On a data error, rolls back and writes its records again leaving
    * out (and dead-lettering) those the database refuses; returns how many it refused.
    */
-  private static int write(Connection c, Batch batch) throws SQLException {
+  private static int write(Connection c, Batch batch, Map<String, Long> written)
+      throws SQLException {
     try {
-      Sql.execute(c, batch.statements());
+      Sql.execute(c, batch.statements(), written);
       return 0;
     } catch (SQLException e) {
       if (SqlErrors.classify(e) != SqlErrors.Kind.DATA) {
         throw e;
       }
       c.rollback();
-      return isolate(c, batch.records()).size();
+      written.clear();
+      return isolate(c, batch.records(), written).size();
     }
   }
 
   /** Every record's rows, table by table in foreign-key order, in {@code c}'s transaction. */
   static void apply(Connection c, List<SinkRecord> records) throws SQLException {
-    Sql.execute(c, Batch.plan(records).statements());
+    apply(c, records, new TreeMap<>());
+  }
+
+  /** As {@link #apply(Connection, List)}, adding the rows written to {@code written}. */
+  static void apply(Connection c, List<SinkRecord> records, Map<String, Long> written)
+      throws SQLException {
+    Sql.execute(c, Batch.plan(records).statements(), written);
   }
 
   /**
    * Applies {@code records} in order, leaving out those that cannot be written, and dead-letters
    * them; returns them. Costs about 2·log2(n) extra statements per bad record.
    */
-  private static List<SinkRecord> isolate(Connection c, List<SinkRecord> records)
-      throws SQLException {
+  private static List<SinkRecord> isolate(
+      Connection c, List<SinkRecord> records, Map<String, Long> written) throws SQLException {
     List<SinkRecord> bad = new ArrayList<>();
     if (records.size() == 1) {
-      bisect(c, records, bad);
+      bisect(c, records, bad, written);
     } else {
       // The whole batch is known to fail: start with its halves.
-      bisect(c, records.subList(0, records.size() / 2), bad);
-      bisect(c, records.subList(records.size() / 2, records.size()), bad);
+      bisect(c, records.subList(0, records.size() / 2), bad, written);
+      bisect(c, records.subList(records.size() / 2, records.size()), bad, written);
     }
     if (!bad.isEmpty()) {
       try {
-        apply(c, bad);
+        apply(c, bad, written);
       } catch (SQLException e) {
         if (SqlErrors.classify(e) == SqlErrors.Kind.DATA) {
           throw new IllegalStateException(
@@ -116,15 +136,19 @@ final class BatchWriter {
     return bad;
   }
 
-  private static void bisect(Connection c, List<SinkRecord> records, List<SinkRecord> bad)
+  private static void bisect(
+      Connection c, List<SinkRecord> records, List<SinkRecord> bad, Map<String, Long> written)
       throws SQLException {
     if (records.isEmpty()) {
       return;
     }
     Savepoint savepoint = c.setSavepoint();
     try {
-      apply(c, records);
+      // Counted only once the savepoint holds: rows of a rolled-back attempt were never written.
+      Map<String, Long> attempt = new TreeMap<>();
+      apply(c, records, attempt);
       c.releaseSavepoint(savepoint);
+      attempt.forEach((table, n) -> written.merge(table, n, Long::sum));
     } catch (SQLException e) {
       if (SqlErrors.classify(e) != SqlErrors.Kind.DATA) {
         throw e;
@@ -142,8 +166,8 @@ final class BatchWriter {
         return;
       }
       int mid = records.size() / 2;
-      bisect(c, records.subList(0, mid), bad);
-      bisect(c, records.subList(mid, records.size()), bad);
+      bisect(c, records.subList(0, mid), bad, written);
+      bisect(c, records.subList(mid, records.size()), bad, written);
     }
   }
 

@@ -7,8 +7,11 @@ import dev.hourglass.avro.SchemaTopic;
 import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.contract.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,56 +32,67 @@ import org.slf4j.LoggerFactory;
  * each partition it covers commit in one transaction into {@code sink_offsets}. See README.md in
  * this module for the protocol, fault handling and every setting.
  *
- * <p>Run it with {@code hourglass sink} (the CLI calls {@link #run(SinkConfig)}), or in-process:
+ * <p>Run it with {@code hourglass sink} (the CLI calls {@link #run(SinkApp)}), or in-process:
  * {@code new SinkApp(config).start()}, {@link #caughtUp()} to wait for the topics' ends, {@link
- * #close()}.
+ * #close()}. Its meters (its books, its consumer's, its pool's) go to the registry it is given,
+ * which {@link #registry()} hands on to anything else the sink runs.
  */
 public final class SinkApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
 
   private final SinkConfig config;
+  private final MeterRegistry registry;
   private final HikariDataSource dataSource;
+  private final KafkaClientMetrics consumerMetrics;
   private final SinkLoop loop;
   private final SchemaTopic schemas;
   private final Thread thread;
   private final Maintenance maintenance;
   private Admin admin;
 
-  /** Builds the sink; nothing connects until {@link #start()}. */
+  /** Builds the sink without metrics; nothing connects until {@link #start()}. */
   public SinkApp(SinkConfig config) {
-    this(config, new SimpleMeterRegistry());
+    // A composite registry with no registry in it: every meter is a no-op.
+    this(config, FaultHook.NONE, new CompositeMeterRegistry());
   }
 
-  /**
-   * Builds the sink, its meters (the maintenance scheduler's) in {@code registry}; nothing connects
-   * until {@link #start()}.
-   */
+  /** Builds the sink, its meters registered in {@code registry}; nothing connects until started. */
   public SinkApp(SinkConfig config, MeterRegistry registry) {
     this(config, FaultHook.NONE, registry);
   }
 
   SinkApp(SinkConfig config, FaultHook hook) {
-    this(config, hook, new SimpleMeterRegistry());
+    this(config, hook, new CompositeMeterRegistry());
   }
 
   SinkApp(SinkConfig config, FaultHook hook, MeterRegistry registry) {
     this.config = config;
+    this.registry = registry;
     this.maintenance = config.maintenance().enabled() ? Maintenance.create(config, registry) : null;
-    this.dataSource = new HikariDataSource(hikari(config));
-    Properties consumer = consumerProperties(config);
+    HikariConfig pool = hikari(config);
+    // HikariCP's own Micrometer tracker: connections active, idle, pending, acquire time.
+    pool.setMetricRegistry(registry);
+    this.dataSource = new HikariDataSource(pool);
+    Properties properties = consumerProperties(config);
     Map<String, Object> clients = new HashMap<>();
-    consumer.forEach((k, v) -> clients.put((String) k, v));
+    properties.forEach((k, v) -> clients.put((String) k, v));
     // Events written with a newer schema version than this build's are read once their producer
     // has published the schema (docs/clients.md, "Rolling out a schema change").
     this.schemas =
         SchemaTopic.reading(clients, Topics.withPrefix(config.topicPrefix()).schemas().name());
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties);
+    this.consumerMetrics = new KafkaClientMetrics(consumer);
+    consumerMetrics.bindTo(registry);
+    SinkMetrics metrics = new SinkMetrics(registry, Clock.systemUTC());
     this.loop =
         new SinkLoop(
             config,
-            new KafkaConsumer<>(consumer),
+            consumer,
             new SingleObjectFormat(KnownSchemas.standard(schemas)),
             dataSource,
-            hook);
+            hook,
+            metrics);
+    metrics.bind(loop);
     this.thread = new Thread(loop, "hourglass-sink");
     this.thread.setUncaughtExceptionHandler(
         (t, e) -> LOG.error("Sink thread died without closing: {}", e.toString()));
@@ -102,8 +116,12 @@ public final class SinkApp implements AutoCloseable {
    *
    * @throws IllegalStateException when the sink stopped on a non-retriable error
    */
-  public static void run(SinkConfig config) throws InterruptedException {
-    SinkApp app = new SinkApp(config);
+  public static void run(SinkConfig config, MeterRegistry registry) throws InterruptedException {
+    run(new SinkApp(config, registry));
+  }
+
+  /** Starts {@code app} and runs it as {@link #run(SinkConfig, MeterRegistry)} does. */
+  public static void run(SinkApp app) throws InterruptedException {
     Thread shutdown = new Thread(app::close, "hourglass-sink-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
     app.start();
@@ -150,6 +168,31 @@ public final class SinkApp implements AutoCloseable {
     return thread.isAlive();
   }
 
+  /** The registry the sink's meters are in, for whatever else runs with it. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Alive: the sink's thread runs and has not stopped on an error. */
+  public boolean live() {
+    return thread.isAlive() && loop.failure() == null;
+  }
+
+  /**
+   * Ready: alive, in its group with every partition it owns seeked to the offsets stored in
+   * PostgreSQL, and the database answers now.
+   */
+  public boolean ready() {
+    if (!live() || !loop.ownsItsPartitions()) {
+      return false;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
   /**
    * Stops the maintenance (releasing its lock) and the thread (the current batch finishes or rolls
    * back), then the pool.
@@ -178,6 +221,7 @@ public final class SinkApp implements AutoCloseable {
       }
     }
     dataSource.close();
+    consumerMetrics.close();
   }
 
   private synchronized Admin admin() {

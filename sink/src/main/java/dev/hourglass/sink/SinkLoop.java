@@ -69,6 +69,7 @@ final class SinkLoop implements Runnable {
   private final BatchWriter writer;
   private final Backoff backoff;
   private final FaultHook hook;
+  private final SinkMetrics metrics;
 
   /** Stored next offset of each owned, seeked partition ({@link OffsetStore#NONE}: no row). */
   private final Map<TopicPartition, Long> stored = new HashMap<>();
@@ -115,6 +116,9 @@ final class SinkLoop implements Runnable {
   /** How many owned partitions are seeked to their stored offsets: {@code stored.size()}. */
   private volatile int partitionsReady;
 
+  /** Partitions assigned to this instance; -1 until the group's first assignment. */
+  private volatile int partitionsOwned = -1;
+
   private volatile boolean running = true;
   private boolean consumerClosed;
   private volatile RuntimeException failure;
@@ -131,7 +135,8 @@ final class SinkLoop implements Runnable {
       Consumer<byte[], byte[]> consumer,
       RecordFormat format,
       DataSource dataSource,
-      FaultHook hook) {
+      FaultHook hook,
+      SinkMetrics metrics) {
     this.config = config;
     this.consumer = consumer;
     this.dataSource = dataSource;
@@ -140,6 +145,7 @@ final class SinkLoop implements Runnable {
             Topics.withPrefix(config.topicPrefix()).withFormat(format), Clock.systemUTC());
     this.offsets = new OffsetStore(config.groupId());
     this.hook = hook;
+    this.metrics = metrics;
     this.writer = new BatchWriter(dataSource, offsets, partitions, hook);
     this.backoff =
         new Backoff(
@@ -202,6 +208,12 @@ final class SinkLoop implements Runnable {
   /** The topics this loop subscribes to. */
   List<String> topics() {
     return decoder.topics();
+  }
+
+  /** In the group, and every partition it owns seeked to its stored offset. */
+  boolean ownsItsPartitions() {
+    int owned = partitionsOwned;
+    return owned >= 0 && partitionsReady == owned;
   }
 
   SinkStats stats() {
@@ -451,7 +463,9 @@ final class SinkLoop implements Runnable {
   /** On the writer thread. The counters move as soon as the transaction is committed. */
   private BatchWriter.Result write(Batch batch)
       throws SQLException, BatchWriter.StaleOffsetsException {
+    long started = System.nanoTime();
     BatchWriter.Result result = writer.commit(batch);
+    metrics.committed(batch, result, System.nanoTime() - started);
     batchesCommitted.incrementAndGet();
     recordsCommitted.addAndGet(result.records());
     deadLettered.addAndGet(result.deadLettered());
@@ -495,7 +509,11 @@ final class SinkLoop implements Runnable {
     batch.advances().forEach((tp, a) -> stored.put(tp, a.next()));
     pending = null;
     if (result.deadLettered() > 0) {
-      LOG.warn("Dead-lettered {} of {} records", result.deadLettered(), result.records());
+      LOG.warn(
+          "Dead-lettered {} of {} records that could not be used; the sink goes on. Their reasons"
+              + " are in the dead_letters table (reason_code, message)",
+          result.deadLettered(),
+          result.records());
     }
   }
 
@@ -566,6 +584,10 @@ final class SinkLoop implements Runnable {
         LOG.info("Partitions revoked: {}", revoked);
       }
       forget(revoked);
+      if (!revoked.isEmpty()) {
+        // Not ready again until the group assigns this instance its partitions.
+        partitionsOwned = -1;
+      }
     }
 
     @Override
@@ -574,6 +596,7 @@ final class SinkLoop implements Runnable {
       partitionsRevoked.incrementAndGet();
       LOG.warn("Partitions lost: {}", lost);
       forget(lost);
+      partitionsOwned = -1;
     }
 
     @Override
@@ -584,6 +607,7 @@ final class SinkLoop implements Runnable {
       // Nothing is read from a partition before it is seeked to its stored offset.
       consumer.pause(assigned);
       needSeek.addAll(assigned);
+      partitionsOwned = consumer.assignment().size();
     }
   }
 }

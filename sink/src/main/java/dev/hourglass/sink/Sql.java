@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /** Small pieces of SQL text shared by the writers; none of them takes data, only column names. */
 final class Sql {
@@ -52,10 +53,17 @@ final class Sql {
    */
   record Statement(String table, String sql, Unnest.Rows rows) {}
 
-  /** Runs the statements in order (those without rows are skipped). */
-  static void execute(Connection c, List<Statement> statements) throws SQLException {
+  /**
+   * Runs the statements in order (those without rows are skipped); adds the rows each inserted or
+   * updated to {@code written}, by table.
+   */
+  static void execute(Connection c, List<Statement> statements, Map<String, Long> written)
+      throws SQLException {
     for (Statement s : statements) {
-      execute(c, s.sql(), s.rows());
+      int n = execute(c, s.sql(), s.rows());
+      if (n > 0) {
+        written.merge(s.table(), (long) n, Long::sum);
+      }
     }
   }
 

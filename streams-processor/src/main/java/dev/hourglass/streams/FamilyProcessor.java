@@ -52,6 +52,7 @@ final class FamilyProcessor<E extends SpecificRecord>
   private final TopologySettings settings;
   private final LiveRules rules;
   private final RecordFormat format;
+  private final Books books;
   private final long graceMs;
   private final long horizonMs;
 
@@ -83,7 +84,8 @@ final class FamilyProcessor<E extends SpecificRecord>
       int partitions,
       TopologySettings settings,
       LiveRules rules,
-      RecordFormat format) {
+      RecordFormat format,
+      Books books) {
     this.aggregation = aggregation;
     this.family = aggregation.family();
     this.nodes = nodes;
@@ -92,6 +94,7 @@ final class FamilyProcessor<E extends SpecificRecord>
     this.settings = settings;
     this.rules = rules;
     this.format = format;
+    this.books = books;
     this.graceMs = settings.grace().toMillis();
     this.horizonMs = settings.dedupHorizon().toMillis();
   }
@@ -112,10 +115,12 @@ final class FamilyProcessor<E extends SpecificRecord>
             aggregation,
             rules,
             alertStore,
-            (key, alert) ->
-                context.forward(
-                    new Record<Object, Object>(key, alert, context.currentSystemTimeMs()),
-                    nodes.alertsSink()));
+            (key, alert) -> {
+              context.forward(
+                  new Record<Object, Object>(key, alert, context.currentSystemTimeMs()),
+                  nodes.alertsSink());
+              books.alertEmitted(family, String.valueOf(alert.getRule()), alert.getState().name());
+            });
 
     open.clear();
     dirty.clear();
@@ -142,6 +147,8 @@ final class FamilyProcessor<E extends SpecificRecord>
     statsKey = topic + "-" + context.taskId().partition();
     stats = StateCodec.stats(statsStore.get(statsKey));
     statsUnpublished = true;
+    // The restored (committed) books replace whatever this task showed before it was revived.
+    books.published(statsKey, family, Books.Snapshot.of(stats));
     baseTime = stats.streamTime;
     // After a restart the quiet time is counted from now: a window never closes early.
     lastRecordWall = context.currentSystemTimeMs();
@@ -300,7 +307,10 @@ final class FamilyProcessor<E extends SpecificRecord>
       // Its window's final rollup went out when stream time passed end + grace (in advance), so
       // this delta follows it on the same partition.
       forwardRollup(
-          p.correction().organizationId(), aggregation.correction(p.correction(), now), now);
+          p.correction().organizationId(),
+          aggregation.correction(p.correction(), now),
+          now,
+          "correction");
       stats.lateCorrected++;
       if (p.closed() != null) {
         reevaluate(p.closed(), p.correction(), now);
@@ -368,7 +378,7 @@ final class FamilyProcessor<E extends SpecificRecord>
         Comparator.comparingLong(WindowState::windowStart).thenComparing(WindowState::key));
     for (WindowState w : closing) {
       WindowState last = w.emitted(w.revision() + 1);
-      forwardRollup(last.organizationId(), aggregation.rollup(last, true, now), now);
+      forwardRollup(last.organizationId(), aggregation.rollup(last, true, now), now, "final");
       alerts.evaluate(last, true, now);
       // Kept for the correction horizon, so that a late event re-evaluates the rules on the hour.
       closedHours.put(
@@ -396,7 +406,7 @@ final class FamilyProcessor<E extends SpecificRecord>
     for (String key : dirty) {
       WindowState w = open.get(key);
       WindowState next = w.emitted(w.revision() + 1);
-      forwardRollup(next.organizationId(), aggregation.rollup(next, false, now), now);
+      forwardRollup(next.organizationId(), aggregation.rollup(next, false, now), now, "update");
       open.put(key, next);
       windows.put(key, StateCodec.window(next));
       alerts.evaluate(next, false, now);
@@ -405,11 +415,13 @@ final class FamilyProcessor<E extends SpecificRecord>
     if (statsUnpublished) {
       context.forward(new Record<Object, Object>(statsKey, stats.toJson(), now), nodes.statsSink());
       statsUnpublished = false;
+      books.published(statsKey, family, Books.Snapshot.of(stats));
     }
   }
 
-  private void forwardRollup(String organizationId, SpecificRecord value, long now) {
+  private void forwardRollup(String organizationId, SpecificRecord value, long now, String kind) {
     context.forward(new Record<Object, Object>(organizationId, value, now), nodes.rollupsSink());
+    books.rollupEmitted(family, kind);
   }
 
   private void deadLetter(
@@ -446,6 +458,13 @@ final class FamilyProcessor<E extends SpecificRecord>
         nodes.reroutedSink());
     stats.rerouted++;
     saveStats();
+  }
+
+  @Override
+  public void close() {
+    if (statsKey != null) {
+      books.closed(statsKey);
+    }
   }
 
   private void saveStats() {

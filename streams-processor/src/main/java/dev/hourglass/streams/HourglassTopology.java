@@ -58,7 +58,7 @@ public final class HourglassTopology {
    */
   public static Topology build(
       ProcessorConfig config, Topics topics, Rules rules, Routing routing) {
-    return build(config.topology(), topics, new LiveRules(rules), routing);
+    return build(config.topology(), topics, new LiveRules(rules), routing, Books.NONE);
   }
 
   /**
@@ -67,14 +67,20 @@ public final class HourglassTopology {
    */
   public static Topology build(
       ProcessorConfig config, Topics topics, LiveRules rules, Routing routing) {
-    return build(config.topology(), topics, rules, routing);
+    return build(config.topology(), topics, rules, routing, Books.NONE);
   }
 
   static Topology build(
       TopologySettings settings, Topics topics, LiveRules rules, Routing routing) {
+    return build(settings, topics, rules, routing, Books.NONE);
+  }
+
+  /** As above, each task reporting its books and emissions to {@code books} (the metrics). */
+  static Topology build(
+      TopologySettings settings, Topics topics, LiveRules rules, Routing routing, Books books) {
     Topology topology = new Topology();
     for (Aggregation<?> aggregation : Families.all()) {
-      add(topology, aggregation, topics, settings, rules, routing);
+      add(topology, aggregation, topics, settings, rules, routing, books);
     }
     return topology;
   }
@@ -85,7 +91,8 @@ public final class HourglassTopology {
       Topics topics,
       TopologySettings settings,
       LiveRules rules,
-      Routing routing) {
+      Routing routing,
+      Books books) {
     Nodes n = Nodes.of(aggregation.family());
     String input = topics.events(aggregation.family()).name();
     String rerouted = routing.reroutedTopic(aggregation.family());
@@ -97,11 +104,15 @@ public final class HourglassTopology {
     // Misrouted records come back through this topic, on the partition of the task that owns
     // their key: the same sub-topology, so the same task and stores as the input's partition.
     topology.addSource(n.reroutedSource(), bytes, bytes, rerouted);
+    // The alert counters start at zero for the rules in force at build time; a rule added while
+    // running gets its counters at its first alert.
+    books.rules(
+        aggregation.family(), rules.current().of(aggregation).stream().map(Rule::name).toList());
     topology.addProcessor(
         n.processor(),
         () ->
             new FamilyProcessor<>(
-                aggregation, n, input, partitions, settings, rules, topics.format()),
+                aggregation, n, input, partitions, settings, rules, topics.format(), books),
         n.source(),
         n.reroutedSource());
     // Open windows, alert state and stats are small (open hours of the partition's keys), so they

@@ -4,9 +4,13 @@ import dev.hourglass.avro.KnownSchemas;
 import dev.hourglass.avro.SchemaTopic;
 import dev.hourglass.avro.SingleObjectFormat;
 import dev.hourglass.contract.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
@@ -21,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reads the three event topics and writes rollups, corrections, alerts, dead letters and stats
  * (see {@link HourglassTopology}). Run it with {@code hourglass streams}, which reads the
- * configuration and calls {@link #run(ProcessorConfig)}; local mode and the benchmarks call {@link
- * #start(ProcessorConfig)}.
+ * configuration and calls {@link #run(ProcessorConfig, MeterRegistry, Consumer)}; local mode and
+ * the benchmarks call {@link #start(ProcessorConfig)}.
  */
 public final class StreamsProcessorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsProcessorApp.class);
@@ -35,24 +39,30 @@ public final class StreamsProcessorApp implements AutoCloseable {
   private final RulesWatcher rulesWatcher;
   private final SchemaTopic schemas;
   private final CloseOptions.GroupMembershipOperation onClose;
+  private final KafkaStreamsMetrics clientMetrics;
 
   private StreamsProcessorApp(
       KafkaStreams streams,
       RulesWatcher rulesWatcher,
       SchemaTopic schemas,
-      CloseOptions.GroupMembershipOperation onClose) {
+      CloseOptions.GroupMembershipOperation onClose,
+      KafkaStreamsMetrics clientMetrics) {
     this.streams = streams;
     this.rulesWatcher = rulesWatcher;
     this.schemas = schemas;
     this.onClose = onClose;
+    this.clientMetrics = clientMetrics;
   }
 
   /**
-   * Starts the processor and blocks until the JVM is asked to stop (the shutdown hook closes it).
+   * Starts the processor, hands it to {@code started} (for health checks), and blocks until the JVM
+   * is asked to stop (the shutdown hook closes it).
    */
-  public static void run(ProcessorConfig config) {
+  public static void run(
+      ProcessorConfig config, MeterRegistry registry, Consumer<StreamsProcessorApp> started) {
     CountDownLatch stopped = new CountDownLatch(1);
-    StreamsProcessorApp app = start(config);
+    StreamsProcessorApp app = start(config, registry);
+    started.accept(app);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -69,8 +79,17 @@ public final class StreamsProcessorApp implements AutoCloseable {
     }
   }
 
-  /** Starts the processor and returns at once; {@link #close()} stops it. */
+  /** Starts the processor without metrics and returns at once; {@link #close()} stops it. */
   public static StreamsProcessorApp start(ProcessorConfig config) {
+    // A composite registry with no registry in it: every meter is a no-op.
+    return start(config, new CompositeMeterRegistry());
+  }
+
+  /**
+   * Starts the processor and returns at once; its books (ProcessorMetrics), and Kafka Streams' own
+   * metrics (threads, tasks, stores, and its clients' lag per partition) go to {@code registry}.
+   */
+  public static StreamsProcessorApp start(ProcessorConfig config, MeterRegistry registry) {
     LOG.info("Starting the Hourglass streams processor with:{}", config.describe());
     Rules rules = config.rules();
     LOG.info("Alert rules: {}", rules.rules().stream().map(Rule::name).toList());
@@ -92,8 +111,11 @@ public final class StreamsProcessorApp implements AutoCloseable {
     SchemaTopic schemas = SchemaTopic.reading(config.clientProperties(), schemasTopic);
     Topics topics =
         config.topics().withFormat(new SingleObjectFormat(KnownSchemas.standard(schemas)));
-    Topology topology = HourglassTopology.build(config, topics, live, routing);
-    LOG.info("Topology:\n{}", topology.describe());
+    Topology topology =
+        HourglassTopology.build(
+            config.topology(), topics, live, routing, new ProcessorMetrics(registry));
+    // Dozens of lines, the same on every start: for whoever debugs the topology.
+    LOG.debug("Topology:\n{}", topology.describe());
     Properties props = config.streamsProperties();
     KafkaStreams streams = new KafkaStreams(topology, props);
     // A thread that dies on an unexpected error is replaced; under exactly-once the new one
@@ -103,6 +125,17 @@ public final class StreamsProcessorApp implements AutoCloseable {
           LOG.error("Stream thread failed; replacing it", e);
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    RestoreLog restores = new RestoreLog();
+    streams.setGlobalStateRestoreListener(restores);
+    streams.setStateListener(
+        (now, before) -> {
+          LOG.info("Streams processor state: {} -> {}", before, now);
+          if (now == KafkaStreams.State.RUNNING) {
+            restores.report();
+          }
+        });
+    KafkaStreamsMetrics clientMetrics = new KafkaStreamsMetrics(streams);
+    clientMetrics.bindTo(registry);
     streams.start();
     // A changed rules file applies from the next evaluation; a bad one is refused and logged.
     RulesWatcher watcher =
@@ -119,7 +152,8 @@ public final class StreamsProcessorApp implements AutoCloseable {
         schemas,
         config.staticMember()
             ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
-            : CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+            : CloseOptions.GroupMembershipOperation.LEAVE_GROUP,
+        clientMetrics);
   }
 
   public KafkaStreams.State state() {
@@ -134,6 +168,20 @@ public final class StreamsProcessorApp implements AutoCloseable {
     return streams.state().name();
   }
 
+  /** Alive: running, rebalancing or starting; not failed or stopped. */
+  public boolean live() {
+    KafkaStreams.State s = streams.state();
+    return s == KafkaStreams.State.CREATED || s.isRunningOrRebalancing();
+  }
+
+  /**
+   * Ready: {@code RUNNING}, which Kafka Streams reaches only once this instance owns its tasks and
+   * every one of their stores is restored.
+   */
+  public boolean ready() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
   @Override
   public void close() {
     LOG.info("Stopping the Hourglass streams processor");
@@ -142,5 +190,6 @@ public final class StreamsProcessorApp implements AutoCloseable {
     }
     streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(onClose));
     schemas.close();
+    clientMetrics.close();
   }
 }
