@@ -2,6 +2,7 @@ package dev.hourglass.cli;
 
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Values;
+import dev.hourglass.schema.MaintenanceRuns;
 import dev.hourglass.schema.PipelineStatus;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -136,12 +137,10 @@ final class StatusCommand implements Callable<Integer> {
 
   private boolean showDatabase(Values jdbc) {
     try {
+      String password = Shared.jdbcPassword(jdbc);
       PipelineStatus.Snapshot s =
           PipelineStatus.read(
-              jdbc.getString(Shared.JDBC_URL),
-              jdbc.getString(Shared.JDBC_USER),
-              jdbc.getString(Shared.JDBC_PASSWORD),
-              5);
+              jdbc.getString(Shared.JDBC_URL), jdbc.getString(Shared.JDBC_USER), password, 5);
       long dead = s.deadLettersLastHour().values().stream().mapToLong(Long::longValue).sum();
       out.printf("database: dead letters in the last hour %,d %s%n", dead, s.deadLettersLastHour());
       out.printf("          firing alerts %,d%n", s.firingCount());
@@ -151,6 +150,29 @@ final class StatusCommand implements Callable<Integer> {
                   out.printf(
                       "            %s %s %s %s hour %s%n",
                       f.severity(), f.rule(), f.entityType(), f.entityKey(), f.hour()));
+      List<MaintenanceRuns.Run> runs;
+      try {
+        runs =
+            MaintenanceRuns.connect(
+                    jdbc.getString(Shared.JDBC_URL), jdbc.getString(Shared.JDBC_USER), password)
+                .runs();
+      } catch (IllegalStateException e) {
+        // A login that may read the pipeline's tables but not maintenance_jobs still gets the rest.
+        out.printf("          maintenance: %s%n", e.getMessage());
+        return true;
+      }
+      out.printf("          maintenance (last runs, by any sink)%n");
+      for (MaintenanceRuns.Run r : runs) {
+        out.printf(
+            "            %-22s %s at %s, %s ms (%d runs, %d failed)%s%n",
+            r.job(),
+            r.outcome(),
+            r.lastStarted(),
+            r.durationMs(),
+            r.runs(),
+            r.failures(),
+            "failed".equals(r.outcome()) ? ": " + r.detail() : "");
+      }
       return true;
     } catch (IllegalStateException e) {
       out.println("database: unreachable: " + e.getMessage());
