@@ -9,7 +9,9 @@
 --                         database alerts (entity_type 'database') into alerts. No other DDL,
 --                         no DELETE, no tenant rows.
 --
--- Every sink may be elected, so hourglass_writer is made a member of it.
+-- A sink that runs the maintenance logs in with both roles, hourglass_writer and this one
+-- (local mode's hourglass_sink does); the writer alone is not a member, so that a login with the
+-- writer's rights only keeps exactly those (least privilege, V19).
 
 DO $$
 BEGIN
@@ -23,11 +25,6 @@ BEGIN
                     USING HINT = 'Create the role hourglass_maintainer (NOLOGIN) as a superuser first; see schema-sql/README.md.';
         END;
     END IF;
-    BEGIN
-        GRANT hourglass_maintainer TO hourglass_writer;
-    EXCEPTION WHEN insufficient_privilege THEN
-        RAISE NOTICE 'hourglass_writer not made a member of hourglass_maintainer (%): grant it as a superuser, or the sink''s maintenance jobs fail with "permission denied"', SQLERRM;
-    END;
     -- Without it pg_stat_statements hides other users' statement texts and pg_stat_activity their
     -- sessions' state, so slow statements and active connections would be undercounted. Granting
     -- it needs a superuser (or ADMIN on pg_read_all_stats): otherwise the figures cover the
@@ -142,8 +139,6 @@ REVOKE EXECUTE ON FUNCTION capture_new_slow_queries(double precision), record_da
 -- The maintainer's privileges, each for one job.
 GRANT USAGE ON SCHEMA public TO hourglass_maintainer;
 GRANT SELECT, INSERT, UPDATE ON maintenance_jobs TO hourglass_maintainer;
--- Operators and `hourglass status` read the last runs; the table holds no tenant data.
-GRANT SELECT ON maintenance_jobs TO hourglass_analyst;
 -- refresh_views: REFRESH MATERIALIZED VIEW needs MAINTAIN (PostgreSQL 17+) or ownership; the
 -- refresh itself runs the views' queries as their owner. refresh_performance_views records its
 -- duration in system_metrics, in this month's partition.

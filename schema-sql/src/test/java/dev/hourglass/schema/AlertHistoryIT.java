@@ -184,6 +184,8 @@ class AlertHistoryIT {
         LoginRole analyst = new LoginRole(db, "hourglass_analyst");
         Connection c = analyst.connect()) {
       history(admin);
+      // The owner grants this login both organizations; the session setting picks one.
+      analyst.grant(ORG_A, ORG_B);
       Sql.exec(c, "SET hourglass.organization_id = '" + ORG_A + "'");
       assertOrganizationA(c);
       // Naming another organization does not get around row-level security.

@@ -40,7 +40,17 @@ class TenantGrantsIT {
           "SELECT (get_organization_analytics(?::uuid, CURRENT_DATE - 2, CURRENT_DATE)"
               + " -> 'summary' ->> 'total_tasks')::bigint",
           "hourglass_visible_organization()",
-          "SELECT count(*) FROM (SELECT hourglass_visible_organization() AS o) s WHERE o = ?::uuid");
+          "SELECT count(*) FROM (SELECT hourglass_visible_organization() AS o) s WHERE o = ?::uuid",
+          "alerts_firing_now(uuid)",
+          "SELECT count(*) FROM alerts_firing_now(?::uuid)",
+          "alert_summary(uuid,timestamp with time zone,timestamp with time zone)",
+          "SELECT coalesce(sum(fired + resolved), 0)::bigint"
+              + " FROM alert_summary(?::uuid, '-infinity', 'infinity')",
+          "alert_time_to_resolve(uuid,timestamp with time zone,timestamp with time zone)",
+          "SELECT coalesce(sum(resolved), 0)::bigint"
+              + " FROM alert_time_to_resolve(?::uuid, '-infinity', 'infinity')",
+          "alert_flapping_keys(uuid,timestamp with time zone,timestamp with time zone,integer)",
+          "SELECT count(*) FROM alert_flapping_keys(?::uuid, '-infinity', 'infinity', 1)");
 
   /** Functions of their arguments (or the session's own setting) only: they read no table. */
   private static final Set<String> DATA_FREE_FUNCTIONS =
