@@ -110,19 +110,34 @@ final class BenchPeersCommand implements Callable<Integer> {
               + " never reflects every event (default 20 s).")
   Duration settle;
 
-  @Option(names = "--late-fraction", defaultValue = "0.01")
+  @Option(
+      names = "--late-fraction",
+      defaultValue = "0.01",
+      description = "Share of events sent later than grace + 1 h (default ${DEFAULT-VALUE}).")
   double late;
 
-  @Option(names = "--out-of-order-fraction", defaultValue = "0.05")
+  @Option(
+      names = "--out-of-order-fraction",
+      defaultValue = "0.05",
+      description = "Share of events sent out of order within grace (default ${DEFAULT-VALUE}).")
   double outOfOrder;
 
-  @Option(names = "--invalid-fraction", defaultValue = "0.01")
+  @Option(
+      names = "--invalid-fraction",
+      defaultValue = "0.01",
+      description = "Share of events that break a validation rule (default ${DEFAULT-VALUE}).")
   double invalid;
 
-  @Option(names = "--poison-fraction", defaultValue = "0.005")
+  @Option(
+      names = "--poison-fraction",
+      defaultValue = "0.005",
+      description = "Share of records that are not events (default ${DEFAULT-VALUE}).")
   double poison;
 
-  @Option(names = "--duplicate-fraction", defaultValue = "0.02")
+  @Option(
+      names = "--duplicate-fraction",
+      defaultValue = "0.02",
+      description = "Share of events sent twice, same event_id (default ${DEFAULT-VALUE}).")
   double duplicate;
 
   @Option(
