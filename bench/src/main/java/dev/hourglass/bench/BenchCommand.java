@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       BenchPipelineCommand.class,
       BenchSinkCommand.class,
       BenchQueryCommand.class,
-      BenchEosCommand.class
+      BenchEosCommand.class,
+      BenchPeersCommand.class
     })
 public final class BenchCommand {
   private final Function<Path, ComponentSettings> settings;

@@ -3,6 +3,7 @@ package dev.hourglass.bench;
 import dev.hourglass.contract.Topics;
 import dev.hourglass.loadgen.LoadGeneratorOptions;
 import dev.hourglass.sink.SinkApp;
+import dev.hourglass.sink.SinkConfig;
 import dev.hourglass.streams.StreamsProcessorApp;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,9 @@ final class RunningPipeline implements AutoCloseable {
   private final BenchCluster cluster;
   private final Topics topics;
   private final StreamsProcessorApp streams;
-  private final SinkApp sink;
+  // Replaced by restartSink, on another thread than the one checking it.
+  private volatile SinkApp sink;
+  private String sinkGroup;
   private final GroupLag input;
   private final RollupWatch watch;
 
@@ -56,7 +59,9 @@ final class RunningPipeline implements AutoCloseable {
       RollupWatch watch =
           RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), cluster.password());
       BenchCluster.awaitRunning(streams);
-      return new RunningPipeline(cluster, topics, streams, sink, input, watch);
+      RunningPipeline running = new RunningPipeline(cluster, topics, streams, sink, input, watch);
+      running.sinkGroup = applicationId + "-sink";
+      return running;
     } catch (RuntimeException | InterruptedException e) {
       if (input != null) {
         input.close();
@@ -109,6 +114,14 @@ final class RunningPipeline implements AutoCloseable {
             + " events");
   }
 
+  /** Stops the sink and starts a new one in its place (hourglass bench peers, mid-run). */
+  void restartSink() {
+    SinkConfig config = cluster.sink(topics.prefix(), sinkGroup);
+    sink.close();
+    sink = new SinkApp(config);
+    sink.start();
+  }
+
   /** Throws when the processor or the sink has stopped. */
   void checkRunning() {
     if (sink.failure().isPresent()) {
@@ -121,8 +134,9 @@ final class RunningPipeline implements AutoCloseable {
 
   @Override
   public void close() {
+    SinkApp current = sink;
     try (streams;
-        sink;
+        current;
         input;
         watch) {
       // All closed, the processor last.

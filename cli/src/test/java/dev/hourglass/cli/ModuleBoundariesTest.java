@@ -183,13 +183,29 @@ class ModuleBoundariesTest {
   void shouldUseKafkaStreamsOnlyInTheStreamsProcessor() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("dev.hourglass.streams..")
+        .resideOutsideOfPackages("dev.hourglass.streams..", "dev.hourglass.bench.peers..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.apache.kafka.streams..")
         .because(
             "stream processing state and exactly-once transactions belong to one module; others"
-                + " use plain clients whose behaviour is simpler to reason about")
+                + " use plain clients whose behaviour is simpler to reason about (the benchmark's"
+                + " peers are what a team would build instead, and stay in the benchmark)")
+        .check(classes);
+  }
+
+  @Test
+  void shouldKeepThePeersConnectAndDebeziumInTheBenchmark() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.hourglass.bench.peers..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.kafka.connect..", "io.debezium..", "org.hibernate..", "io.agroal..")
+        .because(
+            "hourglass bench peers compares Hourglass with Kafka Connect and Debezium; nothing"
+                + " else, least of all the product, runs them")
         .check(classes);
   }
 

@@ -510,7 +510,9 @@ class MaintenanceIT {
     kafka.createTopics(1, Topics.ALERTS);
     String login = "maint_" + db.name();
     // Identifier from the test's own database name (letters, digits, underscores).
-    exec(db, "CREATE ROLE "
+    exec(
+        db,
+        "CREATE ROLE "
             + login
             + " LOGIN PASSWORD 'writer-secret' IN ROLE hourglass_writer, hourglass_maintainer");
     // min cache hit 100 % fires database_cache_hit_ratio: the role may write database alerts.

@@ -1,0 +1,110 @@
+package dev.hourglass.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hourglass.admin.TopicSettings;
+import dev.hourglass.sink.SinkConfig;
+import dev.hourglass.streams.ProcessorConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code hourglass bench peers} at a tiny size on its own embedded Kafka and PostgreSQL: every
+ * pipeline's rows are checked against the ledger of the same faulty load. Hourglass must be exact;
+ * the peers' losses and extras must be exactly what their documented behaviour explains.
+ */
+class PeersBenchmarkIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final ComponentSettings DEFAULTS =
+      new ComponentSettings() {
+        @Override
+        public TopicSettings topics(Map<String, String> overrides) {
+          return TopicSettings.from(overrides);
+        }
+
+        @Override
+        public ProcessorConfig processor(Map<String, String> overrides) {
+          return ProcessorConfig.from(overrides);
+        }
+
+        @Override
+        public SinkConfig sink(Map<String, String> overrides) {
+          return SinkConfig.from(overrides);
+        }
+      };
+
+  @Test
+  void shouldCheckEveryPipelineAgainstTheSameLedger(@TempDir Path out) throws IOException {
+    int exit =
+        new CommandLine(new BenchCommand(file -> DEFAULTS))
+            .execute(
+                "peers",
+                "--events",
+                "4000",
+                "--concurrency",
+                "1",
+                "--rate",
+                "200",
+                "--latency-duration",
+                "PT5S",
+                "--warm-up",
+                "PT1S",
+                "--settle",
+                "PT15S",
+                "--out",
+                out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode figures = JSON.readTree(out.resolve("peers.json").toFile()).get("figures");
+    // 4,000 sends with the default faults: 40 late, 200 out of order, 40 invalid, 20 poison,
+    // 80 duplicates; 3,860 to count.
+    for (String pipeline : BenchPeersCommand.ALL) {
+      JsonNode p = figures.get(pipeline);
+      assertThat(p.get("acknowledged").asLong()).as(pipeline).isEqualTo(4000);
+      assertThat(p.get("countable").asLong()).as(pipeline).isEqualTo(3860);
+      assertThat(p.get("injected").get("late").asLong()).as(pipeline).isEqualTo(40);
+      assertThat(p.get("injected").get("duplicate").asLong()).as(pipeline).isEqualTo(80);
+      assertThat(p.get("sinkRestarted").asBoolean()).as(pipeline).isTrue();
+      long dead = 0;
+      for (JsonNode n : p.get("deadLetters")) {
+        dead += n.asLong();
+      }
+      // Invalid and poison, each set aside once by every pipeline; nothing fails in a sink.
+      assertThat(dead).as(pipeline).isEqualTo(60);
+    }
+    // Hourglass: every row equals the ledger, late events and duplicates included.
+    JsonNode hourglass = figures.get("hourglass").get("exactness");
+    assertThat(hourglass.get("eventsLost").asLong()).isZero();
+    assertThat(hourglass.get("eventsExtra").asLong()).isZero();
+    assertThat(hourglass.get("rowsMissing").asLong()).isZero();
+    assertThat(hourglass.get("rowsWrong").asLong()).isZero();
+    assertThat(hourglass.get("rowsExtra").asLong()).isZero();
+    assertThat(figures.get("hourglass").get("reflectedAll").asBoolean()).isTrue();
+    // The DSL drops events of closed windows (37 of the 40 late ones: 3 reached a partition whose
+    // stream time had not yet passed their hour's end plus grace) and counts duplicates again (79
+    // of 80: one arrived after its window closed).
+    JsonNode continuous = figures.get("streams-continuous").get("exactness");
+    assertThat(continuous.get("eventsLost").asLong()).isEqualTo(37);
+    assertThat(continuous.get("eventsExtra").asLong()).isEqualTo(79);
+    assertThat(continuous.get("rowsExtra").asLong()).isZero();
+    // With suppress, windows that stream time has not closed by the end are never written: more
+    // is lost than without it (how much depends on when the last rows are read, so no figure).
+    JsonNode suppressed = figures.get("streams-suppress").get("exactness");
+    assertThat(suppressed.get("rowsMissing").asLong())
+        .isGreaterThan(continuous.get("rowsMissing").asLong());
+    assertThat(suppressed.get("eventsLost").asLong())
+        .isGreaterThan(continuous.get("eventsLost").asLong());
+    assertThat(suppressed.get("rowsExtra").asLong()).isZero();
+    assertThat(figures.get("streams-suppress").get("latencyUnresolved").asLong()).isPositive();
+    assertThat(figures.get("streams-continuous").get("latencyUnresolved").asLong()).isZero();
+    assertThat(figures.get("hourglass").get("latencyUnresolved").asLong()).isZero();
+    assertThat(out.resolve("peers-hourglass-ledger.jsonl")).isNotEmptyFile();
+  }
+}
