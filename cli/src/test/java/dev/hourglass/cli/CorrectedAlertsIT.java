@@ -14,15 +14,9 @@ import dev.hourglass.events.TaskEvent;
 import dev.hourglass.events.TaskEventKind;
 import dev.hourglass.schema.Migrator;
 import dev.hourglass.sink.SinkApp;
-import dev.hourglass.sink.SinkConfig;
-import dev.hourglass.streams.ProcessorConfig;
 import dev.hourglass.streams.StreamsProcessorApp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -88,8 +82,9 @@ class CorrectedAlertsIT {
       events.add(agent(hour.plusSeconds(60L * (20 + i % 30)), AgentEventKind.COMPLETED));
     }
 
-    try (StreamsProcessorApp streams = StreamsProcessorApp.start(processorConfig(kafka, dir));
-        SinkApp sink = new SinkApp(sinkConfig(kafka, db))) {
+    try (StreamsProcessorApp streams =
+            StreamsProcessorApp.start(ClientPipeline.processorConfig(kafka, dir));
+        SinkApp sink = new SinkApp(ClientPipeline.sinkConfig(kafka, db))) {
       sink.start();
       publish(kafka, topics, events);
       CatchUp.await(
@@ -104,7 +99,7 @@ class CorrectedAlertsIT {
 
     long start = hour.getEpochSecond();
     assertThat(
-            rows(
+            ClientPipeline.rows(
                 db,
                 "SELECT rule, state, extract(epoch FROM window_start)::bigint, observed_value,"
                     + " correction_late_ms IS NOT NULL FROM alerts ORDER BY rule, state"))
@@ -114,14 +109,16 @@ class CorrectedAlertsIT {
             "task_failure_spike|FIRING|" + start + "|21|t");
     // Stream time runs on with the wall clock between the closing event and the late ones, so
     // the lateness is the 15 minutes of event time plus that (well under a minute here).
-    assertThat(rows(db, "SELECT correction_late_ms FROM alerts WHERE correction_late_ms > 0"))
+    assertThat(
+            ClientPipeline.rows(
+                db, "SELECT correction_late_ms FROM alerts WHERE correction_late_ms > 0"))
         .hasSize(2)
         .allSatisfy(
             late ->
                 assertThat(Long.parseLong(late))
                     .isBetween(QUARTER_HOUR_MS, QUARTER_HOUR_MS + 60_000));
     assertThat(
-            rows(
+            ClientPipeline.rows(
                 db,
                 "SELECT failed_count, late_event_count FROM task_rollups_hourly"
                     + " WHERE window_start = to_timestamp("
@@ -129,7 +126,7 @@ class CorrectedAlertsIT {
                     + ")"))
         .containsExactly("21|6");
     assertThat(
-            rows(
+            ClientPipeline.rows(
                 db,
                 "SELECT completed_count, failed_count, late_event_count FROM agent_rollups_hourly"
                     + " WHERE window_start = to_timestamp("
@@ -190,52 +187,5 @@ class CorrectedAlertsIT {
             .get();
       }
     }
-  }
-
-  private static ProcessorConfig processorConfig(TestKafka kafka, Path dir) {
-    return ProcessorConfig.from(
-        Map.of(
-            ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-            ProcessorConfig.APPLICATION_ID, kafka.topic("app"),
-            ProcessorConfig.TOPIC_PREFIX, kafka.topic(""),
-            ProcessorConfig.STATE_DIR, dir.resolve("streams-state").toString(),
-            ProcessorConfig.EMIT_INTERVAL_MS, "200",
-            ProcessorConfig.COMMIT_INTERVAL_MS, "200"));
-  }
-
-  private static SinkConfig sinkConfig(TestKafka kafka, TestDatabase db) {
-    return SinkConfig.from(
-        Map.of(
-            "bootstrap.servers",
-            kafka.bootstrapServers(),
-            "topic.prefix",
-            kafka.topic(""),
-            SinkConfig.GROUP_ID,
-            kafka.topic("sink"),
-            "jdbc.url",
-            db.jdbcUrl(),
-            "jdbc.user",
-            db.user(),
-            "jdbc.password",
-            db.password(),
-            SinkConfig.BATCH_MAX_WAIT_MS,
-            "100"));
-  }
-
-  private static List<String> rows(TestDatabase db, String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Connection c = db.connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      int columns = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<String> row = new ArrayList<>();
-        for (int i = 1; i <= columns; i++) {
-          row.add(rs.getString(i));
-        }
-        out.add(String.join("|", row));
-      }
-    }
-    return out;
   }
 }
