@@ -376,7 +376,18 @@ class SecurityIT {
               + org
               + ", 'project', 'k', w, w + interval '1 hour', 1, 0.5, now(), 'm' FROM (SELECT "
               + hour(1)
-              + " AS w) s");
+              + " AS w) s",
+          // Another key that fired and resolved, so that every alert-history function (firing
+          // now, time to resolve, flapping keys) has rows of each tenant.
+          "INSERT INTO alerts (alert_id, rule, severity, state, organization_id, entity_type,"
+              + " entity_key, window_start, window_end, observed_value, threshold, fired_at,"
+              + " resolved_at, message) SELECT gen_random_uuid(), 'r', 'WARNING', s.state, "
+              + org
+              + ", 'project', 'k2', w, w + interval '1 hour', 0.1, 0.5, now(),"
+              + " CASE WHEN s.state = 'RESOLVED' THEN now() + interval '1 hour' END, 'm'"
+              + " FROM (SELECT "
+              + hour(1)
+              + " AS w) h, (VALUES ('FIRING'), ('RESOLVED')) AS s(state)");
     }
     Sql.value(c, "SELECT refresh_performance_views()");
   }

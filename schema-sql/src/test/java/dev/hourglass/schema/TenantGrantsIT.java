@@ -129,10 +129,10 @@ class TenantGrantsIT {
       config.setMaximumPoolSize(1);
       try (HikariDataSource pool = new HikariDataSource(config)) {
         List<Object> backends = new ArrayList<>();
-        assertThat(tenantTransaction(pool, ORG_A, backends)).containsOnly(ORG_A).hasSize(3);
+        assertThat(tenantTransaction(pool, ORG_A, backends)).containsOnly(ORG_A).hasSize(5);
         // SET LOCAL ended with the transaction: the next borrower of the connection sees nothing.
         assertThat(tenantTransaction(pool, null, backends)).isEmpty();
-        assertThat(tenantTransaction(pool, ORG_B, backends)).containsOnly(ORG_B).hasSize(3);
+        assertThat(tenantTransaction(pool, ORG_B, backends)).containsOnly(ORG_B).hasSize(5);
         assertThat(tenantTransaction(pool, null, backends)).isEmpty();
         assertThat(backends)
             .as("one server session throughout")
