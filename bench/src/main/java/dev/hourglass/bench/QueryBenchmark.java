@@ -290,11 +290,12 @@ public final class QueryBenchmark {
   }
 
   /**
-   * Runs every query at each client count in turn for {@code perClientCount} (after the warm-up),
-   * on as many connections as the largest client count, held for the whole run. Refuses to start
-   * when PostgreSQL has fewer free connections than that plus {@value #SPARE_CONNECTIONS} left for
-   * the pipeline. Expects {@link #load} to have run with the same {@code organizations}. One line
-   * per measure goes to {@code progress}.
+   * Runs every query at each client count in turn for {@code perClientCount} (after the warm-up;
+   * each client goes on until it has timed at least one call), on as many connections as the
+   * largest client count, held for the whole run. Refuses to start when PostgreSQL has fewer free
+   * connections than that plus {@value #SPARE_CONNECTIONS} left for the pipeline. Expects {@link
+   * #load} to have run with the same {@code organizations}. One line per measure goes to {@code
+   * progress}.
    */
   public static Result run(Options o, PrintStream progress) {
     Objects.requireNonNull(progress, "progress");
@@ -448,11 +449,13 @@ public final class QueryBenchmark {
           }
         }
         long end = System.nanoTime();
-        if (end > until) {
-          return h;
-        }
-        if (start > warmUntil) {
+        // Calls that end after the window are not timed, except a client's first: a query slower
+        // than the window still gets one figure instead of none.
+        if (start > warmUntil && (end <= until || h.getTotalCount() == 0)) {
           h.recordValue(Math.min((end - start) / 1_000, HIGHEST_MICROS));
+        }
+        if (end > until && h.getTotalCount() > 0) {
+          return h;
         }
       }
     }
