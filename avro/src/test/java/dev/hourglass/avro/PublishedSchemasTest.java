@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hourglass.events.TaskEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -24,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class PublishedSchemasTest {
   private static final String TOPIC = "hourglass.task-events";
-  private static final Schema V3 = withOptionalField(TaskEvent.getClassSchema(), "region");
+  private static final Schema V3 =
+      EvolvedSchemas.withOptionalString(TaskEvent.getClassSchema(), "region");
 
   @Test
   void shouldReadNewerVersionOncePublishedSkippingItsNewField() throws IOException {
@@ -51,7 +49,7 @@ class PublishedSchemasTest {
 
   @Test
   void shouldRefusePublishedVersionThatDropsARequiredFieldNamingIt() throws IOException {
-    Schema dropped = withoutField(TaskEvent.getClassSchema(), "task_id");
+    Schema dropped = EvolvedSchemas.without(TaskEvent.getClassSchema(), "task_id");
     GenericRecord record = generic(dropped, Samples.task(), null);
     byte[] bytes =
         bytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), dropped).encode(record));
@@ -70,7 +68,7 @@ class PublishedSchemasTest {
   @Test
   void shouldRefuseSchemaPublishedUnderAnotherFingerprint() throws IOException {
     byte[] bytes = encodeAs(V3, Samples.task(), "eu-west-1");
-    Schema other = withOptionalField(TaskEvent.getClassSchema(), "zone");
+    Schema other = EvolvedSchemas.withOptionalString(TaskEvent.getClassSchema(), "zone");
     SchemaSource lying = fingerprint -> Optional.of(other);
 
     assertThatThrownBy(
@@ -145,32 +143,5 @@ class PublishedSchemasTest {
       }
     }
     return record;
-  }
-
-  private static Schema withOptionalField(Schema record, String name) {
-    List<Schema.Field> fields = copy(record.getFields());
-    fields.add(
-        new Schema.Field(
-            name,
-            SchemaBuilder.unionOf().nullType().and().stringType().endUnion(),
-            null,
-            JsonProperties.NULL_VALUE));
-    return Schema.createRecord(
-        record.getName(), record.getDoc(), record.getNamespace(), false, fields);
-  }
-
-  private static Schema withoutField(Schema record, String name) {
-    List<Schema.Field> fields = copy(record.getFields());
-    fields.removeIf(f -> f.name().equals(name));
-    return Schema.createRecord(
-        record.getName(), record.getDoc(), record.getNamespace(), false, fields);
-  }
-
-  private static List<Schema.Field> copy(List<Schema.Field> fields) {
-    List<Schema.Field> out = new ArrayList<>();
-    for (Schema.Field f : fields) {
-      out.add(new Schema.Field(f, f.schema()));
-    }
-    return out;
   }
 }

@@ -332,7 +332,7 @@ class ReadmeRulesTest {
                 + " is not in the schema store",
             v3),
         refusedAsPublished(
-            withoutTaskId(),
+            EvolvedSchemas.without(TaskEvent.getClassSchema(), "task_id"),
             "is refused: it is published, but dev.hourglass.events.TaskEvent written with it"
                 + " cannot be read as this process's version: [READER_FIELD_MISSING_DEFAULT_VALUE"
                 + " at /fields/4 (task_id)]"),
@@ -372,17 +372,6 @@ class ReadmeRulesTest {
         "writer schema fingerprint " + String.format("%016x", fingerprint) + " " + why,
         out.toByteArray(),
         f -> f == fingerprint ? java.util.Optional.of(writer) : java.util.Optional.empty());
-  }
-
-  private static Schema withoutTaskId() {
-    List<Schema.Field> fields = new ArrayList<>();
-    for (Schema.Field f : TaskEvent.getClassSchema().getFields()) {
-      if (!f.name().equals("task_id")) {
-        fields.add(new Schema.Field(f, f.schema()));
-      }
-    }
-    Schema current = TaskEvent.getClassSchema();
-    return Schema.createRecord(current.getName(), null, current.getNamespace(), false, fields);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -581,7 +570,7 @@ class ReadmeRulesTest {
    * and an optional field, as a newer producer would write it.
    */
   private static byte[] taskEventV3() throws IOException {
-    Schema v3 = v3Schema();
+    Schema v3 = EvolvedSchemas.withOptionalString(TaskEvent.getClassSchema(), "region");
     GenericRecord record = new GenericData.Record(v3);
     TaskEvent task = Samples.task();
     for (Schema.Field f : TaskEvent.getClassSchema().getFields()) {
@@ -599,21 +588,6 @@ class ReadmeRulesTest {
     new GenericDatumWriter<GenericRecord>(v3, SpecificData.get()).write(record, encoder);
     encoder.flush();
     return out.toByteArray();
-  }
-
-  private static Schema v3Schema() {
-    List<Schema.Field> fields = new ArrayList<>();
-    for (Schema.Field f : TaskEvent.getClassSchema().getFields()) {
-      fields.add(new Schema.Field(f, f.schema()));
-    }
-    fields.add(
-        new Schema.Field(
-            "region",
-            SchemaBuilder.unionOf().nullType().and().stringType().endUnion(),
-            null,
-            Schema.Field.NULL_DEFAULT_VALUE));
-    Schema current = TaskEvent.getClassSchema();
-    return Schema.createRecord(current.getName(), null, current.getNamespace(), false, fields);
   }
 
   private static long fingerprintOf(byte[] singleObject) {

@@ -74,7 +74,8 @@ class SchemaEvolutionTest {
   void shouldReportRequiredFieldAddedWithoutDefaultNamingTypeAndField() {
     Schema current = TaskEvent.getClassSchema();
     Schema broken =
-        withField(current, new Schema.Field("region", Schema.create(Schema.Type.STRING)));
+        EvolvedSchemas.withField(
+            current, new Schema.Field("region", Schema.create(Schema.Type.STRING)));
 
     assertThat(EvolutionCheck.problems("TaskEvent", broken, history().get("TaskEvent")))
         .containsExactly(
@@ -106,7 +107,7 @@ class SchemaEvolutionTest {
   void shouldAcceptOptionalFieldAddedWithDefault() {
     Schema current = TaskEvent.getClassSchema();
     Schema evolved =
-        withField(
+        EvolvedSchemas.withField(
             current,
             new Schema.Field(
                 "region",
@@ -126,13 +127,6 @@ class SchemaEvolutionTest {
     return byType;
   }
 
-  private static Schema withField(Schema record, Schema.Field added) {
-    List<Schema.Field> fields = copy(record.getFields());
-    fields.add(added);
-    return Schema.createRecord(
-        record.getName(), record.getDoc(), record.getNamespace(), false, fields);
-  }
-
   private static Schema replaceField(Schema record, String name, Schema type) {
     List<Schema.Field> fields = new ArrayList<>();
     for (Schema.Field field : record.getFields()) {
@@ -143,13 +137,5 @@ class SchemaEvolutionTest {
     }
     return Schema.createRecord(
         record.getName(), record.getDoc(), record.getNamespace(), false, fields);
-  }
-
-  private static List<Schema.Field> copy(List<Schema.Field> fields) {
-    List<Schema.Field> out = new ArrayList<>();
-    for (Schema.Field field : fields) {
-      out.add(new Schema.Field(field, field.schema()));
-    }
-    return out;
   }
 }
