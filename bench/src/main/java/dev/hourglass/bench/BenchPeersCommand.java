@@ -251,7 +251,9 @@ final class BenchPeersCommand implements Callable<Integer> {
               end);
       full = fullSpeed(cluster, peer, faults, out);
       books = LedgerBooks.read(ledger);
-      exact = books.compare(PipelineTotals.connect(peer.jdbcUrl(), cluster.user(), "").rollups());
+      exact =
+          books.compare(
+              PipelineTotals.connect(peer.jdbcUrl(), cluster.user(), cluster.password()).rollups());
       dead = peer.deadLetters();
       out.printf(
           Locale.ROOT,
@@ -312,6 +314,7 @@ final class BenchPeersCommand implements Callable<Integer> {
             cluster.bootstrapServers(),
             cluster.jdbcUrl(),
             cluster.user(),
+            cluster.password(),
             topics,
             grace,
             name.equals("streams-suppress"),
@@ -339,7 +342,8 @@ final class BenchPeersCommand implements Callable<Integer> {
             restart.set(t);
           }
         };
-    try (RollupWatch watch = RollupWatch.connect(peer.jdbcUrl(), cluster.user(), "");
+    try (RollupWatch watch =
+            RollupWatch.connect(peer.jdbcUrl(), cluster.user(), cluster.password());
         Watcher watcher = new Watcher(watch, cluster.postgresPid())) {
       long started = System.nanoTime();
       new LoadGenerator(options, observer).run(out);
@@ -452,8 +456,10 @@ final class BenchPeersCommand implements Callable<Integer> {
             tracker.sending(t, nanos);
           }
         };
-    try (RollupWatch polling = RollupWatch.connect(peer.jdbcUrl(), cluster.user(), "");
-        RollupWatch counting = RollupWatch.connect(peer.jdbcUrl(), cluster.user(), "");
+    try (RollupWatch polling =
+            RollupWatch.connect(peer.jdbcUrl(), cluster.user(), cluster.password());
+        RollupWatch counting =
+            RollupWatch.connect(peer.jdbcUrl(), cluster.user(), cluster.password());
         Watcher watcher = new Watcher(counting, cluster.postgresPid());
         BackgroundLoop poller =
             BackgroundLoop.start(

@@ -358,7 +358,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
             new QueryBenchmark.Options(
                 cluster.jdbcUrl(),
                 cluster.user(),
-                "",
+                cluster.password(),
                 grownOrgs,
                 grownDays,
                 grownRawEvents,

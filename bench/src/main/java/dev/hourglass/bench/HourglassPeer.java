@@ -30,7 +30,7 @@ final class HourglassPeer implements Peer {
 
   @Override
   public Map<String, Long> deadLetters() {
-    return PipelineTotals.connect(cluster.jdbcUrl(), cluster.user(), "")
+    return PipelineTotals.connect(cluster.jdbcUrl(), cluster.user(), cluster.password())
         .totals(BenchCluster.inputs(pipeline.topics()))
         .deadLetters();
   }

@@ -37,7 +37,7 @@ public final class PeerTables {
   }
 
   /** Creates {@code schema} (a name from code, never from data) and its three tables. */
-  public static void create(String jdbcUrl, String user, String schema) {
+  public static void create(String jdbcUrl, String user, String password, String schema) {
     if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
       throw new IllegalArgumentException("not a plain schema name: " + schema);
     }
@@ -60,7 +60,7 @@ public final class PeerTables {
           .append(", window_start))");
       ddl.add(t.toString());
     }
-    try (Connection c = DriverManager.getConnection(jdbcUrl, user, "");
+    try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
         Statement s = c.createStatement()) {
       for (String sql : ddl) {
         s.execute(sql);

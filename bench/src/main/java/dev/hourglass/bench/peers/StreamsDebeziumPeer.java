@@ -72,12 +72,13 @@ public final class StreamsDebeziumPeer implements Peer {
       String bootstrapServers,
       String jdbcUrl,
       String user,
+      String password,
       Topics topics,
       Duration grace,
       boolean suppress,
       Path stateDir) {
     String schema = name.replace('-', '_');
-    PeerTables.create(jdbcUrl, user, schema);
+    PeerTables.create(jdbcUrl, user, password, schema);
     String peerUrl = PeerTables.url(jdbcUrl, schema);
     Map<Family, String> outputs = new LinkedHashMap<>();
     for (Family f : Family.values()) {
@@ -106,7 +107,8 @@ public final class StreamsDebeziumPeer implements Peer {
       awaitRunning(streams);
 
       Map<String, String> connector =
-          connectorSettings(schema, peerUrl, user, List.copyOf(outputs.values()), connectDlq);
+          connectorSettings(
+              schema, peerUrl, user, password, List.copyOf(outputs.values()), connectDlq);
       EmbeddedConnect connect = EmbeddedConnect.start(bootstrapServers, Map.of());
       try {
         connect.startConnector(CONNECTOR, connector, START_TIMEOUT);
@@ -155,7 +157,12 @@ public final class StreamsDebeziumPeer implements Peer {
 
   /** The Debezium JDBC sink's settings; each non-default one says why. */
   static Map<String, String> connectorSettings(
-      String schema, String jdbcUrl, String user, List<String> topics, String deadLetterTopic) {
+      String schema,
+      String jdbcUrl,
+      String user,
+      String password,
+      List<String> topics,
+      String deadLetterTopic) {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("name", CONNECTOR);
     c.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
@@ -164,7 +171,7 @@ public final class StreamsDebeziumPeer implements Peer {
     c.put("topics", String.join(",", topics));
     c.put("connection.url", jdbcUrl);
     c.put("connection.username", user);
-    c.put("connection.password", "");
+    c.put("connection.password", password);
     // A window's row is updated in place as its aggregate changes: upsert on the row's key.
     c.put("insert.mode", "upsert");
     c.put("primary.key.mode", "record_key");
