@@ -182,7 +182,11 @@ public final class SchemaTopic implements SchemaSource, AutoCloseable {
   private Consumer<String, byte[]> open() {
     Map<String, Object> p = new HashMap<>(clientProperties);
     // Assigned partitions and no group: every reader reads the whole topic, nothing is committed.
+    // The owner's group settings (static membership, group protocol) belong to its own consumer.
     p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    p.remove(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+    p.remove(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "hourglass-schemas-" + System.identityHashCode(this));
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
