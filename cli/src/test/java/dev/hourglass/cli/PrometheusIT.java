@@ -145,11 +145,14 @@ class PrometheusIT {
           .forEach(name -> ours.add(name.replaceFirst("_seconds_(count|sum|max)$", "_seconds")));
       assertThat(ours).isEqualTo(documentedMetrics());
 
-      // hourglass status reads the same endpoint and the database: healthy, exit 0.
+      // hourglass status reads the same endpoint and the database, with the client settings local
+      // mode wrote (the password by its file): healthy, exit 0.
       Path statusConfig =
           Files.writeString(
               dir.resolve("status.properties"),
-              "jdbc.url=" + local.jdbcUrl + "\njdbc.user=postgres\nmetrics.port=" + metricsPort);
+              Files.readString(dir.resolve("data").resolve(LocalCommand.CLIENT_SETTINGS))
+                  + "\nmetrics.port="
+                  + metricsPort);
       StatusCommand status = new StatusCommand();
       ByteArrayOutputStream screen = new ByteArrayOutputStream();
       status.out = new PrintStream(screen, true, StandardCharsets.UTF_8);
