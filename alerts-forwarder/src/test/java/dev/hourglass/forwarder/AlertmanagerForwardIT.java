@@ -204,7 +204,9 @@ class AlertmanagerForwardIT {
         .setObservedValue(state == AlertState.FIRING ? 0.3 : 0.05)
         .setThreshold(state == AlertState.FIRING ? 0.25 : 0.10)
         .setFiredAt(fired)
-        .setResolvedAt(state == AlertState.RESOLVED ? fired.plus(Duration.ofMinutes(50)) : null)
+        // Resolved before now whatever the minute the test runs (HOUR is the previous hour): an
+        // endsAt in the future keeps the alert active in Alertmanager until then.
+        .setResolvedAt(state == AlertState.RESOLVED ? fired.plus(Duration.ofMinutes(30)) : null)
         .setMessage("agent_failure_rate: failure_rate 0.3 of agent " + agent + " " + state)
         .build();
   }
