@@ -48,8 +48,8 @@ public final class QueryBenchmark {
   /** Connections left free for the pipeline (the sink's pool, watchers) while the clients run. */
   static final int SPARE_CONNECTIONS = 10;
 
-  private static final long HIGHEST_MICROS = 3_600_000_000L;
-  private static final Duration MAX_WARM_UP = Duration.ofSeconds(2);
+  static final long HIGHEST_MICROS = 3_600_000_000L;
+  static final Duration MAX_WARM_UP = Duration.ofSeconds(2);
   private static final String ORG = "hourglass-bench-org-";
 
   /**
@@ -205,10 +205,10 @@ public final class QueryBenchmark {
     }
   }
 
-  private record Query(String name, String sql) {}
+  record Query(String name, String sql) {}
 
   /** Each takes the organization as its one parameter. */
-  private static final List<Query> QUERIES =
+  static final List<Query> QUERIES =
       List.of(
           // The floor: a round trip that does nothing, measured in the same run.
           new Query(
@@ -397,6 +397,12 @@ public final class QueryBenchmark {
     for (Connection c : clients) {
       futures.add(pool.submit(() -> client(c, q, orgs, warmUntil, until)));
     }
+    return stats(q.name(), clients.size(), futures);
+  }
+
+  /** The clients' latencies (microseconds) added up into one query's figures. */
+  static QueryStats stats(String query, int clients, List<Future<Histogram>> futures)
+      throws SQLException {
     Histogram total = new Histogram(HIGHEST_MICROS, 3);
     try {
       for (Future<Histogram> f : futures) {
@@ -404,12 +410,12 @@ public final class QueryBenchmark {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while measuring " + q.name(), e);
+      throw new IllegalStateException("interrupted while measuring " + query, e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof SQLException s) {
-        throw new SQLException(q.name() + ": " + s.getMessage(), s.getSQLState(), s);
+        throw new SQLException(query + ": " + s.getMessage(), s.getSQLState(), s);
       }
-      throw new IllegalStateException(q.name() + ": " + e.getCause(), e.getCause());
+      throw new IllegalStateException(query + ": " + e.getCause(), e.getCause());
     }
     List<Point> distribution = new ArrayList<>();
     if (total.getTotalCount() > 0) {
@@ -419,8 +425,8 @@ public final class QueryBenchmark {
       }
     }
     return new QueryStats(
-        q.name(),
-        clients.size(),
+        query,
+        clients,
         total.getTotalCount(),
         total.getValueAtPercentile(50) / 1000.0,
         total.getValueAtPercentile(95) / 1000.0,
@@ -461,7 +467,7 @@ public final class QueryBenchmark {
     }
   }
 
-  private static void checkConnections(Connection c, int maxClients) throws SQLException {
+  static void checkConnections(Connection c, int maxClients) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
@@ -490,7 +496,7 @@ public final class QueryBenchmark {
     }
   }
 
-  private static boolean loaded(Connection c) throws SQLException {
+  static boolean loaded(Connection c) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("SELECT EXISTS (SELECT 1 FROM organizations WHERE id = ?::uuid)")) {
       ps.setString(1, organization(0));
@@ -501,7 +507,7 @@ public final class QueryBenchmark {
     }
   }
 
-  private static Connection connect(Options o) throws SQLException {
+  static Connection connect(Options o) throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", o.user());
     p.setProperty("password", o.password());

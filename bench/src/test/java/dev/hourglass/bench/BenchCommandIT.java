@@ -126,11 +126,30 @@ class BenchCommandIT {
                 "PT0.3S",
                 "--ingest-rate",
                 "200",
+                "--pgbouncer",
+                "--sessions",
+                "2,3",
+                "--pool-size",
+                "2",
+                "--calls-per-session",
+                "2",
                 "--out",
                 out.toString());
 
     assertThat(exit).isZero();
     JsonNode json = JSON.readTree(out.resolve("query.json").toFile());
+    // Through PgBouncer: nine queries at 2 and 3 sessions, two calls each, one transaction each.
+    JsonNode pooled = json.get("data").get("pgbouncer_stats");
+    assertThat(pooled.size()).isEqualTo(9 * 2);
+    for (JsonNode q : pooled) {
+      assertThat(q.get("calls").asLong())
+          .as(q.get("query").asText())
+          .isEqualTo(2L * q.get("clients").asLong());
+    }
+    assertThat(json.get("figures").get("pgbouncer_calls").asLong()).isEqualTo(9 * 5 * 2);
+    assertThat(json.get("figures").get("pgbouncer_server_transactions").asLong())
+        .isEqualTo(9 * 5 * 2);
+    assertThat(json.get("figures").get("pgbouncer_server_connections").asLong()).isBetween(1L, 2L);
     // Five organizations x 2 days x 24 hours x 3 rollup tables.
     assertThat(json.get("figures").get("rollup_rows_loaded").asLong()).isEqualTo(5 * 48 * 3);
     JsonNode stats = json.get("data").get("stats");

@@ -44,6 +44,8 @@ import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
  * @param emitInterval how often updated rollups are published
  * @param commitIntervalMs Kafka Streams commit interval (a transaction under exactly-once)
  * @param cacheMaxBytes Kafka Streams record cache over the state stores, all threads together
+ * @param rocksDBMemoryBytes off-heap memory of all the instance's RocksDB stores together: block
+ *     cache, index and filter blocks, and memtables
  * @param numStreamThreads stream threads in this instance
  * @param rulesFile the alert rules (YAML or JSON), or null for the built-in defaults
  * @param alertsFormat Avro or JSON on the alerts topic
@@ -63,6 +65,7 @@ public record ProcessorConfig(
     Duration emitInterval,
     long commitIntervalMs,
     long cacheMaxBytes,
+    long rocksDBMemoryBytes,
     int numStreamThreads,
     Path rulesFile,
     AlertsFormat alertsFormat,
@@ -83,6 +86,7 @@ public record ProcessorConfig(
   public static final String EMIT_INTERVAL_MS = "streams.emit.interval.ms";
   public static final String COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
   public static final String CACHE_MAX_BYTES = "streams.cache.max.bytes";
+  public static final String ROCKSDB_MEMORY_BYTES = "streams.rocksdb.memory.bytes";
   public static final String NUM_STREAM_THREADS = "streams.num.stream.threads";
   public static final String RULES_FILE = "streams.rules.file";
   public static final String ALERTS_FORMAT = Shared.ALERTS_FORMAT;
@@ -107,6 +111,9 @@ public record ProcessorConfig(
     m.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "set it with " + CACHE_MAX_BYTES);
     m.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "set it with " + NUM_STREAM_THREADS);
     m.put(StreamsConfig.STATE_DIR_CONFIG, "set it with " + STATE_DIR);
+    m.put(
+        StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+        "the processor sets it itself; bound RocksDB's memory with " + ROCKSDB_MEMORY_BYTES);
     String handlers = "the processor sets it itself; dead letters depend on it";
     m.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, handlers);
     m.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, handlers);
@@ -132,6 +139,7 @@ public record ProcessorConfig(
         }
       };
 
+  private static final long MIB = 1024L * 1024;
   private static final long HOUR_MS = Duration.ofHours(1).toMillis();
   private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
@@ -152,6 +160,13 @@ public record ProcessorConfig(
     def.define(EMIT_INTERVAL_MS, LONG, 1000L, between(10, HOUR_MS), MEDIUM, "rollup update period");
     def.define(COMMIT_INTERVAL_MS, LONG, 100L, between(10, 600_000), MEDIUM, "exactly-once commit");
     def.define(CACHE_MAX_BYTES, LONG, 10L * 1024 * 1024, atLeast(0), LOW, "record cache");
+    def.define(
+        ROCKSDB_MEMORY_BYTES,
+        LONG,
+        128 * MIB,
+        atLeast(16 * MIB),
+        MEDIUM,
+        "RocksDB block cache and memtables, all stores");
     def.define(NUM_STREAM_THREADS, INT, 1, between(1, 64), MEDIUM, "threads per instance");
     def.define(RULES_FILE, STRING, "", READABLE_OR_EMPTY, MEDIUM, "alert rules; empty: built-in");
     def.define(STATE_DIR, STRING, "", HIGH, "state stores; empty: Kafka Streams' default");
@@ -213,6 +228,7 @@ public record ProcessorConfig(
         v.getDuration(EMIT_INTERVAL_MS),
         v.getLong(COMMIT_INTERVAL_MS),
         v.getLong(CACHE_MAX_BYTES),
+        v.getLong(ROCKSDB_MEMORY_BYTES),
         v.getInt(NUM_STREAM_THREADS),
         rules.isEmpty() ? null : Path.of(rules),
         AlertsFormat.valueOf(v.getString(ALERTS_FORMAT).toUpperCase(Locale.ROOT)),
@@ -239,8 +255,19 @@ public record ProcessorConfig(
         grace, dedupHorizon, emitInterval, ValidationLimits.defaults(), correctionHorizon);
   }
 
-  /** The Kafka Streams settings. Every setting that differs from Kafka's default says why. */
-  public Properties streamsProperties() {
+  /**
+   * The memory all of this instance's RocksDB stores share, {@link #rocksDBMemoryBytes()} in all:
+   * pass it to {@link #streamsProperties(RocksDBMemory)} and close it after Kafka Streams.
+   */
+  RocksDBMemory rocksDBMemory() {
+    return RocksDBMemory.of(rocksDBMemoryBytes);
+  }
+
+  /**
+   * The Kafka Streams settings, with the RocksDB stores on {@code memory}. Every setting that
+   * differs from Kafka's default says why.
+   */
+  Properties streamsProperties(RocksDBMemory memory) {
     Properties p = new Properties();
     // Operators' settings first (streams.kafka.*): none of them is one of the keys set below.
     p.putAll(kafkaOverrides);
@@ -259,6 +286,10 @@ public record ProcessorConfig(
     // own state directory and CPU) up to the partition count, and one thread keeps an instance's
     // memory and state small; raise it to use several cores in one instance.
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(numStreamThreads));
+    // Every RocksDB store on one cache and write buffer budget (streams.rocksdb.memory.bytes):
+    // Kafka's defaults give each store segment its own cache and memtables, unbounded in total.
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDB.class.getName());
+    p.put(RocksDBMemory.CONFIG, memory);
     // Local state survives restarts only outside /tmp cleaners; configurable for that reason.
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     // Our DeadLetter handlers write here; named by Kafka's own dead-letter-queue setting.
@@ -309,6 +340,7 @@ public record ProcessorConfig(
     m.put(EMIT_INTERVAL_MS, Long.toString(emitInterval.toMillis()));
     m.put(COMMIT_INTERVAL_MS, Long.toString(commitIntervalMs));
     m.put(CACHE_MAX_BYTES, Long.toString(cacheMaxBytes));
+    m.put(ROCKSDB_MEMORY_BYTES, Long.toString(rocksDBMemoryBytes));
     m.put(NUM_STREAM_THREADS, Integer.toString(numStreamThreads));
     m.put(RULES_FILE, rulesFile == null ? "" : rulesFile.toString());
     m.put(ALERTS_FORMAT, alertsFormat.name().toLowerCase(Locale.ROOT));

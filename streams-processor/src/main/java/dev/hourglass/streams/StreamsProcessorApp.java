@@ -40,14 +40,17 @@ public final class StreamsProcessorApp implements AutoCloseable {
   private final SchemaTopic schemas;
   private final CloseOptions.GroupMembershipOperation onClose;
   private final KafkaStreamsMetrics clientMetrics;
+  private final RocksDBMemory rocksDBMemory;
 
   private StreamsProcessorApp(
       KafkaStreams streams,
+      RocksDBMemory rocksDBMemory,
       RulesWatcher rulesWatcher,
       SchemaTopic schemas,
       CloseOptions.GroupMembershipOperation onClose,
       KafkaStreamsMetrics clientMetrics) {
     this.streams = streams;
+    this.rocksDBMemory = rocksDBMemory;
     this.rulesWatcher = rulesWatcher;
     this.schemas = schemas;
     this.onClose = onClose;
@@ -116,7 +119,8 @@ public final class StreamsProcessorApp implements AutoCloseable {
             config.topology(), topics, live, routing, new ProcessorMetrics(registry));
     // Dozens of lines, the same on every start: for whoever debugs the topology.
     LOG.debug("Topology:\n{}", topology.describe());
-    Properties props = config.streamsProperties();
+    RocksDBMemory rocksDBMemory = config.rocksDBMemory();
+    Properties props = config.streamsProperties(rocksDBMemory);
     KafkaStreams streams = new KafkaStreams(topology, props);
     // A thread that dies on an unexpected error is replaced; under exactly-once the new one
     // resumes from the last commit, so the application keeps running without losing anything.
@@ -148,6 +152,7 @@ public final class StreamsProcessorApp implements AutoCloseable {
     // its place and its tasks without a rebalance, if it comes back within session.timeout.ms.
     return new StreamsProcessorApp(
         streams,
+        rocksDBMemory,
         watcher,
         schemas,
         config.staticMember()
@@ -188,7 +193,15 @@ public final class StreamsProcessorApp implements AutoCloseable {
     if (rulesWatcher != null) {
       rulesWatcher.close();
     }
-    streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(onClose));
+    boolean closed =
+        streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(onClose));
+    // Only once every store is closed: a store still open would use freed memory. After a close
+    // that timed out, the memory is left to the process's exit.
+    if (closed) {
+      rocksDBMemory.close();
+    } else {
+      LOG.warn("Kafka Streams did not close within {}; its RocksDB memory stays", CLOSE_TIMEOUT);
+    }
     schemas.close();
     clientMetrics.close();
   }

@@ -42,6 +42,7 @@ final class Driver implements AutoCloseable {
   final TestOutputTopic<String, String> stats;
   private final TestOutputTopic<String, Alert> alerts;
   final TestOutputTopic<String, String> alertsText;
+  final RocksDBMemory rocksDBMemory;
 
   Driver(Path stateDir) {
     this(stateDir, Map.of());
@@ -71,7 +72,8 @@ final class Driver implements AutoCloseable {
     Topology topology =
         HourglassTopology.build(
             config, topics, live == null ? new LiveRules(config.rules()) : live, routing);
-    Properties props = config.streamsProperties();
+    rocksDBMemory = config.rocksDBMemory();
+    Properties props = config.streamsProperties(rocksDBMemory);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     driver = new TopologyTestDriver(topology, props, WALL_START);
     tasks = input(Family.TASK);
@@ -154,5 +156,6 @@ final class Driver implements AutoCloseable {
   @Override
   public void close() {
     driver.close();
+    rocksDBMemory.close();
   }
 }

@@ -49,6 +49,7 @@ class ProcessorConfigTest {
                 Map.entry("streams.emit.interval.ms", "250"),
                 Map.entry("streams.commit.interval.ms", "200"),
                 Map.entry("streams.cache.max.bytes", "0"),
+                Map.entry("streams.rocksdb.memory.bytes", "33554432"),
                 Map.entry("streams.num.stream.threads", "2"),
                 Map.entry("streams.alerts.format", "JSON"),
                 Map.entry("streams.state.dir", "/var/lib/hourglass"),
@@ -59,12 +60,18 @@ class ProcessorConfigTest {
     assertThat(c.emitInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.alertsFormat()).isEqualTo(AlertsFormat.JSON);
     assertThat(c.topics().rollups().name()).isEqualTo("t.rollups");
-    Properties p = c.streamsProperties();
+    Properties p;
+    try (RocksDBMemory memory = c.rocksDBMemory()) {
+      p = c.streamsProperties(memory);
+    }
     assertThat(p.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("broker:9093");
     assertThat(p.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("hg-test");
     assertThat(p.getProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("200");
     assertThat(p.getProperty(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo("0");
     assertThat(p.getProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo("2");
+    assertThat(c.rocksDBMemoryBytes()).isEqualTo(33_554_432L);
+    assertThat(p.getProperty(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+        .isEqualTo(BoundedRocksDB.class.getName());
     assertThat(p.getProperty(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo("/var/lib/hourglass");
     assertThat(p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("at_least_once");
     assertThat(p.getProperty(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG))
@@ -161,7 +168,11 @@ class ProcessorConfigTest {
             Map.entry("group.instance.id", "streams-a"),
             Map.entry("group.protocol", "streams"),
             Map.entry("consumer.session.timeout.ms", "10000"));
-    assertThat(c.streamsProperties())
+    Properties p;
+    try (RocksDBMemory memory = c.rocksDBMemory()) {
+      p = c.streamsProperties(memory);
+    }
+    assertThat(p)
         .containsEntry("group.instance.id", "streams-a")
         .containsEntry("group.protocol", "streams")
         .containsEntry("consumer.session.timeout.ms", "10000")
