@@ -173,7 +173,8 @@ final class BenchFindingsCommand implements Callable<Integer> {
         wal = StatementFindings.minus(StatementFindings.walIo(admin), walBefore);
       }
       StatementFindings.explainWindow(admin, false);
-      List<StatementFindings.PlanSummary> plans = StatementFindings.plans(logs);
+      List<StatementFindings.PlanSummary> plans =
+          StatementFindings.nameTriggers(admin, StatementFindings.plans(logs));
       out.println("Index costs (" + indexRows + " rows per attempt, rolled back):");
       List<IndexCost.Variant> indexes = IndexCost.measure(admin, indexRows, indexRounds, out);
 

@@ -103,8 +103,11 @@ final class IndexCost {
     for (String write : update == null ? List.of("insert") : List.of("insert", "update")) {
       String sql = write.equals("insert") ? insert : update;
       Map<String, List<double[]>> times = new LinkedHashMap<>();
+      List<Map.Entry<String, String>> order = new ArrayList<>(variants.entrySet());
       for (int r = 0; r < rounds; r++) {
-        for (Map.Entry<String, String> v : variants.entrySet()) {
+        // Each round starts one variant later, so that no variant always runs first.
+        for (int i = 0; i < order.size(); i++) {
+          Map.Entry<String, String> v = order.get((i + r) % order.size());
           times
               .computeIfAbsent(v.getKey(), k -> new ArrayList<>())
               .add(attempt(c, v.getValue(), sql));

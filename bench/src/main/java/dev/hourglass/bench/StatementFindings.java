@@ -2,6 +2,7 @@ package dev.hourglass.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -222,6 +223,44 @@ final class StatementFindings {
     return out;
   }
 
+  /**
+   * The plans with each foreign key's check trigger ({@code RI_ConstraintTrigger_c_<oid>}) named by
+   * its constraint and table, which is what a reader can act on.
+   */
+  static List<PlanSummary> nameTriggers(Connection c, List<PlanSummary> plans) throws SQLException {
+    Map<String, String> names = new LinkedHashMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT t.tgname, k.conname || ' on ' || t.tgrelid::regclass FROM pg_trigger t"
+                    + " JOIN pg_constraint k ON k.oid = t.tgconstraint WHERE t.tgisinternal")) {
+      while (r.next()) {
+        names.put(r.getString(1), r.getString(2));
+      }
+    }
+    return plans.stream()
+        .map(
+            p -> {
+              Map<String, Double> triggers = new TreeMap<>();
+              p.triggers()
+                  .forEach((k, v) -> triggers.merge(names.getOrDefault(k, k), v, Double::sum));
+              return new PlanSummary(
+                  p.statement(),
+                  p.plans(),
+                  p.totalMs(),
+                  p.sharedHit(),
+                  p.sharedRead(),
+                  p.sharedDirtied(),
+                  p.walRecords(),
+                  p.walFpi(),
+                  p.walBytes(),
+                  triggers,
+                  p.nodes(),
+                  p.slowest());
+            })
+        .toList();
+  }
+
   /** One logged plan: its statement, duration and JSON. */
   record Plan(String text, double ms, JsonNode json) {}
 
@@ -239,6 +278,10 @@ final class StatementFindings {
       double ms =
           Double.parseDouble(message.substring("duration: ".length(), message.indexOf(" ms")));
       JsonNode json = JSON.readTree(message.substring(plan + "plan:".length()));
+      // The bound arrays of a batch: megabytes that say nothing about the plan.
+      if (json instanceof ObjectNode o) {
+        o.remove("Query Parameters");
+      }
       return new Plan(collapse(json.path("Query Text").asText()), ms, json);
     } catch (IOException | RuntimeException e) {
       return null;
