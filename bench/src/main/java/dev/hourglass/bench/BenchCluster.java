@@ -49,11 +49,27 @@ final class BenchCluster implements AutoCloseable {
    * Starts both servers and migrates the schema; {@code settings} supplies the components' tuning.
    */
   static BenchCluster start(ComponentSettings settings, PrintStream out) throws IOException {
+    return start(settings, Map.of(), out);
+  }
+
+  /**
+   * As {@link #start(ComponentSettings, PrintStream)}, with {@code serverSettings} added to (or
+   * replacing) the embedded PostgreSQL's defaults.
+   */
+  static BenchCluster start(
+      ComponentSettings settings, Map<String, String> serverSettings, PrintStream out)
+      throws IOException {
     out.println("Starting embedded Kafka and PostgreSQL 18 ...");
     EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.temporary());
     EmbeddedPostgres pg = null;
     try {
-      pg = EmbeddedPostgres.start(EmbeddedPostgres.Options.temporary());
+      EmbeddedPostgres.Options temporary = EmbeddedPostgres.Options.temporary();
+      Map<String, String> server = new LinkedHashMap<>(temporary.settings());
+      server.putAll(serverSettings);
+      pg =
+          EmbeddedPostgres.start(
+              new EmbeddedPostgres.Options(
+                  temporary.dataDir(), temporary.port(), temporary.deleteOnClose(), server));
       pg.createDatabase(DATABASE);
       Migrator.forUrl(pg.jdbcUrl(DATABASE), EmbeddedPostgres.SUPERUSER, pg.superuserPassword())
           .migrate();
@@ -153,6 +169,11 @@ final class BenchCluster implements AutoCloseable {
 
   /** The sink's configuration for one phase, on top of the user's settings. */
   SinkConfig sink(String prefix, String groupId) {
+    return sink(prefix, groupId, Map.of());
+  }
+
+  /** As {@link #sink(String, String)}, with {@code overrides} on top. */
+  SinkConfig sink(String prefix, String groupId, Map<String, String> overrides) {
     Map<String, String> s = new LinkedHashMap<>();
     s.put(Shared.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     s.put(Shared.JDBC_URL, jdbcUrl());
@@ -160,6 +181,7 @@ final class BenchCluster implements AutoCloseable {
     s.put(Shared.JDBC_PASSWORD, password());
     s.put(Shared.TOPIC_PREFIX, prefix);
     s.put(SinkConfig.GROUP_ID, groupId);
+    s.putAll(overrides);
     return settings.sink(s);
   }
 

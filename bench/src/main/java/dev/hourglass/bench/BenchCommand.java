@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       BenchSinkCommand.class,
       BenchQueryCommand.class,
       BenchEosCommand.class,
-      BenchPeersCommand.class
+      BenchPeersCommand.class,
+      BenchFindingsCommand.class
     })
 public final class BenchCommand {
   private final Function<Path, ComponentSettings> settings;

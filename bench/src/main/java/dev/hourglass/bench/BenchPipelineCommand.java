@@ -124,6 +124,17 @@ final class BenchPipelineCommand implements Callable<Integer> {
   long grownRawEvents;
 
   @Option(
+      names = "--compare-sink-paths",
+      paramLabel = "RATE",
+      defaultValue = "0",
+      description =
+          "Instead of the figures above: fixed-rate latency runs at RATE events/s with"
+              + " PostgreSQL durable (fsync on), alternating one sink (sink.reads=all) and the"
+              + " two paths apart (sink.reads=derived and events, one group), --runs of each;"
+              + " prints both and their ratio.")
+  double compareSinkPaths;
+
+  @Option(
       names = "--warm-up",
       defaultValue = "PT10S",
       description = "Latency of events sent in the first part of that run is not recorded.")
@@ -156,6 +167,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Map<String, Object> machine = Machine.describe();
     Path dir = output.directory();
+    if (compareSinkPaths > 0) {
+      return compareSinkPaths(out, machine, dir);
+    }
     try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
       PublisherConfig publisher = PublisherConfig.defaults(cluster.bootstrapServers());
       out.println("Warm-up run (" + events / 5 + " events, not counted)");
@@ -425,7 +439,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
           freshSteps,
           rate,
           latencyDuration);
-      Latency latency = latencyRun(cluster, rate, "fresh" + step, out);
+      Latency latency = latencyRun(cluster, rate, "fresh" + step, false, out);
       double p99 = latency.pipeline().getValueAtPercentile(99) / 1000.0;
       boolean ok =
           latency.unresolved() == 0
@@ -459,10 +473,78 @@ final class BenchPipelineCommand implements Callable<Integer> {
     return new FreshSearch(probes, fresh, freshLatency, lowest);
   }
 
-  private Latency latencyRun(BenchCluster cluster, double rate, String name, PrintStream out)
+  /**
+   * Send-to-rollup latency at {@code --compare-sink-paths} events/s with one sink and with the two
+   * paths apart, alternately (the first of each round alternating too), in one run.
+   */
+  private int compareSinkPaths(PrintStream out, Map<String, Object> machine, Path dir)
+      throws Exception {
+    Map<Boolean, List<Latency>> byVariant = new LinkedHashMap<>();
+    byVariant.put(false, new ArrayList<>());
+    byVariant.put(true, new ArrayList<>());
+    try (BenchCluster cluster =
+        BenchCluster.start(bench.settings(config.file), BenchFindingsCommand.DURABLE, out)) {
+      for (int r = 1; r <= runs; r++) {
+        for (boolean twoPaths : r % 2 == 1 ? List.of(false, true) : List.of(true, false)) {
+          out.println("Run " + r + ": " + (twoPaths ? "two sink paths" : "one sink"));
+          byVariant
+              .get(twoPaths)
+              .add(
+                  latencyRun(
+                      cluster, compareSinkPaths, (twoPaths ? "paths" : "one") + r, twoPaths, out));
+        }
+      }
+    }
+    BenchReport report =
+        new BenchReport(
+            "sink-paths", machine, "figure", "one sink", "two paths apart", "ratio (two / one)");
+    Map<String, Object> medians = new LinkedHashMap<>();
+    for (double p : new double[] {50, 99, 99.9}) {
+      double one = medianPercentile(byVariant.get(false), p);
+      double two = medianPercentile(byVariant.get(true), p);
+      report.row(
+          String.format(
+              Locale.ROOT,
+              "send to rollup row, p%s at %,.0f events/s (median of %d runs)",
+              trim(p),
+              compareSinkPaths,
+              runs),
+          BenchFormat.ms((long) one),
+          BenchFormat.ms((long) two),
+          BenchFormat.ratio(two / one));
+      medians.put("p" + trim(p) + "_one_ms", one / 1000);
+      medians.put("p" + trim(p) + "_two_ms", two / 1000);
+    }
+    report.print(out);
+    report.figure("rate_events_per_second", compareSinkPaths);
+    report.figure("medians", medians);
+    List<Map<String, Object>> all = new ArrayList<>();
+    byVariant.forEach(
+        (twoPaths, runsOf) ->
+            runsOf.forEach(
+                l -> {
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  m.put("two_paths", twoPaths);
+                  m.put("send_to_rollup_ms", percentiles(l.pipeline()));
+                  m.put("kafka_hop_ms", percentiles(l.hop()));
+                  m.put("unresolved", l.unresolved());
+                  all.add(m);
+                }));
+    report.data("runs", all);
+    out.println("Results: " + report.writeJson(dir));
+    return 0;
+  }
+
+  private static double medianPercentile(List<Latency> runs, double p) {
+    return BenchFormat.median(
+        runs.stream().mapToDouble(l -> l.pipeline().getValueAtPercentile(p)).toArray());
+  }
+
+  private Latency latencyRun(
+      BenchCluster cluster, double rate, String name, boolean twoPaths, PrintStream out)
       throws Exception {
     LongAdder sent = new LongAdder();
-    try (RunningPipeline pipeline = RunningPipeline.start(cluster, name);
+    try (RunningPipeline pipeline = RunningPipeline.start(cluster, name, twoPaths);
         RollupWatch polling =
             RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), cluster.password())) {
       Topics topics = pipeline.topics();

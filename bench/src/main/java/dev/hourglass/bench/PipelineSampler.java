@@ -1,12 +1,12 @@
 package dev.hourglass.bench;
 
-import dev.hourglass.sink.SinkApp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Samples a running pipeline at a fixed interval: what the generator has sent, what the streams
@@ -38,7 +38,7 @@ final class PipelineSampler implements AutoCloseable {
   private final LongAdder sent;
   private final GroupLag input;
   private final RollupWatch rollups;
-  private final SinkApp sink;
+  private final LongSupplier sinkLag;
   private final long postgresPid;
   private final Instant windowsFrom;
   private final long visibleBefore;
@@ -53,7 +53,7 @@ final class PipelineSampler implements AutoCloseable {
       LongAdder sent,
       GroupLag input,
       RollupWatch rollups,
-      SinkApp sink,
+      LongSupplier sinkLag,
       long postgresPid,
       Instant windowsFrom,
       Duration interval) {
@@ -62,7 +62,7 @@ final class PipelineSampler implements AutoCloseable {
     this.sent = sent;
     this.input = input;
     this.rollups = rollups;
-    this.sink = sink;
+    this.sinkLag = sinkLag;
     this.cpu = new CpuProfile(postgresPid);
     // Earlier phases' rows (and a loaded data set) stay in the tables: count this phase's only.
     this.visibleBefore = rollups.eventsSince(windowsFrom);
@@ -96,7 +96,7 @@ final class PipelineSampler implements AutoCloseable {
             input.endOffsets(),
             input.committed(),
             rollups.eventsSince(windowsFrom) - visibleBefore,
-            sink.lag(),
+            sinkLag.getAsLong(),
             memory);
     synchronized (samples) {
       samples.add(s);

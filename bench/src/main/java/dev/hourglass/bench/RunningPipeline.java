@@ -21,6 +21,8 @@ final class RunningPipeline implements AutoCloseable {
   private final StreamsProcessorApp streams;
   // Replaced by restartSink, on another thread than the one checking it.
   private volatile SinkApp sink;
+  // The raw-event path's sink when the sink's two paths run apart (sink.reads); null otherwise.
+  private final SinkApp eventsSink;
   private String sinkGroup;
   private final GroupLag input;
   private final RollupWatch watch;
@@ -30,12 +32,14 @@ final class RunningPipeline implements AutoCloseable {
       Topics topics,
       StreamsProcessorApp streams,
       SinkApp sink,
+      SinkApp eventsSink,
       GroupLag input,
       RollupWatch watch) {
     this.cluster = cluster;
     this.topics = topics;
     this.streams = streams;
     this.sink = sink;
+    this.eventsSink = eventsSink;
     this.input = input;
     this.watch = watch;
   }
@@ -45,21 +49,40 @@ final class RunningPipeline implements AutoCloseable {
    * bench-<name>}) and the sink (group {@code bench-<name>-sink}); returns once the processor runs.
    */
   static RunningPipeline start(BenchCluster cluster, String name) throws InterruptedException {
+    return start(cluster, name, false);
+  }
+
+  /**
+   * As {@link #start(BenchCluster, String)}; with {@code twoPaths}, two sinks in the group: one
+   * reading the rollups, alerts and dead letters ({@code sink.reads=derived}), one the raw events
+   * ({@code sink.reads=events}).
+   */
+  static RunningPipeline start(BenchCluster cluster, String name, boolean twoPaths)
+      throws InterruptedException {
     String prefix = "bench-" + name + ".";
     String applicationId = "bench-" + name;
     Topics topics = cluster.provision(prefix);
     StreamsProcessorApp streams =
         StreamsProcessorApp.start(cluster.processor(prefix, applicationId, Map.of()));
     SinkApp sink = null;
+    SinkApp eventsSink = null;
     GroupLag input = null;
     try {
-      sink = new SinkApp(cluster.sink(prefix, applicationId + "-sink"));
+      String group = applicationId + "-sink";
+      if (twoPaths) {
+        sink = new SinkApp(cluster.sink(prefix, group, Map.of(SinkConfig.READS, "derived")));
+        eventsSink = new SinkApp(cluster.sink(prefix, group, Map.of(SinkConfig.READS, "events")));
+        eventsSink.start();
+      } else {
+        sink = new SinkApp(cluster.sink(prefix, group));
+      }
       sink.start();
       input = new GroupLag(cluster.bootstrapServers(), applicationId, BenchCluster.inputs(topics));
       RollupWatch watch =
           RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), cluster.password());
       BenchCluster.awaitRunning(streams);
-      RunningPipeline running = new RunningPipeline(cluster, topics, streams, sink, input, watch);
+      RunningPipeline running =
+          new RunningPipeline(cluster, topics, streams, sink, eventsSink, input, watch);
       running.sinkGroup = applicationId + "-sink";
       return running;
     } catch (RuntimeException | InterruptedException e) {
@@ -68,6 +91,9 @@ final class RunningPipeline implements AutoCloseable {
       }
       if (sink != null) {
         sink.close();
+      }
+      if (eventsSink != null) {
+        eventsSink.close();
       }
       streams.close();
       throw e;
@@ -88,7 +114,13 @@ final class RunningPipeline implements AutoCloseable {
             .minus(LoadGeneratorOptions.MIN_EVENT_SPAN)
             .minus(Duration.ofHours(1))
             .truncatedTo(ChronoUnit.HOURS);
-    return new PipelineSampler(sent, input, watch, sink, cluster.postgresPid(), from, interval);
+    return new PipelineSampler(
+        sent, input, watch, this::sinkLag, cluster.postgresPid(), from, interval);
+  }
+
+  /** Records the sink (both paths, when apart) has not committed yet. */
+  long sinkLag() {
+    return sink.lag() + (eventsSink == null ? 0 : eventsSink.lag());
   }
 
   /**
@@ -127,6 +159,9 @@ final class RunningPipeline implements AutoCloseable {
     if (sink.failure().isPresent()) {
       throw new IllegalStateException("the sink failed: " + sink.failure().get());
     }
+    if (eventsSink != null && eventsSink.failure().isPresent()) {
+      throw new IllegalStateException("the raw-event sink failed: " + eventsSink.failure().get());
+    }
     if (streams.stateName().equals("ERROR")) {
       throw new IllegalStateException("the streams processor stopped with an error");
     }
@@ -137,6 +172,7 @@ final class RunningPipeline implements AutoCloseable {
     SinkApp current = sink;
     try (streams;
         current;
+        eventsSink;
         input;
         watch) {
       // All closed, the processor last.

@@ -189,4 +189,82 @@ class BenchCommandIT {
         .isEqualTo(BenchEosCommand.AT_LEAST_ONCE);
     assertThat(Files.size(out.resolve("eos-progress.png"))).isPositive();
   }
+
+  @Test
+  void shouldRecordStatementsPlansIndexCostsAndAProfileInTheFindings(@TempDir Path out)
+      throws IOException {
+    int exit =
+        bench()
+            .execute(
+                "findings",
+                "--grown-days",
+                "1",
+                "--grown-orgs",
+                "5",
+                "--grown-raw-events",
+                "1000",
+                "--rate",
+                "200",
+                "--duration",
+                "PT6S",
+                "--explain-window",
+                "PT2S",
+                "--index-rows",
+                "100",
+                "--index-rounds",
+                "1",
+                "--out",
+                out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode json = JSON.readTree(out.resolve("findings.json").toFile());
+    assertThat(json.get("figures").get("events").asLong()).isEqualTo(1200);
+    JsonNode data = json.get("data");
+    assertThat(data.get("statements").findValuesAsText("statement"))
+        .anyMatch(t -> t.startsWith("INSERT INTO tasks AS t"));
+    assertThat(data.get("plans")).isNotEmpty();
+    // Every raw-event table with all its indexes: inserts, and updates but for integration_events.
+    assertThat(
+            java.util.stream.StreamSupport.stream(data.get("index_costs").spliterator(), false)
+                .filter(v -> v.get("variant").asText().equals("all indexes"))
+                .map(v -> v.get("table").asText() + " " + v.get("write").asText()))
+        .containsExactly(
+            "tasks insert",
+            "tasks update",
+            "task_executions insert",
+            "task_executions update",
+            "agent_tasks insert",
+            "agent_tasks update",
+            "codegen_agents insert",
+            "codegen_agents update",
+            "integration_events insert");
+    assertThat(data.get("jfr").findValuesAsText("component"))
+        .contains(CpuProfile.STREAMS, CpuProfile.SINK);
+    assertThat(out.resolve("findings.jfr")).isNotEmptyFile();
+  }
+
+  @Test
+  void shouldTimeRollupsWithOneSinkAndWithTheTwoPathsApart(@TempDir Path out) throws IOException {
+    int exit =
+        bench()
+            .execute(
+                "pipeline",
+                "--compare-sink-paths",
+                "200",
+                "--runs",
+                "1",
+                "--latency-duration",
+                "PT6S",
+                "--warm-up",
+                "PT1S",
+                "--out",
+                out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode runs = JSON.readTree(out.resolve("sink-paths.json").toFile()).get("data").get("runs");
+    assertThat(runs.findValuesAsText("two_paths")).containsExactly("false", "true");
+    // Both variants timed task events to their rollup rows; how many arrived within the run's
+    // 60 s drain depends on the machine's load, and timing is not asserted.
+    assertThat(runs.findValues("send_to_rollup_ms")).allMatch(p -> p.get("count").asLong() > 0);
+  }
 }

@@ -42,11 +42,20 @@ final class RecordDecoder {
   private final EventValidator validator;
 
   RecordDecoder(Topics topics, Clock clock) {
+    this(topics, SinkConfig.Reads.ALL, clock);
+  }
+
+  /** Reads the topics of one path ({@link SinkConfig.Reads}), or of both. */
+  RecordDecoder(Topics topics, SinkConfig.Reads path, Clock clock) {
     // Every topic but stats: the processor's books, which no table of the sink holds.
-    topics.events().forEach(this::reads);
-    reads(topics.rollups());
-    reads(topics.alerts());
-    reads(topics.deadLetters());
+    if (path != SinkConfig.Reads.DERIVED) {
+      topics.events().forEach(this::reads);
+    }
+    if (path != SinkConfig.Reads.EVENTS) {
+      reads(topics.rollups());
+      reads(topics.alerts());
+      reads(topics.deadLetters());
+    }
     this.validator = new EventValidator(ValidationLimits.defaults(), clock);
   }
 
@@ -55,7 +64,8 @@ final class RecordDecoder {
   }
 
   /**
-   * The names of the topics the sink reads: every family's events, rollups, alerts, dead letters.
+   * The names of the topics this decoder reads: every family's events, rollups, alerts, dead
+   * letters, or one path's.
    */
   List<String> topics() {
     return List.copyOf(values.keySet());

@@ -10,6 +10,7 @@ import static org.apache.kafka.common.config.ConfigDef.Type.STRING;
 
 import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
+import dev.hourglass.config.Validators;
 import dev.hourglass.config.Values;
 import dev.hourglass.contract.AlertsFormat;
 import java.time.Duration;
@@ -54,6 +55,8 @@ import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
  * @param alertsFormat the format of the database alerts the maintenance publishes ({@code
  *     streams.alerts.format}, the processor's)
  * @param maintenance the scheduled maintenance ({@code sink.maintenance.*})
+ * @param reads the topics this instance writes: all of them, or one of the two paths, so that the
+ *     rollups, alerts and dead letters never wait behind raw-event writes (see {@link Reads})
  */
 public record SinkConfig(
     String bootstrapServers,
@@ -76,7 +79,23 @@ public record SinkConfig(
     int retryMaxAttempts,
     Map<String, String> consumerOverrides,
     AlertsFormat alertsFormat,
-    MaintenanceConfig maintenance) {
+    MaintenanceConfig maintenance,
+    Reads reads) {
+
+  /**
+   * Which of the sink's topics an instance reads. Two instances of one group, one {@code DERIVED}
+   * and one {@code EVENTS}, split the work into two paths with their own consumer, connection and
+   * transactions; each path's partitions keep their offsets beside their rows, as with {@code ALL},
+   * so exactly-once holds per path.
+   */
+  public enum Reads {
+    /** Every topic the sink writes. */
+    ALL,
+    /** What the streams processor derives: rollups, alerts and dead letters. */
+    DERIVED,
+    /** The raw events of every family, into the seed's tables. */
+    EVENTS
+  }
 
   public static final String GROUP_ID = "sink.group.id";
   public static final String BATCH_SIZE = "sink.batch.size";
@@ -91,6 +110,7 @@ public record SinkConfig(
   public static final String RETRY_INITIAL_BACKOFF_MS = "sink.retry.initial.backoff.ms";
   public static final String RETRY_MAX_BACKOFF_MS = "sink.retry.max.backoff.ms";
   public static final String RETRY_MAX_ATTEMPTS = "sink.retry.max.attempts";
+  public static final String READS = "sink.reads";
   static final String CONSUMER_PREFIX = "sink.consumer.";
   private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
@@ -139,6 +159,13 @@ public record SinkConfig(
     def.define(RETRY_INITIAL_BACKOFF_MS, LONG, 200L, between(1, 600_000), LOW, "first wait");
     def.define(RETRY_MAX_BACKOFF_MS, LONG, 30_000L, between(1, 3_600_000), LOW, "longest wait");
     def.define(RETRY_MAX_ATTEMPTS, INT, 10, between(1, 1_000), LOW, "attempts before ERROR");
+    def.define(
+        READS,
+        STRING,
+        "all",
+        Validators.oneOf("all", "derived", "events"),
+        MEDIUM,
+        "the topics this instance writes");
     Declarations d =
         Shared.withPasswordFileRule(Declarations.of(def))
             .open("sink.consumer.*", CONSUMER_PREFIX)
@@ -208,7 +235,8 @@ public record SinkConfig(
         v.getInt(RETRY_MAX_ATTEMPTS),
         v.passThrough(CONSUMER_PREFIX),
         AlertsFormat.valueOf(v.getString(Shared.ALERTS_FORMAT).toUpperCase(Locale.ROOT)),
-        MaintenanceConfig.from(v));
+        MaintenanceConfig.from(v),
+        Reads.valueOf(v.getString(READS).toUpperCase(Locale.ROOT)));
   }
 
   /** The effective configuration by key, as {@link #from(Map)} reads it. */
@@ -232,6 +260,7 @@ public record SinkConfig(
     m.put(RETRY_INITIAL_BACKOFF_MS, Long.toString(retryInitialBackoff.toMillis()));
     m.put(RETRY_MAX_BACKOFF_MS, Long.toString(retryMaxBackoff.toMillis()));
     m.put(RETRY_MAX_ATTEMPTS, Integer.toString(retryMaxAttempts));
+    m.put(READS, reads.name().toLowerCase(Locale.ROOT));
     new TreeMap<>(consumerOverrides).forEach((k, v) -> m.put(CONSUMER_PREFIX + k, v));
     m.put(Shared.ALERTS_FORMAT, alertsFormat.name().toLowerCase(Locale.ROOT));
     maintenance.putSettings(m);

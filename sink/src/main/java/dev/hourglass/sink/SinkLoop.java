@@ -142,7 +142,9 @@ final class SinkLoop implements Runnable {
     this.dataSource = dataSource;
     this.decoder =
         new RecordDecoder(
-            Topics.withPrefix(config.topicPrefix()).withFormat(format), Clock.systemUTC());
+            Topics.withPrefix(config.topicPrefix()).withFormat(format),
+            config.reads(),
+            Clock.systemUTC());
     this.offsets = new OffsetStore(config.groupId());
     this.hook = hook;
     this.metrics = metrics;

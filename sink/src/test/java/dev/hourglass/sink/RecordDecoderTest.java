@@ -44,6 +44,14 @@ class RecordDecoderTest {
   }
 
   @Test
+  void shouldReadOnlyItsPathsTopicsWhenTheTwoPathsRunApart() {
+    assertThat(new RecordDecoder(topics, SinkConfig.Reads.EVENTS, Clock.systemUTC()).topics())
+        .containsExactly("hg.task-events", "hg.agent-events", "hg.integration-events");
+    assertThat(new RecordDecoder(topics, SinkConfig.Reads.DERIVED, Clock.systemUTC()).topics())
+        .containsExactly("hg.rollups", "hg.alerts", "hg.dead-letters");
+  }
+
+  @Test
   void shouldJudgeAFutureTimeByTheRecordsTimestampAsTheProcessorDoes() {
     long sent = Instant.parse("2026-01-05T10:00:00Z").toEpochMilli();
     long fourMinutes = 240_000L;

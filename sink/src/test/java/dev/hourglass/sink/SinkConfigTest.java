@@ -32,6 +32,21 @@ class SinkConfigTest {
     assertThat(c.poolSize()).isEqualTo(2);
     assertThat(c.poolMaxLifetime()).isEqualTo(Duration.ofMinutes(30));
     assertThat(c.retryMaxBackoff()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.reads()).isEqualTo(SinkConfig.Reads.ALL);
+  }
+
+  @Test
+  void shouldReadOnePathWhenAsked() {
+    Map<String, String> s = required();
+    s.put("sink.reads", "derived");
+    assertThat(SinkConfig.from(s).reads()).isEqualTo(SinkConfig.Reads.DERIVED);
+    s.put("sink.reads", "rollups");
+
+    assertThatThrownBy(() -> SinkConfig.from(s))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Invalid value rollups for configuration sink.reads: must be one of all, derived,"
+                + " events");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.hourglass.embedded.HourglassIT;
 import dev.hourglass.embedded.TestDatabase;
 import dev.hourglass.embedded.TestKafka;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -29,10 +30,35 @@ class SinkCrashIT {
     crashAndRestart(kafka, db, false);
   }
 
+  /**
+   * The rollups' path killed before a commit while the raw events' path (sink.reads=events) stays
+   * in the same group: the restarted path writes every rollup once.
+   */
+  @Test
+  void shouldLoseNothingAndDuplicateNothingWhenOnePathIsKilledBesideTheOther(
+      TestKafka kafka, TestDatabase db) throws Exception {
+    Fixtures.migrate(db);
+    Fixtures.createTopics(kafka, 3);
+    Map<String, String> settings = Fixtures.settings(kafka, db);
+    settings.put(SinkConfig.READS, "events");
+    try (SinkApp events = new SinkApp(SinkConfig.from(settings))) {
+      events.start();
+      settings.put(SinkConfig.READS, "derived");
+      crashAndRestart(kafka, db, true, SinkConfig.from(settings));
+      assertThat(events.failure()).isEmpty();
+      assertThat(events.stats().recordsCommitted()).isZero();
+    }
+  }
+
   private static void crashAndRestart(TestKafka kafka, TestDatabase db, boolean beforeCommit)
       throws Exception {
     Fixtures.migrate(db);
     Fixtures.createTopics(kafka, 3);
+    crashAndRestart(kafka, db, beforeCommit, Fixtures.config(kafka, db));
+  }
+
+  private static void crashAndRestart(
+      TestKafka kafka, TestDatabase db, boolean beforeCommit, SinkConfig config) throws Exception {
     RollupData data = RollupData.generate(11, 6, 4);
     data.publish(kafka);
     AtomicInteger batches = new AtomicInteger();
@@ -55,7 +81,6 @@ class SinkCrashIT {
             }
           }
         };
-    SinkConfig config = Fixtures.config(kafka, db);
     SinkApp crashed = new SinkApp(config, crashOnThirdBatch);
     try {
       crashed.start();

@@ -48,6 +48,21 @@ class SinkEventsIT {
   @Test
   void shouldWriteEventsAlertsAndDeadLettersExactly(TestKafka kafka, TestDatabase db)
       throws Exception {
+    writeAndCheck(kafka, db, false);
+  }
+
+  /**
+   * The same records and rows with the sink's two paths apart (sink.reads): one instance writes the
+   * raw events, another of the same group the rollups, alerts and dead letters.
+   */
+  @Test
+  void shouldWriteTheSameRowsWithTheTwoPathsApart(TestKafka kafka, TestDatabase db)
+      throws Exception {
+    writeAndCheck(kafka, db, true);
+  }
+
+  private static void writeAndCheck(TestKafka kafka, TestDatabase db, boolean twoPaths)
+      throws Exception {
     Fixtures.migrate(db);
     Fixtures.createTopics(kafka, 1);
     Topics topics = Fixtures.topics(kafka);
@@ -103,11 +118,31 @@ class SinkEventsIT {
       badRollup = Fixtures.send(p, rollups, ORG, rollup(T0.plus(Duration.ofHours(1)), -5));
       Fixtures.send(p, rollups, ORG, rollup(T0.plus(Duration.ofHours(2)), 6));
 
-      try (SinkApp sink = new SinkApp(Fixtures.config(kafka, db))) {
-        sink.start();
-        Fixtures.awaitCaughtUp(sink, Duration.ofSeconds(60));
-        assertThat(sink.stats().deadLettered()).isEqualTo(3);
-        assertThat(sink.stats().recordsCommitted()).isEqualTo(21);
+      if (twoPaths) {
+        Map<String, String> settings = Fixtures.settings(kafka, db);
+        settings.put(SinkConfig.READS, "events");
+        try (SinkApp events = new SinkApp(SinkConfig.from(settings))) {
+          settings.put(SinkConfig.READS, "derived");
+          try (SinkApp derived = new SinkApp(SinkConfig.from(settings))) {
+            events.start();
+            derived.start();
+            Fixtures.awaitCaughtUp(events, Duration.ofSeconds(60));
+            Fixtures.awaitCaughtUp(derived, Duration.ofSeconds(60));
+            // The poison and the invalid task event; the rollup with a negative count.
+            assertThat(events.stats().deadLettered()).isEqualTo(2);
+            assertThat(derived.stats().deadLettered()).isEqualTo(1);
+            // 13 events; 3 alerts, 2 dead letters and 3 rollups.
+            assertThat(events.stats().recordsCommitted()).isEqualTo(13);
+            assertThat(derived.stats().recordsCommitted()).isEqualTo(8);
+          }
+        }
+      } else {
+        try (SinkApp sink = new SinkApp(Fixtures.config(kafka, db))) {
+          sink.start();
+          Fixtures.awaitCaughtUp(sink, Duration.ofSeconds(60));
+          assertThat(sink.stats().deadLettered()).isEqualTo(3);
+          assertThat(sink.stats().recordsCommitted()).isEqualTo(21);
+        }
       }
 
       assertThat(
