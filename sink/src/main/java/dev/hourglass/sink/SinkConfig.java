@@ -54,6 +54,8 @@ import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
  * @param alertsFormat the format of the database alerts the maintenance publishes ({@code
  *     streams.alerts.format}, the processor's)
  * @param maintenance the scheduled maintenance ({@code sink.maintenance.*})
+ * @param kafkaClient the settings every Kafka client of the sink gets (keys {@code kafka.*} without
+ *     the prefix): security, for its consumer, schema reader, admin and producer
  */
 public record SinkConfig(
     String bootstrapServers,
@@ -76,7 +78,8 @@ public record SinkConfig(
     int retryMaxAttempts,
     Map<String, String> consumerOverrides,
     AlertsFormat alertsFormat,
-    MaintenanceConfig maintenance) {
+    MaintenanceConfig maintenance,
+    Map<String, String> kafkaClient) {
 
   public static final String GROUP_ID = "sink.group.id";
   public static final String BATCH_SIZE = "sink.batch.size";
@@ -140,7 +143,7 @@ public record SinkConfig(
     def.define(RETRY_MAX_BACKOFF_MS, LONG, 30_000L, between(1, 3_600_000), LOW, "longest wait");
     def.define(RETRY_MAX_ATTEMPTS, INT, 10, between(1, 1_000), LOW, "attempts before ERROR");
     Declarations d =
-        Shared.withPasswordFileRule(Declarations.of(def))
+        Shared.withKafkaClient(Shared.withPasswordFileRule(Declarations.of(def)))
             .open("sink.consumer.*", CONSUMER_PREFIX)
             .rule(
                 MAX_POLL_RECORDS,
@@ -172,6 +175,14 @@ public record SinkConfig(
 
   public SinkConfig {
     consumerOverrides = Map.copyOf(consumerOverrides);
+    kafkaClient = Map.copyOf(kafkaClient);
+  }
+
+  /** {@code bootstrap.servers} and the {@code kafka.*} settings: what every client of it gets. */
+  public Map<String, Object> clientProperties() {
+    Map<String, Object> p = new LinkedHashMap<>(kafkaClient);
+    p.put(Shared.BOOTSTRAP_SERVERS, bootstrapServers);
+    return p;
   }
 
   /**
@@ -208,7 +219,8 @@ public record SinkConfig(
         v.getInt(RETRY_MAX_ATTEMPTS),
         v.passThrough(CONSUMER_PREFIX),
         AlertsFormat.valueOf(v.getString(Shared.ALERTS_FORMAT).toUpperCase(Locale.ROOT)),
-        MaintenanceConfig.from(v));
+        MaintenanceConfig.from(v),
+        v.passThrough(Shared.KAFKA_CLIENT_PREFIX));
   }
 
   /** The effective configuration by key, as {@link #from(Map)} reads it. */
@@ -235,6 +247,7 @@ public record SinkConfig(
     new TreeMap<>(consumerOverrides).forEach((k, v) -> m.put(CONSUMER_PREFIX + k, v));
     m.put(Shared.ALERTS_FORMAT, alertsFormat.name().toLowerCase(Locale.ROOT));
     maintenance.putSettings(m);
+    m.putAll(Shared.asKafkaKeys(kafkaClient));
     return m;
   }
 
