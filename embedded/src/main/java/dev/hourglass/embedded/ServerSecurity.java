@@ -27,7 +27,7 @@ final class ServerSecurity {
   static final String PASSWORD_FILE = "superuser.password";
 
   static final String CERTIFICATE = "server.crt";
-  private static final String PRIVATE_KEY = "server.key";
+  static final String PRIVATE_KEY = "server.key";
   private static final String OWNER_ONLY = "rw-------";
 
   /**
@@ -176,7 +176,7 @@ final class ServerSecurity {
   }
 
   /** Creates {@code file} readable and writable by its owner only, from the first byte. */
-  private static void writeOwnerOnly(Path file, String content) throws IOException {
+  static void writeOwnerOnly(Path file, String content) throws IOException {
     try {
       Files.createFile(
           file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY)));
