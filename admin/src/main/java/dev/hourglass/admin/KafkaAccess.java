@@ -63,6 +63,8 @@ public record KafkaAccess(
     for (Topic<?, ?> event : topics.events()) {
       topic(b, PRODUCER, event.name(), AclOperation.WRITE);
       topic(b, STREAMS, event.name(), AclOperation.READ);
+      // Its re-routed topics copy the event topic's retention and min.insync.replicas.
+      literal(b, STREAMS, ResourceType.TOPIC, event.name(), AclOperation.DESCRIBE_CONFIGS);
       topic(b, SINK, event.name(), AclOperation.READ);
     }
     topic(b, PRODUCER, schemas, AclOperation.WRITE);

@@ -149,6 +149,26 @@ class KafkaSecurityIT {
     assertThat(describeCluster(viaFile)).isEqualTo(1);
   }
 
+  @Test
+  void shouldReadThePasswordInsideTheJaasLineThroughADirectoryConfigProvider(@TempDir Path dir)
+      throws Exception {
+    // As a container secret: the file holds the password alone, no newline.
+    Path secret =
+        Files.createFile(
+            dir.resolve("kafka_alerts_password"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(secret, security.password(KafkaAccess.ALERTS));
+    Map<String, Object> viaDir = login(KafkaAccess.ALERTS);
+    viaDir.put("config.providers", "dir");
+    viaDir.put(
+        "config.providers.dir.class",
+        "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+    viaDir.put(
+        "sasl.jaas.config",
+        KafkaSecurity.jaas(KafkaAccess.ALERTS, "${dir:" + dir + ":kafka_alerts_password}"));
+    assertThat(describeCluster(viaDir)).isEqualTo(1);
+  }
+
   private static Map<String, Object> login(String principal) {
     return new HashMap<>(KafkaClients.client(security, kafka.bootstrapServers(), principal));
   }

@@ -262,9 +262,9 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Clients on SASL_SSL (SCRAM-SHA-512) at the client port, brokers and controllers on TLS with
-   * client certificates (the broker's own) on loopback, the StandardAuthorizer denying whatever no
-   * ACL allows; a PLAINTEXT client listener only when asked for.
+   * Clients on SASL_SSL (SCRAM-SHA-512) at the client port, brokers and controllers on loopback,
+   * the StandardAuthorizer denying whatever no ACL allows; a PLAINTEXT client listener only when
+   * asked for.
    */
   private static void secure(
       Properties p, Ports ports, int controllerPort, KafkaSecurity security) {
@@ -287,12 +287,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             + plaintext);
     p.put(
         "listener.security.protocol.map",
-        "SASL_SSL:SASL_SSL,INTERNAL:SSL,CONTROLLER:SSL,PLAINTEXT:PLAINTEXT");
+        "SASL_SSL:SASL_SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
     p.put("inter.broker.listener.name", "INTERNAL");
-    // Brokers and controllers prove who they are with the broker's certificate: a process on the
-    // machine without the key cannot pose as a broker on the loopback listeners.
-    p.put("listener.name.internal.ssl.client.auth", "required");
-    p.put("listener.name.controller.ssl.client.auth", "required");
+    // Brokers and controllers talk on loopback as before (TLS with client certificates there
+    // stalled transactions across a three-node cluster); whoever is on these listeners is the
+    // broker, a super-user, so they must stay on 127.0.0.1. A PLAINTEXT client listener is not
+    // one of them and gets no right.
+    p.put("principal.builder.class", ListenerPrincipalBuilder.class.getName());
     p.putAll(security.tls());
     p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
     p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
@@ -301,7 +302,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
     // The admin provisions topics and ACLs; brokers replicate; everyone else needs an ACL.
-    p.put("super.users", "User:" + KafkaSecurity.ADMIN + ";" + KafkaSecurity.BROKER_PRINCIPAL);
+    p.put(
+        "super.users", "User:" + KafkaSecurity.ADMIN + ";User:" + ListenerPrincipalBuilder.BROKER);
     p.put("allow.everyone.if.no.acl.found", "false");
   }
 

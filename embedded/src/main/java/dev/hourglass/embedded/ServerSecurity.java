@@ -15,6 +15,7 @@ import java.security.cert.Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Authentication and TLS for the embedded PostgreSQL server: a generated superuser password in a
@@ -77,6 +78,11 @@ final class ServerSecurity {
    * 127.0.0.1}. Made by the JDK's keytool (every Java runtime ships it), so no OpenSSL is needed.
    */
   static void writeCertificate(Path dir) {
+    writeCertificate(dir, List.of());
+  }
+
+  /** As {@link #writeCertificate(Path)}, valid for {@code hosts} (DNS names) as well. */
+  static void writeCertificate(Path dir, List<String> hosts) {
     Path certificate = dir.resolve(CERTIFICATE);
     if (Files.exists(certificate)) {
       return;
@@ -111,7 +117,8 @@ final class ServerSecurity {
                       "-dname",
                       "CN=localhost",
                       "-ext",
-                      "SAN=dns:localhost,ip:127.0.0.1"))
+                      "SAN=dns:localhost,ip:127.0.0.1"
+                          + hosts.stream().map(h -> ",dns:" + h).collect(Collectors.joining())))
               .redirectErrorStream(true)
               .redirectOutput(work.resolve("keytool.log").toFile());
       keytool.environment().put("HOURGLASS_KEYSTORE_PASSWORD", storePassword);
