@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,7 +71,10 @@ final class KafkaNodeCommand implements Callable<Integer> {
           kafka.plaintextBootstrapServers(),
           StandardCharsets.UTF_8);
     }
-    Files.writeString(dataDir.resolve(READY), kafka.bootstrapServers(), StandardCharsets.UTF_8);
+    // Written whole, then renamed: the parent reads it as soon as it exists, never half written.
+    Path partial = dataDir.resolve(READY + ".partial");
+    Files.writeString(partial, kafka.bootstrapServers(), StandardCharsets.UTF_8);
+    Files.move(partial, dataDir.resolve(READY), StandardCopyOption.ATOMIC_MOVE);
     // The parent holds the other end of stdin: when it ends, so does this node, even after a
     // SIGKILL of the parent that left no time to stop its children.
     InputStream in = System.in;
