@@ -50,8 +50,17 @@ public final class TopicProvisioner {
 
   /** Connects to {@code bootstrapServers}, provisions, disconnects. */
   public static ProvisionResult provision(String bootstrapServers, TopicSettings settings) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    return provision(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), settings);
+  }
+
+  /**
+   * Connects with {@code clientProperties} (bootstrap servers and security, a principal that may
+   * create topics), provisions, disconnects.
+   */
+  public static ProvisionResult provision(
+      Map<String, Object> clientProperties, TopicSettings settings) {
+    try (Admin admin = Admin.create(clientProperties)) {
       return new TopicProvisioner(admin, Duration.ofSeconds(30)).provision(settings);
     }
   }

@@ -68,6 +68,8 @@ final class AlertsForwarder implements Runnable {
 
   static Properties consumerProperties(ForwarderConfig config) {
     Properties p = new Properties();
+    // How to authenticate (kafka.*), first: the settings below are the forwarder's own.
+    p.putAll(config.kafkaClient());
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     // Alerts of aborted processor transactions never happened.

@@ -31,6 +31,8 @@ import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
  * @param requestTimeout how long one request to Alertmanager may take
  * @param initialBackoff the first wait after Alertmanager refused or was unreachable
  * @param maxBackoff the longest wait between attempts
+ * @param kafkaClient the settings its Kafka consumer gets (keys {@code kafka.*} without the
+ *     prefix): security
  */
 public record ForwarderConfig(
     String bootstrapServers,
@@ -40,7 +42,12 @@ public record ForwarderConfig(
     Duration resendInterval,
     Duration requestTimeout,
     Duration initialBackoff,
-    Duration maxBackoff) {
+    Duration maxBackoff,
+    Map<String, String> kafkaClient) {
+
+  public ForwarderConfig {
+    kafkaClient = Map.copyOf(kafkaClient);
+  }
 
   public static final String ALERTMANAGER_URL = "forwarder.alertmanager.url";
   public static final String GROUP_ID = "forwarder.group.id";
@@ -66,7 +73,7 @@ public record ForwarderConfig(
     def.define(REQUEST_TIMEOUT_MS, LONG, 10_000L, between(100, 600_000), LOW, "one request");
     def.define(RETRY_INITIAL_BACKOFF_MS, LONG, 500L, between(1, 600_000), LOW, "first wait");
     def.define(RETRY_MAX_BACKOFF_MS, LONG, 30_000L, between(1, 3_600_000), LOW, "longest wait");
-    return Declarations.of(def);
+    return Shared.withKafkaClient(Declarations.of(def));
   }
 
   /**
@@ -89,7 +96,8 @@ public record ForwarderConfig(
         v.getDuration(RESEND_INTERVAL_MS),
         v.getDuration(REQUEST_TIMEOUT_MS),
         v.getDuration(RETRY_INITIAL_BACKOFF_MS),
-        v.getDuration(RETRY_MAX_BACKOFF_MS));
+        v.getDuration(RETRY_MAX_BACKOFF_MS),
+        v.passThrough(Shared.KAFKA_CLIENT_PREFIX));
   }
 
   /** The alerts topic, under {@link #topicPrefix()}. */
@@ -108,6 +116,7 @@ public record ForwarderConfig(
     m.put(REQUEST_TIMEOUT_MS, Long.toString(requestTimeout.toMillis()));
     m.put(RETRY_INITIAL_BACKOFF_MS, Long.toString(initialBackoff.toMillis()));
     m.put(RETRY_MAX_BACKOFF_MS, Long.toString(maxBackoff.toMillis()));
+    m.putAll(Shared.asKafkaKeys(kafkaClient));
     return Declarations.describe(m);
   }
 }

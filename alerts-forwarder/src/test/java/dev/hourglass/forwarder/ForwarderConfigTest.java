@@ -28,7 +28,8 @@ class ForwarderConfigTest {
                 Duration.ofMinutes(1),
                 Duration.ofSeconds(10),
                 Duration.ofMillis(500),
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30),
+                Map.of()));
     assertThat(c.alertsTopic()).isEqualTo("hourglass.alerts");
   }
 

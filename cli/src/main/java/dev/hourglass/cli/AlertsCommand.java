@@ -10,6 +10,7 @@ import dev.hourglass.forwarder.AlertsForwarderApp;
 import dev.hourglass.forwarder.ForwarderConfig;
 import dev.hourglass.rollups.Alert;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -75,10 +76,10 @@ final class AlertsCommand {
     public Integer call() {
       Values v = config.settings().read(Shared.KAFKA);
       String topic = Topics.withPrefix(v.getString(Shared.TOPIC_PREFIX)).alerts().name();
-      Map<String, Object> props =
+      // Brokers and security (kafka.*), then the tail's own settings.
+      Map<String, Object> props = new HashMap<>(Shared.kafkaClient(v));
+      props.putAll(
           Map.of(
-              ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-              v.getString(Shared.BOOTSTRAP_SERVERS),
               // A throwaway group: tailing never moves anyone else's position.
               ConsumerConfig.GROUP_ID_CONFIG,
               "hourglass-alerts-tail-" + UUID.randomUUID(),
@@ -88,7 +89,7 @@ final class AlertsCommand {
               ConsumerConfig.ISOLATION_LEVEL_CONFIG,
               "read_committed",
               ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-              false);
+              false));
       long shown = 0;
       try (KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -4,6 +4,8 @@ import dev.hourglass.contract.Topics;
 import dev.hourglass.sink.SinkApp;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
  * Waits until everything sent is in PostgreSQL: the processor has accounted for every acknowledged
@@ -25,11 +27,29 @@ final class CatchUp {
       long acknowledged,
       Duration timeout)
       throws InterruptedException {
+    await(
+        out,
+        Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+        topics,
+        sink,
+        acknowledged,
+        timeout);
+  }
+
+  /** As above, reading the counters with {@code client} (brokers and security). */
+  static void await(
+      PrintStream out,
+      Map<String, Object> client,
+      Topics topics,
+      SinkApp sink,
+      long acknowledged,
+      Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long lastReport = 0;
     long caughtUpSince = 0;
     while (true) {
-      StreamStats stats = StreamStats.read(bootstrapServers, topics.stats().name());
+      StreamStats stats = StreamStats.read(client, topics.stats().name());
       long accounted = stats.counted() + stats.duplicatesSuppressed() + stats.deadLetteredTotal();
       long lag = accounted >= acknowledged ? sink.lag() : -1;
       long now = System.nanoTime();

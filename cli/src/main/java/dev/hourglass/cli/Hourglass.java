@@ -28,6 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       LocalCommand.class,
       ServersCommand.class,
       KafkaNodeCommand.class,
+      KafkaSecretsCommand.class,
+      KafkaAccessCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
       MigrateCommand.class,

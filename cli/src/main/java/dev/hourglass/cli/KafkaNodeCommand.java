@@ -1,11 +1,14 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.admin.KafkaAccess;
 import dev.hourglass.embedded.EmbeddedKafka;
+import dev.hourglass.embedded.KafkaSecurity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,6 +22,9 @@ import picocli.CommandLine.Option;
 @Command(name = "kafka-node", hidden = true, description = "One node of hourglass servers.")
 final class KafkaNodeCommand implements Callable<Integer> {
   static final String READY = "bootstrap.servers";
+
+  /** Beside {@link #READY}: the node's PLAINTEXT listener, when it has one. */
+  static final String PLAINTEXT_READY = "plaintext.bootstrap.servers";
 
   @Option(names = "--data-dir", required = true)
   Path dataDir;
@@ -41,14 +47,34 @@ final class KafkaNodeCommand implements Callable<Integer> {
   @Option(names = "--cluster-id", required = true)
   String clusterId;
 
+  /** The directory {@code hourglass servers} prepared the certificate and passwords in. */
+  @Option(names = "--secrets")
+  Path secrets;
+
+  @Option(names = "--plaintext")
+  boolean plaintext;
+
   @Override
   public Integer call() throws IOException {
+    EmbeddedKafka.Options options = EmbeddedKafka.Options.persistent(dataDir, port);
+    if (secrets != null) {
+      options =
+          options.withSecurity(KafkaSecurity.prepare(secrets, KafkaAccess.PRINCIPALS, plaintext));
+    }
     EmbeddedKafka kafka =
         EmbeddedKafka.start(
-            EmbeddedKafka.Options.persistent(dataDir, port),
-            new EmbeddedKafka.Node(nodeId, nodes, controllerPort, voters, clusterId));
+            options, new EmbeddedKafka.Node(nodeId, nodes, controllerPort, voters, clusterId));
     Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "kafka-node-shutdown"));
-    Files.writeString(dataDir.resolve(READY), kafka.bootstrapServers(), StandardCharsets.UTF_8);
+    if (secrets != null && plaintext) {
+      Files.writeString(
+          dataDir.resolve(PLAINTEXT_READY),
+          kafka.plaintextBootstrapServers(),
+          StandardCharsets.UTF_8);
+    }
+    // Written whole, then renamed: the parent reads it as soon as it exists, never half written.
+    Path partial = dataDir.resolve(READY + ".partial");
+    Files.writeString(partial, kafka.bootstrapServers(), StandardCharsets.UTF_8);
+    Files.move(partial, dataDir.resolve(READY), StandardCopyOption.ATOMIC_MOVE);
     // The parent holds the other end of stdin: when it ends, so does this node, even after a
     // SIGKILL of the parent that left no time to stop its children.
     InputStream in = System.in;
@@ -56,6 +82,7 @@ final class KafkaNodeCommand implements Callable<Integer> {
       // Nothing is sent on it; only its end matters.
     }
     Files.deleteIfExists(dataDir.resolve(READY));
+    Files.deleteIfExists(dataDir.resolve(PLAINTEXT_READY));
     return 0;
   }
 }

@@ -1,11 +1,13 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.admin.KafkaAccess;
 import dev.hourglass.admin.TopicProvisioner;
 import dev.hourglass.admin.TopicSettings;
 import dev.hourglass.config.Shared;
 import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
+import dev.hourglass.embedded.KafkaSecurity;
 import dev.hourglass.loadgen.LoadGenerator;
 import dev.hourglass.loadgen.LoadSummary;
 import dev.hourglass.schema.MaintenanceRuns;
@@ -18,7 +20,6 @@ import dev.hourglass.streams.StreamsProcessorApp;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -75,6 +76,12 @@ final class LocalCommand implements Callable<Integer> {
   int pgPort;
 
   @Option(
+      names = "--plaintext",
+      description =
+          "Also open a PLAINTEXT listener without authentication (the SASL_SSL one stays).")
+  boolean plaintext;
+
+  @Option(
       names = "--keep-running",
       description = "Keep everything up for querying after the summary, until Ctrl-C.")
   boolean keepRunning;
@@ -122,9 +129,11 @@ final class LocalCommand implements Callable<Integer> {
     Path ledger = load.ledger != null ? load.ledger : nextLedger(ledgers);
     long started = System.nanoTime();
     out.println("Starting Kafka and PostgreSQL 18 in " + dataDir.toAbsolutePath() + " ...");
+    KafkaSecurity security = KafkaClients.prepare(dataDir, plaintext);
     try (EmbeddedKafka kafka =
             EmbeddedKafka.start(
-                EmbeddedKafka.Options.persistent(dataDir.resolve("kafka"), kafkaPort));
+                EmbeddedKafka.Options.persistent(dataDir.resolve("kafka"), kafkaPort)
+                    .withSecurity(security));
         EmbeddedPostgres pg =
             EmbeddedPostgres.start(
                 EmbeddedPostgres.Options.persistent(dataDir.resolve("postgres"), pgPort))) {
@@ -146,7 +155,21 @@ final class LocalCommand implements Callable<Integer> {
       Settings s = base.with(shared);
       String prefix = s.read(Shared.KAFKA).getString(Shared.TOPIC_PREFIX);
       Topics topics = Topics.withPrefix(prefix);
-      Path clientSettings = writeClientSettings(kafka.bootstrapServers(), jdbcUrl, pg);
+      String bootstrap = kafka.bootstrapServers();
+      Map<String, Object> admin = KafkaClients.client(security, bootstrap, KafkaSecurity.ADMIN);
+      Path clientSettings = writeClientSettings(bootstrap, jdbcUrl, pg, security);
+      Path clientsDir =
+          KafkaClients.write(
+              dataDir,
+              security,
+              bootstrap,
+              Map.of(
+                  Shared.JDBC_URL,
+                  jdbcUrl,
+                  Shared.JDBC_USER,
+                  SINK_LOGIN,
+                  Shared.JDBC_PASSWORD_FILE,
+                  sinkPassword.toAbsolutePath().toString()));
       out.println(
           "PostgreSQL requires passwords (scram-sha-256): the superuser's is in "
               + pg.superuserPasswordFile()
@@ -156,6 +179,15 @@ final class LocalCommand implements Callable<Integer> {
               + sinkPassword
               + "; settings for the CLI's -c in "
               + clientSettings);
+      out.println(
+          "Kafka requires a SCRAM-SHA-512 login over TLS (SASL_SSL) on "
+              + bootstrap
+              + ", one principal per component with least ACLs: settings per principal in "
+              + clientsDir
+              + " (-c <principal>.properties; kcat -F <principal>.kcat.conf)"
+              + (plaintext
+                  ? "; PLAINTEXT, unauthenticated: " + kafka.plaintextBootstrapServers()
+                  : ""));
 
       out.println(
           "Schema at version "
@@ -164,8 +196,7 @@ final class LocalCommand implements Callable<Integer> {
               + migrated.applied()
               + " applied)");
       out.println(
-          TopicProvisioner.provision(
-                  kafka.bootstrapServers(), TopicSettings.from(s.read(TopicSettings.DECLARATIONS)))
+          TopicProvisioner.provision(admin, TopicSettings.from(s.read(TopicSettings.DECLARATIONS)))
               .message());
 
       // The processor's state lives with the run's data unless configured elsewhere.
@@ -174,9 +205,24 @@ final class LocalCommand implements Callable<Integer> {
               ? s
               : s.with(
                   Map.of(ProcessorConfig.STATE_DIR, dataDir.resolve("streams-state").toString()));
+      // Each in-process component logs in as its own principal.
       ProcessorConfig processorConfig =
-          ProcessorConfig.from(streamsSettings.read(ProcessorConfig.DECLARATIONS));
-      SinkConfig sinkConfig = SinkConfig.from(localMaintenance(s).read(SinkConfig.DECLARATIONS));
+          ProcessorConfig.from(
+              streamsSettings
+                  .with(KafkaClients.settings(security, KafkaAccess.STREAMS))
+                  .read(ProcessorConfig.DECLARATIONS));
+      SinkConfig sinkConfig =
+          SinkConfig.from(
+              localMaintenance(s.with(KafkaClients.settings(security, KafkaAccess.SINK)))
+                  .read(SinkConfig.DECLARATIONS));
+      KafkaClients.grant(
+          security,
+          bootstrap,
+          new KafkaAccess(
+              topics,
+              processorConfig.applicationId(),
+              sinkConfig.groupId(),
+              KafkaAccess.defaults(topics).forwarderGroup()));
       int metricsPort = s.read(Shared.METRICS).getInt(Shared.METRICS_PORT);
       try (Meters meters = new Meters();
           StreamsProcessorApp streams =
@@ -203,24 +249,19 @@ final class LocalCommand implements Callable<Integer> {
                 + ledger
                 + ")");
         LoadSummary sent =
-            new LoadGenerator(load.toOptions(kafka.bootstrapServers(), prefix, ledger)).run(out);
+            new LoadGenerator(
+                    load.toOptions(bootstrap, prefix, ledger),
+                    security.clientSettings(KafkaAccess.PRODUCER))
+                .run(out);
         List<Path> allLedgers = ledgers(ledgers, ledger);
         LedgerCheck.Sent books = LedgerCheck.read(allLedgers).sent();
-        CatchUp.await(
-            out, kafka.bootstrapServers(), topics, sink, books.acknowledged(), catchUpTimeout);
+        CatchUp.await(out, admin, topics, sink, books.acknowledged(), catchUpTimeout);
         double seconds = (System.nanoTime() - started) / 1e9;
         MaintenanceRuns.Run refresh =
             awaitViewsRefreshed(out, sinkConfig, jdbcUrl, pg.superuserPassword());
         Summary summary =
             Summary.collect(
-                kafka.bootstrapServers(),
-                topics,
-                jdbcUrl,
-                pg.superuserPassword(),
-                allLedgers,
-                sent,
-                seconds,
-                refresh);
+                admin, topics, jdbcUrl, pg.superuserPassword(), allLedgers, sent, seconds, refresh);
         summary.print(out, pg.port(), DATABASE, pg.pgpassFile());
         this.summary = summary;
         if (keepRunning) {
@@ -278,25 +319,29 @@ final class LocalCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code <data-dir>/local.properties}: this run's addresses for the CLI's {@code -c} (report,
-   * alerts tail), logging in as the superuser with its password file, never the password itself.
+   * {@code <data-dir>/local.properties} (0600): this run's addresses for the CLI's {@code -c}
+   * (report, alerts tail, topics), logging in to PostgreSQL as the superuser with its password
+   * file, and to Kafka as the admin principal (whose password it holds).
    */
-  private Path writeClientSettings(String bootstrapServers, String jdbcUrl, EmbeddedPostgres pg)
+  private Path writeClientSettings(
+      String bootstrapServers, String jdbcUrl, EmbeddedPostgres pg, KafkaSecurity security)
       throws IOException {
     Path file = dataDir.resolve(CLIENT_SETTINGS);
-    Files.writeString(
-        file,
-        "# Written by hourglass local at each start (the ports may change).\n"
-            + "bootstrap.servers="
-            + bootstrapServers
-            + "\njdbc.url="
-            + jdbcUrl
-            + "\njdbc.user="
-            + EmbeddedPostgres.SUPERUSER
-            + "\njdbc.password.file="
-            + pg.superuserPasswordFile().toAbsolutePath()
-            + "\n",
-        StandardCharsets.UTF_8);
+    StringBuilder text =
+        new StringBuilder(
+            "# Written by hourglass local at each start (the ports may change).\n"
+                + "bootstrap.servers="
+                + bootstrapServers
+                + "\njdbc.url="
+                + jdbcUrl
+                + "\njdbc.user="
+                + EmbeddedPostgres.SUPERUSER
+                + "\njdbc.password.file="
+                + pg.superuserPasswordFile().toAbsolutePath()
+                + "\n");
+    KafkaClients.settings(security, KafkaSecurity.ADMIN)
+        .forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+    KafkaClients.writeOwnerOnly(file, text.toString());
     return file;
   }
 

@@ -22,9 +22,11 @@ final class ProduceCommand implements Callable<Integer> {
   public Integer call() {
     Values v = config.settings().read(Shared.KAFKA);
     LoadSummary summary =
-        LoadGenerator.run(
-            load.toOptions(
-                v.getString(Shared.BOOTSTRAP_SERVERS), v.getString(Shared.TOPIC_PREFIX)));
+        new LoadGenerator(
+                load.toOptions(
+                    v.getString(Shared.BOOTSTRAP_SERVERS), v.getString(Shared.TOPIC_PREFIX)),
+                v.passThrough(Shared.KAFKA_CLIENT_PREFIX))
+            .run(System.out);
     return summary.failed() == 0 ? 0 : Hourglass.FAILED;
   }
 }

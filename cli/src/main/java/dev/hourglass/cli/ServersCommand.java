@@ -1,11 +1,13 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.admin.KafkaAccess;
 import dev.hourglass.config.ConfigException;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
+import dev.hourglass.embedded.KafkaSecurity;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +65,14 @@ final class ServersCommand implements Callable<Integer> {
       description = "PostgreSQL port (0 = a free one).")
   int pgPort;
 
+  @Option(
+      names = "--plaintext",
+      description =
+          "Also open a PLAINTEXT listener without authentication on each broker (SASL_SSL stays).")
+  boolean plaintext;
+
   private final List<Process> nodes = new ArrayList<>();
+  private final List<String> plaintextBootstrap = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -87,7 +96,12 @@ final class ServersCommand implements Callable<Integer> {
                 },
                 "hourglass-servers-shutdown"));
     pg.createDatabase(LocalCommand.DATABASE);
-    String bootstrap = startKafka();
+    KafkaSecurity security = KafkaClients.prepare(dataDir, plaintext);
+    String bootstrap = startKafka(security);
+    // The ACLs of the default names (topic.prefix, group and application ids); the admin
+    // principal of client.properties may create others.
+    KafkaClients.grant(
+        security, bootstrap, KafkaAccess.defaults(Topics.withPrefix(Topics.DEFAULT_PREFIX)));
     Map<String, String> client = new LinkedHashMap<>();
     client.put("bootstrap.servers", bootstrap);
     client.put("jdbc.url", pg.jdbcUrl(LocalCommand.DATABASE));
@@ -100,7 +114,15 @@ final class ServersCommand implements Callable<Integer> {
     }
     StringBuilder text = new StringBuilder();
     client.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-    Files.writeString(dataDir.resolve(CLIENT_PROPERTIES), text, StandardCharsets.UTF_8);
+    // The admin principal's login: this file holds its password, so it is owner-only and the
+    // login is never printed.
+    StringBuilder withLogin = new StringBuilder(text);
+    KafkaClients.settings(security, KafkaSecurity.ADMIN)
+        .forEach((k, v) -> withLogin.append(k).append('=').append(v).append('\n'));
+    KafkaClients.writeOwnerOnly(dataDir.resolve(CLIENT_PROPERTIES), withLogin.toString());
+    client.remove("bootstrap.servers");
+    Path clients = KafkaClients.write(dataDir, security, bootstrap, client);
+    text.append("kafka.* = the admin principal's SASL_SSL login (in the file, not shown)\n");
     out.println(
         "Kafka: "
             + brokers
@@ -111,6 +133,13 @@ final class ServersCommand implements Callable<Integer> {
             + pg.serverPid());
     out.println("Client settings (also in " + dataDir.resolve(CLIENT_PROPERTIES) + "):");
     out.print(text);
+    out.println(
+        "One settings file per Kafka principal (least ACLs) in "
+            + clients
+            + ": -c <principal>.properties, kcat -F <principal>.kcat.conf");
+    if (plaintext) {
+      out.println("PLAINTEXT, unauthenticated: " + String.join(",", plaintextBootstrap));
+    }
     out.println("Running until stopped (Ctrl-C).");
     out.flush();
     stopped.await();
@@ -118,7 +147,7 @@ final class ServersCommand implements Callable<Integer> {
   }
 
   /** Starts every node in its own JVM, together (a quorum needs a majority), and waits for all. */
-  private String startKafka() throws IOException, InterruptedException {
+  private String startKafka(KafkaSecurity security) throws IOException, InterruptedException {
     Path kafkaDir = Files.createDirectories(dataDir.resolve("kafka"));
     Path idFile = kafkaDir.resolve("cluster.id");
     if (!Files.exists(idFile)) {
@@ -134,8 +163,9 @@ final class ServersCommand implements Callable<Integer> {
       Path readyFile = nodeDir.resolve(KafkaNodeCommand.READY);
       Files.deleteIfExists(readyFile);
       ready.add(readyFile);
-      Process p =
-          new ProcessBuilder(
+      List<String> command =
+          new ArrayList<>(
+              List.of(
                   java,
                   // Each node is one broker and controller of a development cluster.
                   "-Xmx512m",
@@ -156,7 +186,14 @@ final class ServersCommand implements Callable<Integer> {
                   "--voters",
                   node.voters(),
                   "--cluster-id",
-                  clusterId)
+                  clusterId,
+                  "--secrets",
+                  security.dir().toString()));
+      if (plaintext) {
+        command.add("--plaintext");
+      }
+      Process p =
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(nodeDir.resolve("node.log").toFile())
               .start();
@@ -178,6 +215,10 @@ final class ServersCommand implements Callable<Integer> {
         p.waitFor(200, TimeUnit.MILLISECONDS);
       }
       bootstrap.add(Files.readString(ready.get(i)).trim());
+      Path plain = ready.get(i).resolveSibling(KafkaNodeCommand.PLAINTEXT_READY);
+      if (plaintext && Files.exists(plain)) {
+        plaintextBootstrap.add(Files.readString(plain).trim());
+      }
     }
     return String.join(",", bootstrap);
   }

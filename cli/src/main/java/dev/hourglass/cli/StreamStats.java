@@ -36,21 +36,24 @@ record StreamStats(
   }
 
   static StreamStats read(String bootstrapServers, String topic) {
+    return read(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+  }
+
+  /** The counters on {@code topic}, read with {@code client} (brokers and security). */
+  static StreamStats read(Map<String, Object> client, String topic) {
     Map<String, String> latest = new HashMap<>();
+    Map<String, Object> settings = new HashMap<>(client);
+    settings.putAll(
+        Map.of(
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "hourglass-stats-" + UUID.randomUUID(),
+            // Counters of aborted transactions were never true.
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false));
     try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "hourglass-stats-" + UUID.randomUUID(),
-                // Counters of aborted transactions were never true.
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new StringDeserializer(),
-            new StringDeserializer())) {
+        new KafkaConsumer<>(settings, new StringDeserializer(), new StringDeserializer())) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic).stream()
               .map((PartitionInfo p) -> new TopicPartition(p.topic(), p.partition()))

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 /** Local mode's closing report: what was sent, what PostgreSQL holds, and whether it adds up. */
 record Summary(
@@ -36,8 +37,29 @@ record Summary(
       LoadSummary run,
       double seconds,
       MaintenanceRuns.Run viewsRefresh) {
+    return collect(
+        Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+        topics,
+        jdbcUrl,
+        superuserPassword,
+        ledgers,
+        run,
+        seconds,
+        viewsRefresh);
+  }
+
+  /** As above, reading the counters with {@code client} (brokers and security). */
+  static Summary collect(
+      Map<String, Object> client,
+      Topics topics,
+      String jdbcUrl,
+      String superuserPassword,
+      List<Path> ledgers,
+      LoadSummary run,
+      double seconds,
+      MaintenanceRuns.Run viewsRefresh) {
     LedgerCheck check = LedgerCheck.read(ledgers);
-    StreamStats stats = StreamStats.read(bootstrapServers, topics.stats().name());
+    StreamStats stats = StreamStats.read(client, topics.stats().name());
     PipelineTotals pg = PipelineTotals.connect(jdbcUrl, "postgres", superuserPassword);
     PipelineTotals.Totals totals = pg.totals(topics.events().stream().map(Topic::name).toList());
     List<PipelineTotals.RollupRow> rollups = pg.rollups();

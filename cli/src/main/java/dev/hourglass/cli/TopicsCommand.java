@@ -27,7 +27,7 @@ final class TopicsCommand implements Callable<Integer> {
   public Integer call() {
     Values v = config.settings().read(DECLARATIONS);
     ProvisionResult result =
-        TopicProvisioner.provision(v.getString(Shared.BOOTSTRAP_SERVERS), TopicSettings.from(v));
+        TopicProvisioner.provision(Shared.kafkaClient(v), TopicSettings.from(v));
     System.out.println(result.message());
     return result.matches() ? 0 : Hourglass.FAILED;
   }

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * docker-compose.yml sets only configuration the application knows, with values it accepts, and
@@ -29,13 +31,59 @@ import org.junit.jupiter.api.Test;
 class ComposeFileTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static JsonNode services;
+  private static JsonNode secrets;
 
   @BeforeAll
   static void read() throws IOException {
-    services =
-        new ObjectMapper(new YAMLFactory())
-            .readTree(ROOT.resolve("docker-compose.yml").toFile())
-            .path("services");
+    JsonNode compose =
+        new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile());
+    services = compose.path("services");
+    secrets = compose.path("secrets");
+  }
+
+  @Test
+  void shouldFindEverySecretWhereKafkaSecretsWritesIt(@TempDir Path dir) throws Exception {
+    Path written = dir.resolve("secrets/kafka");
+    assertThat(
+            new CommandLine(new KafkaSecretsCommand())
+                .execute("--dir", written.toString(), "--host", "kafka", "--for-compose"))
+        .isZero();
+
+    List<String> missing = new ArrayList<>();
+    secrets
+        .properties()
+        .forEach(
+            secret -> {
+              String file = secret.getValue().path("file").asText();
+              assertThat(file).startsWith("./secrets/kafka/");
+              if (!Files.isRegularFile(dir.resolve(file.substring(2)))) {
+                missing.add(secret.getKey() + ": " + file);
+              }
+            });
+    assertThat(missing).isEmpty();
+    assertThat(secrets.size()).isEqualTo(8);
+    // The broker's own tools read the key and certificate where compose mounts them.
+    assertThat(Files.readString(written.resolve(KafkaSecretsCommand.BROKER_CLIENT)))
+        .contains("ssl.keystore.location=/run/secrets/kafka_broker_pem\n")
+        .contains("ssl.truststore.location=/run/secrets/kafka_ca\n");
+    // Every secret a service names is declared, and each component reads its own password.
+    services
+        .properties()
+        .forEach(
+            service ->
+                service
+                    .getValue()
+                    .path("secrets")
+                    .forEach(name -> assertThat(secrets.has(name.asText())).isTrue()));
+    for (String component : List.of("streams", "sink", "forward", "produce", "topics")) {
+      String jaas =
+          services
+              .path(component)
+              .path("environment")
+              .path("HOURGLASS_KAFKA_SASL_JAAS_CONFIG")
+              .asText();
+      assertThat(jaas).as(component).contains("password=\"$${dir:/run/secrets:kafka_");
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.hourglass.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -75,7 +77,37 @@ class LocalModeIT {
     String generated = Files.readString(sinkPassword).strip();
     String superuser = Files.readString(dir.resolve("data/postgres/superuser.password")).strip();
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    Summary second = runLocal(dir, 8, 5_000, printed);
+    Summary second;
+    try (LogCapture log = LogCapture.start()) {
+      second = runLocal(dir, 8, 5_000, printed);
+      // No password this run generated (PostgreSQL's and every Kafka principal's) is in what it
+      // printed, in its log, or in any file of the repository.
+      List<String> passwords = generatedPasswords(dir.resolve("data"));
+      assertThat(passwords).hasSize(2 + 5).allSatisfy(p -> assertThat(p).hasSize(32));
+      String logged = log.text();
+      assertThat(logged).contains("sasl.jaas.config");
+      for (String password : passwords) {
+        assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain(password);
+        assertThat(logged).doesNotContain(password);
+        assertThat(TrackedFiles.containing(password)).isEmpty();
+      }
+    }
+    for (String principal :
+        List.of(
+            "hourglass-admin",
+            "hourglass-producer",
+            "hourglass-streams",
+            "hourglass-sink",
+            "hourglass-alerts")) {
+      for (String file : List.of(principal + ".properties", principal + ".kcat.conf")) {
+        Path written = dir.resolve("data/clients/" + file);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written)))
+            .as(file)
+            .isEqualTo("rw-------");
+      }
+    }
+    assertThat(Files.readString(dir.resolve("data/clients/hourglass-producer.kcat.conf")))
+        .contains("security.protocol=SASL_SSL\n", "sasl.username=hourglass-producer\n");
 
     // The sink logs in as its own role; passwords stay in owner-only files, never printed.
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sinkPassword)))
@@ -87,12 +119,27 @@ class LocalModeIT {
         .doesNotContain(superuser);
     assertThat(Files.readString(dir.resolve("data/local.properties")))
         .contains("jdbc.user=postgres\n")
+        .contains("kafka.security.protocol=SASL_SSL\n")
         .contains("jdbc.password.file=" + dir.resolve("data/postgres/superuser.password") + "\n")
         .doesNotContain(superuser);
     assertThat(second.sent().acknowledged()).isEqualTo(10_000);
     assertThat(second.totals().counted()).isGreaterThan(first.totals().counted());
     assertThat(second.mismatches()).isEmpty();
     assertThat(second.balanced()).isTrue();
+  }
+
+  /** Every password file under {@code data}: PostgreSQL's superuser, the sink, Kafka's logins. */
+  private static List<String> generatedPasswords(Path data) throws IOException {
+    List<Path> files = new ArrayList<>();
+    files.add(data.resolve("postgres/superuser.password"));
+    try (Stream<Path> secrets = Files.walk(data.resolve("secrets"))) {
+      secrets.filter(p -> p.toString().endsWith(".password")).forEach(files::add);
+    }
+    List<String> passwords = new ArrayList<>();
+    for (Path file : files) {
+      passwords.add(Files.readString(file).strip());
+    }
+    return passwords;
   }
 
   private static Summary runLocal(Path dir, long seed, long events) throws Exception {

@@ -26,6 +26,8 @@ final class Pipeline implements AutoCloseable {
   static final String PREFIX = "hourglass.";
 
   final String bootstrap;
+  final Map<String, Object> client;
+  final Map<String, String> kafkaSettings;
   final String jdbcUrl;
   final String password;
   final Topics topics = Topics.withPrefix(PREFIX);
@@ -38,10 +40,13 @@ final class Pipeline implements AutoCloseable {
   Pipeline(Settings s, Path dir) {
     this.dir = dir;
     this.bootstrap = s.values().get(Shared.BOOTSTRAP_SERVERS);
+    // Brokers and login (kafka.*), whatever the settings say: plaintext, or a secured broker's.
+    this.client = Shared.kafkaClient(s.read(Shared.KAFKA));
+    this.kafkaSettings = s.read(Shared.KAFKA).passThrough(Shared.KAFKA_CLIENT_PREFIX);
     this.jdbcUrl = s.values().get(Shared.JDBC_URL);
     this.password = Shared.jdbcPassword(s.read(Shared.JDBC));
     Migrator.forUrl(jdbcUrl, s.values().get(Shared.JDBC_USER), password).migrate();
-    TopicProvisioner.provision(bootstrap, TopicSettings.from(s.read(TopicSettings.DECLARATIONS)));
+    TopicProvisioner.provision(client, TopicSettings.from(s.read(TopicSettings.DECLARATIONS)));
     Settings streamsSettings =
         s.with(Map.of(ProcessorConfig.STATE_DIR, dir.resolve("state").toString()));
     streams =
@@ -58,15 +63,16 @@ final class Pipeline implements AutoCloseable {
         .parseArgs("--events", Long.toString(events), "--orgs", "5", "--seed", Long.toString(seed));
     Path ledger = dir.resolve("run-" + (ledgers.size() + 1) + ".jsonl");
     ledgers.add(ledger);
-    return new LoadGenerator(load.toOptions(bootstrap, PREFIX, ledger)).run(System.out);
+    return new LoadGenerator(load.toOptions(bootstrap, PREFIX, ledger), kafkaSettings)
+        .run(System.out);
   }
 
   /** Waits until every acknowledged event of every load is in PostgreSQL, then reads the books. */
   Summary books(LoadSummary last) throws InterruptedException {
     long acknowledged = LedgerCheck.read(ledgers).sent().acknowledged();
-    CatchUp.await(System.out, bootstrap, topics, sink, acknowledged, Duration.ofMinutes(4));
+    CatchUp.await(System.out, client, topics, sink, acknowledged, Duration.ofMinutes(4));
     return Summary.collect(
-        bootstrap,
+        client,
         topics,
         jdbcUrl,
         password,

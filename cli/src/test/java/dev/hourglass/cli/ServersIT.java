@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -59,7 +58,8 @@ class ServersIT {
       assertThat(summary.sent().acknowledged()).isEqualTo(3_000);
       assertThat(summary.mismatches()).as("rows that differ from the ledger").isEmpty();
       assertThat(summary.balanced()).isTrue();
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      // The servers are secured: client.properties logs in as the admin principal.
+      try (Admin admin = Admin.create(Shared.kafkaClient(settings.read(Shared.KAFKA)))) {
         String events = Topics.withPrefix("hourglass.").events().get(0).name();
         TopicDescription d =
             admin

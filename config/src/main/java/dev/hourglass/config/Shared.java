@@ -10,7 +10,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -96,8 +98,52 @@ public final class Shared {
               Importance.MEDIUM,
               "HTTP port of /metrics (Prometheus), /health/live and /health/ready; 0 turns it off");
 
-  /** {@code bootstrap.servers} and {@code topic.prefix}: what a Kafka client of ours needs. */
-  public static final Declarations KAFKA = Declarations.of(define(BOOTSTRAP_SERVERS, TOPIC_PREFIX));
+  /**
+   * Settings passed to every Kafka client of every component (producer, consumers, Kafka Streams,
+   * admin), without the prefix: how a client authenticates and encrypts, such as {@code
+   * kafka.security.protocol=SASL_SSL}, {@code kafka.sasl.mechanism=SCRAM-SHA-512}, {@code
+   * kafka.sasl.jaas.config} and {@code kafka.ssl.truststore.location}. A component's own prefix
+   * ({@code streams.kafka.*}, {@code sink.consumer.*}) wins over it for that component's clients.
+   */
+  public static final String KAFKA_CLIENT_PREFIX = "kafka.";
+
+  /** How the documentation writes {@link #KAFKA_CLIENT_PREFIX}. */
+  public static final String KAFKA_CLIENT_KEYS = "kafka.*";
+
+  /**
+   * {@code bootstrap.servers}, {@code topic.prefix} and {@code kafka.*}: what a Kafka client of
+   * ours needs.
+   */
+  public static final Declarations KAFKA =
+      withKafkaClient(Declarations.of(define(BOOTSTRAP_SERVERS, TOPIC_PREFIX)));
+
+  /**
+   * {@code d}, which declares {@code bootstrap.servers}, with the open prefix {@code kafka.*}; the
+   * address is refused there, so that it has one key only.
+   */
+  public static Declarations withKafkaClient(Declarations d) {
+    return d.open(KAFKA_CLIENT_KEYS, KAFKA_CLIENT_PREFIX)
+        .refuse(KAFKA_CLIENT_PREFIX + BOOTSTRAP_SERVERS, "set it with " + BOOTSTRAP_SERVERS);
+  }
+
+  /**
+   * The settings every Kafka client gets: {@code bootstrap.servers} and the {@code kafka.*}
+   * settings, without their prefix. Secrets among them are {@code <masked>} by {@link
+   * Declarations#describe}; a password may stay out of the file with Kafka's own config provider
+   * ({@code kafka.config.providers=file} and {@code ${file:/path:key}} in the value).
+   */
+  public static Map<String, Object> kafkaClient(Values v) {
+    Map<String, Object> p = new TreeMap<>(v.passThrough(KAFKA_CLIENT_PREFIX));
+    p.put(BOOTSTRAP_SERVERS, v.getString(BOOTSTRAP_SERVERS));
+    return p;
+  }
+
+  /** {@code settings} (a client's security settings, unprefixed) as {@code kafka.*} keys. */
+  public static Map<String, String> asKafkaKeys(Map<String, ?> settings) {
+    Map<String, String> out = new TreeMap<>();
+    settings.forEach((k, value) -> out.put(KAFKA_CLIENT_PREFIX + k, String.valueOf(value)));
+    return out;
+  }
 
   /** {@code jdbc.url}, {@code jdbc.user}, {@code jdbc.password} and {@code jdbc.password.file}. */
   public static final Declarations JDBC =

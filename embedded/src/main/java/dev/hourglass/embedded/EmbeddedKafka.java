@@ -107,9 +107,19 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param port the client port, or 0 for a free one
    * @param deleteOnClose whether {@link #close()} removes {@code dataDir}
    * @param overrides broker settings applied last
+   * @param security SASL_SSL, SCRAM and ACLs on the client port; null: a PLAINTEXT broker open to
+   *     anyone (tests)
    */
   public record Options(
-      Path dataDir, int port, boolean deleteOnClose, Map<String, String> overrides) {
+      Path dataDir,
+      int port,
+      boolean deleteOnClose,
+      Map<String, String> overrides,
+      KafkaSecurity security) {
+    public Options(Path dataDir, int port, boolean deleteOnClose, Map<String, String> overrides) {
+      this(dataDir, port, deleteOnClose, overrides, null);
+    }
+
     public Options {
       Objects.requireNonNull(dataDir, "dataDir");
       if (port < 0 || port > 65_535) {
@@ -134,18 +144,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public Options withOverrides(Map<String, String> more) {
-      return new Options(dataDir, port, deleteOnClose, more);
+      return new Options(dataDir, port, deleteOnClose, more, security);
+    }
+
+    /** The same options with a secured client listener ({@link KafkaSecurity}). */
+    public Options withSecurity(KafkaSecurity secured) {
+      return new Options(dataDir, port, deleteOnClose, overrides, secured);
     }
   }
 
   private final Options options;
   private final KafkaRaftServer server;
-  private final int port;
+  private final Ports ports;
 
-  private EmbeddedKafka(Options options, KafkaRaftServer server, int port) {
+  /** The client port, and when secured the internal (broker TLS) and plaintext ones (or 0). */
+  private record Ports(int client, int internal, int plaintext) {}
+
+  private EmbeddedKafka(Options options, KafkaRaftServer server, Ports ports) {
     this.options = options;
     this.server = server;
-    this.port = port;
+    this.ports = ports;
   }
 
   /** Formats the data directory if needed, starts the broker and waits until it serves clients. */
@@ -161,9 +179,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     QuietLogging.apply();
     Path logDir = options.dataDir().resolve("kraft-combined-logs");
     int port = options.port() == 0 ? FreePorts.find() : options.port();
+    KafkaSecurity security = options.security();
+    Ports ports =
+        new Ports(
+            port,
+            security == null ? 0 : FreePorts.find(),
+            security != null && security.plaintext() ? FreePorts.find() : 0);
     int controllerPort = node.controllerPort() == 0 ? FreePorts.find() : node.controllerPort();
-    KafkaConfig config =
-        new KafkaConfig(brokerProperties(logDir, port, controllerPort, node, options));
+    Properties properties = brokerProperties(logDir, port, controllerPort, node, options);
+    if (security != null) {
+      secure(properties, ports, controllerPort, security);
+    }
+    options.overrides().forEach(properties::put);
+    KafkaConfig config = new KafkaConfig(properties);
     try {
       Files.createDirectories(logDir);
       if (!Files.exists(logDir.resolve("meta.properties"))) {
@@ -175,8 +203,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     long started = System.nanoTime();
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
-    EmbeddedKafka kafka = new EmbeddedKafka(options, server, port);
-    BrokerReadiness.await(kafka.bootstrapServers());
+    EmbeddedKafka kafka = new EmbeddedKafka(options, server, ports);
+    if (security == null) {
+      BrokerReadiness.await(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+    } else {
+      Map<String, Object> asBroker = new java.util.HashMap<>(security.brokerClientSettings());
+      asBroker.put("bootstrap.servers", "127.0.0.1:" + ports.internal());
+      BrokerReadiness.await(asBroker);
+      BrokerReadiness.upsertScram(asBroker, security);
+    }
     LOG.info(
         "Kafka {} started on {} in {} ms (data in {})",
         AppInfoParser.getVersion(),
@@ -223,8 +258,53 @@ public final class EmbeddedKafka implements AutoCloseable {
     // Small segments keep many short-lived test topics cheap on disk.
     p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
     p.put("num.partitions", "1");
-    options.overrides().forEach(p::put);
     return p;
+  }
+
+  /**
+   * Clients on SASL_SSL (SCRAM-SHA-512) at the client port, brokers and controllers on loopback,
+   * the StandardAuthorizer denying whatever no ACL allows; a PLAINTEXT client listener only when
+   * asked for.
+   */
+  private static void secure(
+      Properties p, Ports ports, int controllerPort, KafkaSecurity security) {
+    String plaintext = ports.plaintext() == 0 ? "" : ",PLAINTEXT://127.0.0.1:" + ports.plaintext();
+    p.put(
+        "listeners",
+        "SASL_SSL://127.0.0.1:"
+            + ports.client()
+            + ",INTERNAL://127.0.0.1:"
+            + ports.internal()
+            + ",CONTROLLER://127.0.0.1:"
+            + controllerPort
+            + plaintext);
+    p.put(
+        "advertised.listeners",
+        "SASL_SSL://127.0.0.1:"
+            + ports.client()
+            + ",INTERNAL://127.0.0.1:"
+            + ports.internal()
+            + plaintext);
+    p.put(
+        "listener.security.protocol.map",
+        "SASL_SSL:SASL_SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+    p.put("inter.broker.listener.name", "INTERNAL");
+    // Brokers and controllers talk on loopback as before (TLS with client certificates there
+    // stalled transactions across a three-node cluster); whoever is on these listeners is the
+    // broker, a super-user, so they must stay on 127.0.0.1. A PLAINTEXT client listener is not
+    // one of them and gets no right.
+    p.put("principal.builder.class", ListenerPrincipalBuilder.class.getName());
+    p.putAll(security.tls());
+    p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+    p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+    p.put(
+        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    // The admin provisions topics and ACLs; brokers replicate; everyone else needs an ACL.
+    p.put(
+        "super.users", "User:" + KafkaSecurity.ADMIN + ";User:" + ListenerPrincipalBuilder.BROKER);
+    p.put("allow.everyone.if.no.acl.found", "false");
   }
 
   private static void format(Path logDir, Node node) throws Exception {
@@ -244,14 +324,32 @@ public final class EmbeddedKafka implements AutoCloseable {
     LOG.debug("formatted {}: {}", logDir, out.toString(StandardCharsets.UTF_8).trim());
   }
 
-  /** {@code host:port} for the {@code bootstrap.servers} client setting. */
+  /**
+   * {@code host:port} for the {@code bootstrap.servers} client setting: the SASL_SSL listener when
+   * secured.
+   */
   public String bootstrapServers() {
-    return "127.0.0.1:" + port;
+    return "127.0.0.1:" + ports.client();
+  }
+
+  /**
+   * The PLAINTEXT client listener of a secured broker started with one.
+   *
+   * @throws IllegalStateException when it has none
+   */
+  public String plaintextBootstrapServers() {
+    if (options.security() == null) {
+      return bootstrapServers();
+    }
+    if (ports.plaintext() == 0) {
+      throw new IllegalStateException("this broker has no plaintext listener");
+    }
+    return "127.0.0.1:" + ports.plaintext();
   }
 
   /** The client port; pass it in {@link Options} to restart on the same address. */
   public int port() {
-    return port;
+    return ports.client();
   }
 
   public Path dataDir() {
@@ -266,6 +364,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (options.deleteOnClose()) {
       Directories.deleteRecursively(options.dataDir());
     }
-    LOG.info("Kafka on port {} stopped", port);
+    LOG.info("Kafka on port {} stopped", ports.client());
   }
 }

@@ -15,6 +15,7 @@ import java.security.cert.Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Authentication and TLS for the embedded PostgreSQL server: a generated superuser password in a
@@ -27,7 +28,7 @@ final class ServerSecurity {
   static final String PASSWORD_FILE = "superuser.password";
 
   static final String CERTIFICATE = "server.crt";
-  private static final String PRIVATE_KEY = "server.key";
+  static final String PRIVATE_KEY = "server.key";
   private static final String OWNER_ONLY = "rw-------";
 
   /**
@@ -77,6 +78,11 @@ final class ServerSecurity {
    * 127.0.0.1}. Made by the JDK's keytool (every Java runtime ships it), so no OpenSSL is needed.
    */
   static void writeCertificate(Path dir) {
+    writeCertificate(dir, List.of());
+  }
+
+  /** As {@link #writeCertificate(Path)}, valid for {@code hosts} (DNS names) as well. */
+  static void writeCertificate(Path dir, List<String> hosts) {
     Path certificate = dir.resolve(CERTIFICATE);
     if (Files.exists(certificate)) {
       return;
@@ -111,7 +117,8 @@ final class ServerSecurity {
                       "-dname",
                       "CN=localhost",
                       "-ext",
-                      "SAN=dns:localhost,ip:127.0.0.1"))
+                      "SAN=dns:localhost,ip:127.0.0.1"
+                          + hosts.stream().map(h -> ",dns:" + h).collect(Collectors.joining())))
               .redirectErrorStream(true)
               .redirectOutput(work.resolve("keytool.log").toFile());
       keytool.environment().put("HOURGLASS_KEYSTORE_PASSWORD", storePassword);
@@ -176,7 +183,7 @@ final class ServerSecurity {
   }
 
   /** Creates {@code file} readable and writable by its owner only, from the first byte. */
-  private static void writeOwnerOnly(Path file, String content) throws IOException {
+  static void writeOwnerOnly(Path file, String content) throws IOException {
     try {
       Files.createFile(
           file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY)));

@@ -67,21 +67,39 @@ public final class LoadGenerator {
   private final LoadGeneratorOptions options;
   private final Clock clock;
   private final SendObserver observer;
+  private final Map<String, String> kafkaClient;
   private volatile boolean stopped;
 
   public LoadGenerator(LoadGeneratorOptions options) {
     this(options, SendObserver.NONE);
   }
 
+  /**
+   * A generator whose producers get {@code kafkaClient} as well: the {@code kafka.*} settings
+   * without their prefix (security).
+   */
+  public LoadGenerator(LoadGeneratorOptions options, Map<String, String> kafkaClient) {
+    this(options, Clock.systemUTC(), SendObserver.NONE, kafkaClient);
+  }
+
   /** A generator that tells {@code observer} of every event just before sending it. */
   public LoadGenerator(LoadGeneratorOptions options, SendObserver observer) {
-    this(options, Clock.systemUTC(), observer);
+    this(options, Clock.systemUTC(), observer, Map.of());
   }
 
   LoadGenerator(LoadGeneratorOptions options, Clock clock, SendObserver observer) {
+    this(options, clock, observer, Map.of());
+  }
+
+  private LoadGenerator(
+      LoadGeneratorOptions options,
+      Clock clock,
+      SendObserver observer,
+      Map<String, String> kafkaClient) {
     this.options = options;
     this.clock = clock;
     this.observer = Objects.requireNonNull(observer, "observer");
+    this.kafkaClient = Map.copyOf(kafkaClient);
   }
 
   /** Runs {@code options} to the end, printing the summary to standard output. */
@@ -120,12 +138,12 @@ public final class LoadGenerator {
             options.eventSpan(),
             end,
             options.fractions());
-    PublisherConfig config =
-        PublisherConfig.from(
-            Map.of(
-                PublisherConfig.BOOTSTRAP_SERVERS, options.bootstrapServers(),
-                PublisherConfig.TOPIC_PREFIX, options.topicPrefix(),
-                PublisherConfig.CLIENT_ID, "hourglass-load"));
+    Map<String, String> publisherSettings = new HashMap<>();
+    kafkaClient.forEach((k, v) -> publisherSettings.put(PublisherConfig.KAFKA_PREFIX + k, v));
+    publisherSettings.put(PublisherConfig.BOOTSTRAP_SERVERS, options.bootstrapServers());
+    publisherSettings.put(PublisherConfig.TOPIC_PREFIX, options.topicPrefix());
+    publisherSettings.put(PublisherConfig.CLIENT_ID, "hourglass-load");
+    PublisherConfig config = PublisherConfig.from(publisherSettings);
     LOG.info(
         "load generator: {} events, seed {}, {} organizations, {} agents, {} integrations,"
             + " event time {} to {}, planned {}",
@@ -142,7 +160,7 @@ public final class LoadGenerator {
     try (Ledger ledger = Ledger.open(options.ledger(), options.failedLedger());
         ProgressBar bar = progressBar(generator.size())) {
       EventPublisher publisher = EventPublisher.create(config);
-      Producer<String, byte[]> faults = faultProducer(options.bootstrapServers());
+      Producer<String, byte[]> faults = faultProducer(options.bootstrapServers(), kafkaClient);
       try {
         Map<String, Integer> partitions =
             generator.plannedCounts().getOrDefault(Injected.MISROUTED, 0L) > 0
@@ -327,8 +345,10 @@ public final class LoadGenerator {
    * The producer of the deliberate faults: acks and idempotence as in {@link EventPublisher}, so
    * that a fault is acknowledged (and enters the ledger) exactly as an event is.
    */
-  private static Producer<String, byte[]> faultProducer(String bootstrapServers) {
-    Map<String, Object> p = new HashMap<>();
+  private static Producer<String, byte[]> faultProducer(
+      String bootstrapServers, Map<String, String> kafkaClient) {
+    // How to authenticate (kafka.*), first: the settings below are the generator's own.
+    Map<String, Object> p = new HashMap<>(kafkaClient);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     // Named apart from the publisher's client, so that logs and JMX tell the two apart.
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "hourglass-load-faults");

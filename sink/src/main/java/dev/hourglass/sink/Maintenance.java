@@ -89,7 +89,8 @@ final class Maintenance implements AutoCloseable {
 
   static Properties producerProperties(SinkConfig config) {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    // Where the brokers are and how to authenticate (kafka.*).
+    p.putAll(config.clientProperties());
     // An alert is on every in-sync replica before the job records it, and a retry never
     // writes it twice.
     p.put(ProducerConfig.ACKS_CONFIG, "all");

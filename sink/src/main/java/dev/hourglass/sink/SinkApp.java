@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -226,9 +225,7 @@ public final class SinkApp implements AutoCloseable {
 
   private synchronized Admin admin() {
     if (admin == null) {
-      admin =
-          Admin.create(
-              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
+      admin = Admin.create(config.clientProperties());
     }
     return admin;
   }
@@ -270,6 +267,8 @@ public final class SinkApp implements AutoCloseable {
 
   static Properties consumerProperties(SinkConfig config) {
     Properties p = new Properties();
+    // Every client's settings (kafka.*, security), then the consumer's own, which win.
+    p.putAll(config.clientProperties());
     p.putAll(config.consumerOverrides());
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());

@@ -57,6 +57,8 @@ import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
  * @param maintenance the scheduled maintenance ({@code sink.maintenance.*})
  * @param reads the topics this instance writes: all of them, or one of the two paths, so that the
  *     rollups, alerts and dead letters never wait behind raw-event writes (see {@link Reads})
+ * @param kafkaClient the settings every Kafka client of the sink gets (keys {@code kafka.*} without
+ *     the prefix): security, for its consumer, schema reader, admin and producer
  */
 public record SinkConfig(
     String bootstrapServers,
@@ -80,7 +82,8 @@ public record SinkConfig(
     Map<String, String> consumerOverrides,
     AlertsFormat alertsFormat,
     MaintenanceConfig maintenance,
-    Reads reads) {
+    Reads reads,
+    Map<String, String> kafkaClient) {
 
   /**
    * Which of the sink's topics an instance reads. Two instances of one group, one {@code DERIVED}
@@ -167,7 +170,7 @@ public record SinkConfig(
         MEDIUM,
         "the topics this instance writes");
     Declarations d =
-        Shared.withPasswordFileRule(Declarations.of(def))
+        Shared.withKafkaClient(Shared.withPasswordFileRule(Declarations.of(def)))
             .open("sink.consumer.*", CONSUMER_PREFIX)
             .rule(
                 MAX_POLL_RECORDS,
@@ -199,6 +202,14 @@ public record SinkConfig(
 
   public SinkConfig {
     consumerOverrides = Map.copyOf(consumerOverrides);
+    kafkaClient = Map.copyOf(kafkaClient);
+  }
+
+  /** {@code bootstrap.servers} and the {@code kafka.*} settings: what every client of it gets. */
+  public Map<String, Object> clientProperties() {
+    Map<String, Object> p = new LinkedHashMap<>(kafkaClient);
+    p.put(Shared.BOOTSTRAP_SERVERS, bootstrapServers);
+    return p;
   }
 
   /**
@@ -236,7 +247,8 @@ public record SinkConfig(
         v.passThrough(CONSUMER_PREFIX),
         AlertsFormat.valueOf(v.getString(Shared.ALERTS_FORMAT).toUpperCase(Locale.ROOT)),
         MaintenanceConfig.from(v),
-        Reads.valueOf(v.getString(READS).toUpperCase(Locale.ROOT)));
+        Reads.valueOf(v.getString(READS).toUpperCase(Locale.ROOT)),
+        v.passThrough(Shared.KAFKA_CLIENT_PREFIX));
   }
 
   /** The effective configuration by key, as {@link #from(Map)} reads it. */
@@ -264,6 +276,7 @@ public record SinkConfig(
     new TreeMap<>(consumerOverrides).forEach((k, v) -> m.put(CONSUMER_PREFIX + k, v));
     m.put(Shared.ALERTS_FORMAT, alertsFormat.name().toLowerCase(Locale.ROOT));
     maintenance.putSettings(m);
+    m.putAll(Shared.asKafkaKeys(kafkaClient));
     return m;
   }
 

@@ -55,6 +55,8 @@ import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
  *     correction of it re-evaluates the alert rules
  * @param kafkaOverrides other Kafka Streams and client settings (keys {@code streams.kafka.*}
  *     without the prefix), such as {@code group.instance.id} or {@code group.protocol}
+ * @param kafkaClient the settings every Kafka client gets (keys {@code kafka.*} without the
+ *     prefix): security, for every client of the processor, its schema reader and admin included
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -72,10 +74,12 @@ public record ProcessorConfig(
     Path stateDir,
     String processingGuarantee,
     Duration correctionHorizon,
-    Map<String, String> kafkaOverrides) {
+    Map<String, String> kafkaOverrides,
+    Map<String, String> kafkaClient) {
 
   public ProcessorConfig {
     kafkaOverrides = Map.copyOf(kafkaOverrides);
+    kafkaClient = Map.copyOf(kafkaClient);
   }
 
   public static final String BOOTSTRAP_SERVERS = Shared.BOOTSTRAP_SERVERS;
@@ -185,7 +189,7 @@ public record ProcessorConfig(
         LOW,
         "closed hours kept for alerts on corrections");
     Declarations d =
-        Declarations.of(def)
+        Shared.withKafkaClient(Declarations.of(def))
             .open("streams.kafka.*", KAFKA_PREFIX)
             .renamed("streams.grace", GRACE_MS)
             .renamed("streams.dedup.horizon", DEDUP_HORIZON_MS)
@@ -237,7 +241,8 @@ public record ProcessorConfig(
             : Path.of(stateDir),
         v.getString(PROCESSING_GUARANTEE),
         v.getDuration(CORRECTION_HORIZON_MS),
-        v.passThrough(KAFKA_PREFIX));
+        v.passThrough(KAFKA_PREFIX),
+        v.passThrough(Shared.KAFKA_CLIENT_PREFIX));
   }
 
   /** The topics, named with {@link #topicPrefix()}. */
@@ -269,7 +274,9 @@ public record ProcessorConfig(
    */
   Properties streamsProperties(RocksDBMemory memory) {
     Properties p = new Properties();
-    // Operators' settings first (streams.kafka.*): none of them is one of the keys set below.
+    // Every client's settings (kafka.*, security), then the processor's own (streams.kafka.*),
+    // which win; none of them is one of the keys set below.
+    p.putAll(kafkaClient);
     p.putAll(kafkaOverrides);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -312,9 +319,14 @@ public record ProcessorConfig(
     return p;
   }
 
-  /** The settings every Kafka client of the processor shares: where the brokers are. */
+  /**
+   * The settings every Kafka client of the processor shares: where the brokers are and how to
+   * authenticate ({@code kafka.*}).
+   */
   Map<String, Object> clientProperties() {
-    return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> p = new LinkedHashMap<>(kafkaClient);
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return p;
   }
 
   /** Whether this instance is a static group member: {@code streams.kafka.group.instance.id}. */
@@ -325,7 +337,7 @@ public record ProcessorConfig(
   /** For the Admin client that looks up partition counts and prepares the rerouted topics. */
   Properties adminProperties() {
     Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.putAll(clientProperties());
     return p;
   }
 
@@ -348,6 +360,7 @@ public record ProcessorConfig(
     m.put(PROCESSING_GUARANTEE, processingGuarantee);
     m.put(CORRECTION_HORIZON_MS, Long.toString(correctionHorizon.toMillis()));
     new java.util.TreeMap<>(kafkaOverrides).forEach((k, value) -> m.put(KAFKA_PREFIX + k, value));
+    m.putAll(Shared.asKafkaKeys(kafkaClient));
     return m;
   }
 
