@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hourglass.admin.TopicSettings;
-import dev.hourglass.sink.SinkConfig;
-import dev.hourglass.streams.ProcessorConfig;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code hourglass bench peers} at a tiny size on its own embedded Kafka and PostgreSQL: every
@@ -22,28 +17,10 @@ import picocli.CommandLine;
 class PeersBenchmarkIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final ComponentSettings DEFAULTS =
-      new ComponentSettings() {
-        @Override
-        public TopicSettings topics(Map<String, String> overrides) {
-          return TopicSettings.from(overrides);
-        }
-
-        @Override
-        public ProcessorConfig processor(Map<String, String> overrides) {
-          return ProcessorConfig.from(overrides);
-        }
-
-        @Override
-        public SinkConfig sink(Map<String, String> overrides) {
-          return SinkConfig.from(overrides);
-        }
-      };
-
   @Test
   void shouldCheckEveryPipelineAgainstTheSameLedger(@TempDir Path out) throws IOException {
     int exit =
-        new CommandLine(new BenchCommand(file -> DEFAULTS))
+        DefaultSettings.bench()
             .execute(
                 "peers",
                 "--events",
