@@ -19,8 +19,8 @@ final class RunningPipeline implements AutoCloseable {
   private final BenchCluster cluster;
   private final Topics topics;
   private final StreamsProcessorApp streams;
-  // Replaced by restartSink, on another thread than the one checking it.
-  private volatile SinkApp sink;
+  // Null when the caller runs the sink elsewhere (hourglass bench peers, in a process).
+  private final SinkApp sink;
   private String sinkGroup;
   private final GroupLag input;
   private final RollupWatch watch;
@@ -45,6 +45,15 @@ final class RunningPipeline implements AutoCloseable {
    * bench-<name>}) and the sink (group {@code bench-<name>-sink}); returns once the processor runs.
    */
   static RunningPipeline start(BenchCluster cluster, String name) throws InterruptedException {
+    return start(cluster, name, true);
+  }
+
+  /**
+   * As {@link #start(BenchCluster, String)}; without {@code withSink}, the caller runs the sink
+   * ({@link #sinkConfig()}) elsewhere, as hourglass bench peers does in a process of its own.
+   */
+  static RunningPipeline start(BenchCluster cluster, String name, boolean withSink)
+      throws InterruptedException {
     String prefix = "bench-" + name + ".";
     String applicationId = "bench-" + name;
     Topics topics = cluster.provision(prefix);
@@ -53,8 +62,10 @@ final class RunningPipeline implements AutoCloseable {
     SinkApp sink = null;
     GroupLag input = null;
     try {
-      sink = new SinkApp(cluster.sink(prefix, applicationId + "-sink"));
-      sink.start();
+      if (withSink) {
+        sink = new SinkApp(cluster.sink(prefix, applicationId + "-sink"));
+        sink.start();
+      }
       input = new GroupLag(cluster.bootstrapServers(), applicationId, BenchCluster.inputs(topics));
       RollupWatch watch =
           RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), cluster.password());
@@ -114,17 +125,14 @@ final class RunningPipeline implements AutoCloseable {
             + " events");
   }
 
-  /** Stops the sink and starts a new one in its place (hourglass bench peers, mid-run). */
-  void restartSink() {
-    SinkConfig config = cluster.sink(topics.prefix(), sinkGroup);
-    sink.close();
-    sink = new SinkApp(config);
-    sink.start();
+  /** The settings of this pipeline's sink. */
+  SinkConfig sinkConfig() {
+    return cluster.sink(topics.prefix(), sinkGroup);
   }
 
   /** Throws when the processor or the sink has stopped. */
   void checkRunning() {
-    if (sink.failure().isPresent()) {
+    if (sink != null && sink.failure().isPresent()) {
       throw new IllegalStateException("the sink failed: " + sink.failure().get());
     }
     if (streams.stateName().equals("ERROR")) {
