@@ -1,5 +1,6 @@
 package dev.hourglass.bench;
 
+import dev.hourglass.bench.peers.FlinkPeer;
 import dev.hourglass.bench.peers.LedgerBooks;
 import dev.hourglass.bench.peers.Peer;
 import dev.hourglass.bench.peers.StreamsDebeziumPeer;
@@ -52,7 +53,8 @@ import picocli.CommandLine.Spec;
         "Hourglass beside Kafka Streams DSL + Debezium JDBC sink: events/s, latency, CPU, memory"
             + " and lost/extra rows against the ledger, same workload and faults.")
 final class BenchPeersCommand implements Callable<Integer> {
-  static final List<String> ALL = List.of("hourglass", "streams-suppress", "streams-continuous");
+  static final List<String> ALL =
+      List.of("hourglass", "streams-suppress", "streams-continuous", "flink");
 
   @ParentCommand BenchCommand bench;
   @Spec CommandSpec spec;
@@ -62,7 +64,7 @@ final class BenchPeersCommand implements Callable<Integer> {
   @Option(
       names = "--peers",
       split = ",",
-      defaultValue = "hourglass,streams-suppress,streams-continuous",
+      defaultValue = "hourglass,streams-suppress,streams-continuous,flink",
       description = "Pipelines to run, in order (default ${DEFAULT-VALUE}).")
   List<String> peers;
 
@@ -303,10 +305,24 @@ final class BenchPeersCommand implements Callable<Integer> {
   private Started start(BenchCluster cluster, String name, String instance, Duration grace)
       throws InterruptedException {
     if (name.equals("hourglass")) {
-      RunningPipeline pipeline = RunningPipeline.start(cluster, "peers-" + instance);
-      return new Started(pipeline.topics(), new HourglassPeer(pipeline, cluster));
+      HourglassPeer peer =
+          HourglassPeer.start(cluster, "peers-" + instance, stateDir.resolve(instance));
+      return new Started(peer.pipeline().topics(), peer);
     }
     Topics topics = cluster.provision("bench-peers-" + instance + ".");
+    if (name.equals("flink")) {
+      return new Started(
+          topics,
+          FlinkPeer.start(
+              instance,
+              cluster.bootstrapServers(),
+              cluster.jdbcUrl(),
+              cluster.user(),
+              cluster.password(),
+              topics,
+              grace,
+              stateDir.resolve(instance)));
+    }
     return new Started(
         topics,
         StreamsDebeziumPeer.start(
@@ -355,13 +371,22 @@ final class BenchPeersCommand implements Callable<Integer> {
       // Unchanged for --settle counts from the end of the sends at the earliest.
       long loadEnded = System.nanoTime();
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      // Unchanged for --settle counts from the moment the peer has read its input at the latest:
+      // a Flink job restored after the kill re-reads from its checkpoint before windows fire.
+      long caughtUp = loadEnded;
       while (System.nanoTime() < deadline) {
         peer.check();
         watcher.check();
-        if (watcher.counted() == countable
-            || System.nanoTime() - Math.max(watcher.lastChangeNanos(), loadEnded)
-                > settle.toNanos()) {
+        if (watcher.counted() == countable) {
           break;
+        }
+        long now = System.nanoTime();
+        if (now - Math.max(Math.max(watcher.lastChangeNanos(), loadEnded), caughtUp)
+            > settle.toNanos()) {
+          if (peer.caughtUp()) {
+            break;
+          }
+          caughtUp = now;
         }
         Thread.sleep(100);
       }
@@ -508,6 +533,7 @@ final class BenchPeersCommand implements Callable<Integer> {
             "lost",
             "extra",
             "rows missing / wrong / extra",
+            "quiet windows closed",
             "dead letters");
     double hourglass =
         results.stream()
@@ -529,6 +555,12 @@ final class BenchPeersCommand implements Callable<Integer> {
           String.format(Locale.ROOT, "%,d", x.eventsLost()),
           String.format(Locale.ROOT, "%,d", x.eventsExtra()),
           x.rowsMissing() + " / " + x.rowsWrong() + " / " + x.rowsExtra(),
+          (x.quietWindowsClosed() ? "yes" : "no")
+              + " ("
+              + x.quietRowsWritten()
+              + " of "
+              + x.quietRows()
+              + ")",
           Long.toString(r.deadLetters().values().stream().mapToLong(Long::longValue).sum()));
       report.figure(r.pipeline(), r);
     }

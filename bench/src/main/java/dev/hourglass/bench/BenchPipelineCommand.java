@@ -544,7 +544,11 @@ final class BenchPipelineCommand implements Callable<Integer> {
       BenchCluster cluster, double rate, String name, boolean twoPaths, PrintStream out)
       throws Exception {
     LongAdder sent = new LongAdder();
-    try (RunningPipeline pipeline = RunningPipeline.start(cluster, name, twoPaths);
+    try (RunningPipeline pipeline =
+            RunningPipeline.start(
+                cluster,
+                name,
+                twoPaths ? RunningPipeline.Sinks.TWO_PATHS : RunningPipeline.Sinks.ONE);
         RollupWatch polling =
             RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), cluster.password())) {
       Topics topics = pipeline.topics();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where the CPU went during a benchmark phase: CPU time of this JVM's threads grouped by component
@@ -25,7 +26,10 @@ final class CpuProfile {
   static final String BROKER = "Kafka broker and other JVM threads";
   static final String JVM = "JVM: GC, JIT (not in any Java thread)";
   static final String POSTGRES = "PostgreSQL processes";
-  private static final String[] GROUPS = {STREAMS, SINK, LOAD, BENCH, BROKER, JVM, POSTGRES};
+  static final String CHILDREN = "sink processes (hourglass bench peers)";
+  private static final String[] GROUPS = {
+    STREAMS, SINK, LOAD, BENCH, BROKER, JVM, POSTGRES, CHILDREN
+  };
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final long postgresPid;
@@ -36,6 +40,10 @@ final class CpuProfile {
   private final long postgresFirst;
   private long processLast;
   private long postgresLast;
+  // This JVM's child processes other than PostgreSQL's, by pid: the last CPU time each was seen
+  // with, kept after it exits (a killed sink's time still counts), and what it had at the start.
+  private final Map<Long, Long> childFirst = new HashMap<>();
+  private final Map<Long, Long> childLast = new HashMap<>();
 
   /** Starts the profile: what every thread and process has used so far does not count. */
   CpuProfile(long postgresPid) {
@@ -44,6 +52,7 @@ final class CpuProfile {
     this.postgresFirst = processTreeNanos(postgresPid);
     sample();
     first.putAll(last);
+    childFirst.putAll(childLast);
   }
 
   /** Reads every live thread's CPU time, and the process's and PostgreSQL's. */
@@ -64,6 +73,15 @@ final class CpuProfile {
     }
     processLast = processNanos();
     postgresLast = processTreeNanos(postgresPid);
+    Set<Long> postgres = ProcessTree.of(postgresPid);
+    for (long pid : ProcessTree.descendantsOfSelf()) {
+      if (!postgres.contains(pid)) {
+        long cpu = processNanos(pid);
+        if (cpu > 0) {
+          childLast.put(pid, cpu);
+        }
+      }
+    }
   }
 
   /** CPU seconds per component from the start to the latest {@link #sample}. */
@@ -80,6 +98,11 @@ final class CpuProfile {
     }
     n.put(JVM, Math.max(0, processLast - processFirst - threadTotal));
     n.put(POSTGRES, Math.max(0, postgresLast - postgresFirst));
+    long children = 0;
+    for (Map.Entry<Long, Long> e : childLast.entrySet()) {
+      children += e.getValue() - childFirst.getOrDefault(e.getKey(), 0L);
+    }
+    n.put(CHILDREN, children);
     Map<String, Double> seconds = new LinkedHashMap<>();
     n.forEach((k, v) -> seconds.put(k, v / 1e9));
     return seconds;
@@ -109,18 +132,24 @@ final class CpuProfile {
 
   /** utime + stime of a process and its descendants, in nanoseconds (Linux; 0 elsewhere). */
   private static long processTreeNanos(long root) {
-    long ticks = 0;
+    long nanos = 0;
     for (long pid : ProcessTree.of(root)) {
-      try {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        // Fields after the command name (which may hold spaces) start after the last ')'.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-      } catch (IOException | RuntimeException e) {
-        // A backend that exited meanwhile, or not Linux.
-      }
+      nanos += processNanos(pid);
     }
-    // USER_HZ is 100 on every Linux this runs on.
-    return ticks * 10_000_000L;
+    return nanos;
+  }
+
+  /** utime + stime of one process, in nanoseconds (Linux; 0 elsewhere or once it is gone). */
+  private static long processNanos(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // Fields after the command name (which may hold spaces) start after the last ')'.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // USER_HZ is 100 on every Linux this runs on.
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+    } catch (IOException | RuntimeException e) {
+      // A process that exited meanwhile, or not Linux.
+      return 0;
+    }
   }
 }

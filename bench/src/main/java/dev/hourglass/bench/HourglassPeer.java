@@ -1,17 +1,54 @@
 package dev.hourglass.bench;
 
+import dev.hourglass.bench.peers.ChildProcess;
 import dev.hourglass.bench.peers.Peer;
 import dev.hourglass.schema.PipelineTotals;
+import java.nio.file.Path;
 import java.util.Map;
 
-/** Peer 1 of {@code hourglass bench peers}: Hourglass as shipped, its processor and its sink. */
+/**
+ * Peer 1 of {@code hourglass bench peers}: Hourglass as shipped, its processor in this JVM and its
+ * sink in a process of its own (as {@code hourglass sink} runs), which {@link #restartSink} kills.
+ */
 final class HourglassPeer implements Peer {
   private final RunningPipeline pipeline;
   private final BenchCluster cluster;
+  private final Path dir;
+  private ChildProcess sink;
 
-  HourglassPeer(RunningPipeline pipeline, BenchCluster cluster) {
+  private HourglassPeer(RunningPipeline pipeline, BenchCluster cluster, Path dir) {
     this.pipeline = pipeline;
     this.cluster = cluster;
+    this.dir = dir;
+  }
+
+  /**
+   * Starts the pipeline {@code name} with its sink in a process of its own; files in {@code dir}.
+   */
+  static HourglassPeer start(BenchCluster cluster, String name, Path dir)
+      throws InterruptedException {
+    RunningPipeline pipeline =
+        RunningPipeline.start(cluster, name, RunningPipeline.Sinks.ELSEWHERE);
+    HourglassPeer peer = new HourglassPeer(pipeline, cluster, dir);
+    try {
+      peer.launchSink();
+    } catch (RuntimeException | InterruptedException e) {
+      pipeline.close();
+      throw e;
+    }
+    return peer;
+  }
+
+  private void launchSink() throws InterruptedException {
+    sink =
+        ChildProcess.start(
+            "hourglass-sink", SinkProcess.class, SinkProcess.settings(pipeline.sinkConfig()), dir);
+    try {
+      sink.awaitReady(ChildProcess.START_TIMEOUT);
+    } catch (RuntimeException | InterruptedException e) {
+      sink.close();
+      throw e;
+    }
   }
 
   RunningPipeline pipeline() {
@@ -38,15 +75,27 @@ final class HourglassPeer implements Peer {
   @Override
   public void check() {
     pipeline.checkRunning();
+    sink.check();
   }
 
+  /** SIGKILLs the sink's process and starts a new one. */
   @Override
   public void restartSink() {
-    pipeline.restartSink();
+    try {
+      sink.kill();
+      launchSink();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while restarting the sink", e);
+    }
   }
 
   @Override
   public void close() {
-    pipeline.close();
+    try {
+      sink.close();
+    } finally {
+      pipeline.close();
+    }
   }
 }

@@ -19,8 +19,8 @@ final class RunningPipeline implements AutoCloseable {
   private final BenchCluster cluster;
   private final Topics topics;
   private final StreamsProcessorApp streams;
-  // Replaced by restartSink, on another thread than the one checking it.
-  private volatile SinkApp sink;
+  // Null when the caller runs the sink elsewhere (hourglass bench peers, in a process).
+  private final SinkApp sink;
   // The raw-event path's sink when the sink's two paths run apart (sink.reads); null otherwise.
   private final SinkApp eventsSink;
   private String sinkGroup;
@@ -49,15 +49,27 @@ final class RunningPipeline implements AutoCloseable {
    * bench-<name>}) and the sink (group {@code bench-<name>-sink}); returns once the processor runs.
    */
   static RunningPipeline start(BenchCluster cluster, String name) throws InterruptedException {
-    return start(cluster, name, false);
+    return start(cluster, name, Sinks.ONE);
   }
 
-  /**
-   * As {@link #start(BenchCluster, String)}; with {@code twoPaths}, two sinks in the group: one
-   * reading the rollups, alerts and dead letters ({@code sink.reads=derived}), one the raw events
-   * ({@code sink.reads=events}).
-   */
-  static RunningPipeline start(BenchCluster cluster, String name, boolean twoPaths)
+  /** Where a pipeline's sink runs. */
+  enum Sinks {
+    /** One sink in this process, reading every topic. */
+    ONE,
+    /**
+     * Two sinks in this process and one group: one reading the rollups, alerts and dead letters
+     * ({@code sink.reads=derived}), one the raw events ({@code sink.reads=events}).
+     */
+    TWO_PATHS,
+    /**
+     * None here: the caller runs the sink ({@link #sinkConfig()}) elsewhere, as hourglass bench
+     * peers does in a process of its own.
+     */
+    ELSEWHERE
+  }
+
+  /** As {@link #start(BenchCluster, String)}, with the sink placed as {@code sinks} says. */
+  static RunningPipeline start(BenchCluster cluster, String name, Sinks sinks)
       throws InterruptedException {
     String prefix = "bench-" + name + ".";
     String applicationId = "bench-" + name;
@@ -69,14 +81,16 @@ final class RunningPipeline implements AutoCloseable {
     GroupLag input = null;
     try {
       String group = applicationId + "-sink";
-      if (twoPaths) {
+      if (sinks == Sinks.TWO_PATHS) {
         sink = new SinkApp(cluster.sink(prefix, group, Map.of(SinkConfig.READS, "derived")));
         eventsSink = new SinkApp(cluster.sink(prefix, group, Map.of(SinkConfig.READS, "events")));
         eventsSink.start();
-      } else {
+      } else if (sinks == Sinks.ONE) {
         sink = new SinkApp(cluster.sink(prefix, group));
       }
-      sink.start();
+      if (sink != null) {
+        sink.start();
+      }
       input = new GroupLag(cluster.bootstrapServers(), applicationId, BenchCluster.inputs(topics));
       RollupWatch watch =
           RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), cluster.password());
@@ -118,9 +132,9 @@ final class RunningPipeline implements AutoCloseable {
         sent, input, watch, this::sinkLag, cluster.postgresPid(), from, interval);
   }
 
-  /** Records the sink (both paths, when apart) has not committed yet. */
+  /** Records the sink in this process (both paths, when apart) has not committed yet. */
   long sinkLag() {
-    return sink.lag() + (eventsSink == null ? 0 : eventsSink.lag());
+    return (sink == null ? 0 : sink.lag()) + (eventsSink == null ? 0 : eventsSink.lag());
   }
 
   /**
@@ -146,17 +160,14 @@ final class RunningPipeline implements AutoCloseable {
             + " events");
   }
 
-  /** Stops the sink and starts a new one in its place (hourglass bench peers, mid-run). */
-  void restartSink() {
-    SinkConfig config = cluster.sink(topics.prefix(), sinkGroup);
-    sink.close();
-    sink = new SinkApp(config);
-    sink.start();
+  /** The settings of this pipeline's sink. */
+  SinkConfig sinkConfig() {
+    return cluster.sink(topics.prefix(), sinkGroup);
   }
 
   /** Throws when the processor or the sink has stopped. */
   void checkRunning() {
-    if (sink.failure().isPresent()) {
+    if (sink != null && sink.failure().isPresent()) {
       throw new IllegalStateException("the sink failed: " + sink.failure().get());
     }
     if (eventsSink != null && eventsSink.failure().isPresent()) {
@@ -169,9 +180,8 @@ final class RunningPipeline implements AutoCloseable {
 
   @Override
   public void close() {
-    SinkApp current = sink;
     try (streams;
-        current;
+        sink;
         eventsSink;
         input;
         watch) {

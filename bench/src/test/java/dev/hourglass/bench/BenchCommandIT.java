@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hourglass.admin.TopicSettings;
-import dev.hourglass.sink.SinkConfig;
-import dev.hourglass.streams.ProcessorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The bench commands end to end at a tiny size, on their own embedded Kafka and PostgreSQL: they
@@ -23,35 +18,11 @@ import picocli.CommandLine;
 class BenchCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The components' defaults, as with no -c FILE and no HOURGLASS_* variables. */
-  private static final ComponentSettings DEFAULTS =
-      new ComponentSettings() {
-        @Override
-        public TopicSettings topics(Map<String, String> overrides) {
-          return TopicSettings.from(overrides);
-        }
-
-        @Override
-        public ProcessorConfig processor(Map<String, String> overrides) {
-          return ProcessorConfig.from(overrides);
-        }
-
-        @Override
-        public SinkConfig sink(Map<String, String> overrides) {
-          return SinkConfig.from(overrides);
-        }
-      };
-
-  /** {@code hourglass bench} as the CLI registers it. */
-  private static CommandLine bench() {
-    return new CommandLine(new BenchCommand(file -> DEFAULTS));
-  }
-
   @Test
   void shouldSeeEveryTimedEventReachItsRollupRowInThePipelineBenchmark(@TempDir Path out)
       throws IOException {
     int exit =
-        bench()
+        DefaultSettings.bench()
             .execute(
                 "pipeline",
                 "--events",
@@ -111,7 +82,7 @@ class BenchCommandIT {
   void shouldMeasureEveryQueryAtEveryClientCountWhileIngesting(@TempDir Path out)
       throws IOException {
     int exit =
-        bench()
+        DefaultSettings.bench()
             .execute(
                 "query",
                 "--orgs",
@@ -165,7 +136,9 @@ class BenchCommandIT {
 
   @Test
   void shouldCompareTheSinkWithCopyOnTheSameRows(@TempDir Path out) throws IOException {
-    int exit = bench().execute("sink", "--rows", "2000", "--runs", "1", "--out", out.toString());
+    int exit =
+        DefaultSettings.bench()
+            .execute("sink", "--rows", "2000", "--runs", "1", "--out", out.toString());
 
     assertThat(exit).isZero();
     JsonNode json = JSON.readTree(out.resolve("sink.json").toFile());
@@ -179,7 +152,9 @@ class BenchCommandIT {
   @Test
   void shouldTimeBothGuaranteesOnTheSameInputInTheEosBenchmark(@TempDir Path out)
       throws IOException {
-    int exit = bench().execute("eos", "--events", "2000", "--runs", "1", "--out", out.toString());
+    int exit =
+        DefaultSettings.bench()
+            .execute("eos", "--events", "2000", "--runs", "1", "--out", out.toString());
 
     assertThat(exit).isZero();
     JsonNode json = JSON.readTree(out.resolve("eos.json").toFile());
@@ -194,7 +169,7 @@ class BenchCommandIT {
   void shouldRecordStatementsPlansIndexCostsAndAProfileInTheFindings(@TempDir Path out)
       throws IOException {
     int exit =
-        bench()
+        DefaultSettings.bench()
             .execute(
                 "findings",
                 "--grown-days",
@@ -246,7 +221,7 @@ class BenchCommandIT {
   @Test
   void shouldTimeRollupsWithOneSinkAndWithTheTwoPathsApart(@TempDir Path out) throws IOException {
     int exit =
-        bench()
+        DefaultSettings.bench()
             .execute(
                 "pipeline",
                 "--compare-sink-paths",

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hourglass.admin.TopicSettings;
-import dev.hourglass.sink.SinkConfig;
-import dev.hourglass.streams.ProcessorConfig;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code hourglass bench peers} at a tiny size on its own embedded Kafka and PostgreSQL: every
@@ -21,29 +17,13 @@ import picocli.CommandLine;
  */
 class PeersBenchmarkIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  private static final ComponentSettings DEFAULTS =
-      new ComponentSettings() {
-        @Override
-        public TopicSettings topics(Map<String, String> overrides) {
-          return TopicSettings.from(overrides);
-        }
-
-        @Override
-        public ProcessorConfig processor(Map<String, String> overrides) {
-          return ProcessorConfig.from(overrides);
-        }
-
-        @Override
-        public SinkConfig sink(Map<String, String> overrides) {
-          return SinkConfig.from(overrides);
-        }
-      };
+  private static final List<String> PIPELINES =
+      List.of("hourglass", "streams-suppress", "streams-continuous", "flink");
 
   @Test
   void shouldCheckEveryPipelineAgainstTheSameLedger(@TempDir Path out) throws IOException {
     int exit =
-        new CommandLine(new BenchCommand(file -> DEFAULTS))
+        DefaultSettings.bench()
             .execute(
                 "peers",
                 "--events",
@@ -57,7 +37,9 @@ class PeersBenchmarkIT {
                 "--warm-up",
                 "PT1S",
                 "--settle",
-                "PT15S",
+                "PT20S",
+                "--peers",
+                String.join(",", PIPELINES),
                 "--out",
                 out.toString());
 
@@ -65,7 +47,7 @@ class PeersBenchmarkIT {
     JsonNode figures = JSON.readTree(out.resolve("peers.json").toFile()).get("figures");
     // 4,000 sends with the default faults: 40 late, 200 out of order, 40 invalid, 20 poison,
     // 80 duplicates; 3,860 to count.
-    for (String pipeline : BenchPeersCommand.ALL) {
+    for (String pipeline : PIPELINES) {
       JsonNode p = figures.get(pipeline);
       assertThat(p.get("acknowledged").asLong()).as(pipeline).isEqualTo(4000);
       assertThat(p.get("countable").asLong()).as(pipeline).isEqualTo(3860);
@@ -87,6 +69,10 @@ class PeersBenchmarkIT {
     assertThat(hourglass.get("rowsWrong").asLong()).isZero();
     assertThat(hourglass.get("rowsExtra").asLong()).isZero();
     assertThat(figures.get("hourglass").get("reflectedAll").asBoolean()).isTrue();
+    // Every organization stops sending in the last hour: Hourglass closes those windows anyway.
+    assertThat(hourglass.get("quietRowsWritten").asLong())
+        .isEqualTo(hourglass.get("quietRows").asLong())
+        .isPositive();
     // The DSL drops events of closed windows (37 of the 40 late ones: 3 reached a partition whose
     // stream time had not yet passed their hour's end plus grace) and counts duplicates again (79
     // of 80: one arrived after its window closed).
@@ -94,6 +80,9 @@ class PeersBenchmarkIT {
     assertThat(continuous.get("eventsLost").asLong()).isEqualTo(37);
     assertThat(continuous.get("eventsExtra").asLong()).isEqualTo(79);
     assertThat(continuous.get("rowsExtra").asLong()).isZero();
+    // Without suppress every update is written, the last hour's too.
+    assertThat(continuous.get("quietRowsWritten").asLong())
+        .isEqualTo(continuous.get("quietRows").asLong());
     // With suppress, windows that stream time has not closed by the end are never written: more
     // is lost than without it (how much depends on when the last rows are read, so no figure).
     JsonNode suppressed = figures.get("streams-suppress").get("exactness");
@@ -102,9 +91,23 @@ class PeersBenchmarkIT {
     assertThat(suppressed.get("eventsLost").asLong())
         .isGreaterThan(continuous.get("eventsLost").asLong());
     assertThat(suppressed.get("rowsExtra").asLong()).isZero();
+    assertThat(suppressed.get("quietRowsWritten").asLong()).isZero();
+    // Flink: a window fires when the watermark passes its end, and an idle partition does not
+    // advance the watermark, so the last hour is never written; an event later than the watermark
+    // minus allowed lateness is dropped (how many depends on how the partitions' reads interleave,
+    // so no figure), and duplicates count twice. A restored checkpoint replays the windows'
+    // results as upserts of the same rows: nothing extra beyond the duplicates.
+    JsonNode flink = figures.get("flink").get("exactness");
+    assertThat(flink.get("quietRowsWritten").asLong()).isZero();
+    assertThat(flink.get("rowsExtra").asLong()).isZero();
+    assertThat(flink.get("eventsExtra").asLong()).isBetween(1L, 80L);
+    assertThat(flink.get("eventsLost").asLong()).isPositive();
     assertThat(figures.get("streams-suppress").get("latencyUnresolved").asLong()).isPositive();
-    assertThat(figures.get("streams-continuous").get("latencyUnresolved").asLong()).isZero();
+    // Whether the DSL without suppress shows every timed event within --settle depends on the
+    // machine's load (its exactly-once producers were fenced and retried on a loaded machine), so
+    // its count is not asserted.
     assertThat(figures.get("hourglass").get("latencyUnresolved").asLong()).isZero();
+    assertThat(figures.get("flink").get("latencyUnresolved").asLong()).isPositive();
     assertThat(out.resolve("peers-hourglass-ledger.jsonl")).isNotEmptyFile();
   }
 }

@@ -195,17 +195,21 @@ class ModuleBoundariesTest {
   }
 
   @Test
-  void shouldKeepThePeersConnectAndDebeziumInTheBenchmark() {
+  void shouldKeepThePeersConnectDebeziumAndFlinkInTheBenchmark() {
     noClasses()
         .that()
         .resideOutsideOfPackage("dev.hourglass.bench.peers..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "org.apache.kafka.connect..", "io.debezium..", "org.hibernate..", "io.agroal..")
+            "org.apache.kafka.connect..",
+            "io.debezium..",
+            "org.hibernate..",
+            "io.agroal..",
+            "org.apache.flink..")
         .because(
-            "hourglass bench peers compares Hourglass with Kafka Connect and Debezium; nothing"
-                + " else, least of all the product, runs them")
+            "hourglass bench peers compares Hourglass with Kafka Connect, Debezium and Flink;"
+                + " nothing else, least of all the product, runs them")
         .check(classes);
   }
 

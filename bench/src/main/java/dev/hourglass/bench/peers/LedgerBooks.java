@@ -30,6 +30,7 @@ public final class LedgerBooks {
   private static final long HOUR = 3_600_000L;
 
   private final Map<String, long[]> expected = new HashMap<>();
+  private final Map<String, Long> hourOf = new HashMap<>();
   private final Map<String, Long> injected = new TreeMap<>();
   private long acknowledged;
 
@@ -44,6 +45,10 @@ public final class LedgerBooks {
    * @param rowsExtra rows in PostgreSQL that the ledger does not call for
    * @param eventsLost events the ledger counts that the rows do not (event_count, summed per row)
    * @param eventsExtra events the rows count beyond the ledger (duplicates counted twice, ...)
+   * @param quietRows rows of the load's last hour: every organization stops sending in it, so its
+   *     windows are those of quiet keys, which only a pipeline that closes windows without new
+   *     events (or writes every update) ever writes
+   * @param quietRowsWritten of those, rows in PostgreSQL counting at least their ledger's events
    */
   public record Exactness(
       long expectedRows,
@@ -51,9 +56,16 @@ public final class LedgerBooks {
       long rowsWrong,
       long rowsExtra,
       long eventsLost,
-      long eventsExtra) {
+      long eventsExtra,
+      long quietRows,
+      long quietRowsWritten) {
     public boolean exact() {
       return rowsMissing == 0 && rowsWrong == 0 && rowsExtra == 0;
+    }
+
+    /** Whether every quiet key's last window reached PostgreSQL. */
+    public boolean quietWindowsClosed() {
+      return quietRowsWritten == quietRows;
     }
   }
 
@@ -103,9 +115,18 @@ public final class LedgerBooks {
     long extraRows = 0;
     long lost = 0;
     long extra = 0;
+    long lastHour = hourOf.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    long quiet = 0;
+    long quietWritten = 0;
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
       long[] got = actual.get(e.getKey());
       long want = e.getValue()[0];
+      if (hourOf.get(e.getKey()) == lastHour) {
+        quiet++;
+        if (got != null && got[0] >= want) {
+          quietWritten++;
+        }
+      }
       if (got == null) {
         missing++;
         lost += want;
@@ -121,7 +142,8 @@ public final class LedgerBooks {
         extra += e.getValue()[0];
       }
     }
-    return new Exactness(expected.size(), missing, wrong, extraRows, lost, extra);
+    return new Exactness(
+        expected.size(), missing, wrong, extraRows, lost, extra, quiet, quietWritten);
   }
 
   private void add(JsonNode e) {
@@ -142,6 +164,7 @@ public final class LedgerBooks {
             e.path("entity_key").asText(),
             Instant.ofEpochMilli(hour));
     long[] m = expected.computeIfAbsent(key, k -> new long[Measures.names(family).size()]);
+    hourOf.put(key, hour);
     Map<String, Long> one = new LinkedHashMap<>();
     one.put("event_count", 1L);
     String step = e.path("kind").asText("");

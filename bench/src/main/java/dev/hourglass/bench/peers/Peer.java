@@ -17,13 +17,21 @@ public interface Peer extends AutoCloseable {
   /** Records it set aside (dead-lettered), by where they went; read now. */
   Map<String, Long> deadLetters();
 
+  /**
+   * Whether it has read every record of its input so far, where it can tell; the benchmark waits
+   * for PostgreSQL to settle only from then on (a restored Flink job re-reads its input first).
+   */
+  default boolean caughtUp() {
+    return true;
+  }
+
   /** Throws when a component has stopped with an error. */
   void check();
 
   /**
-   * Stops the component that writes PostgreSQL mid-run and starts a new one in its place, as a
-   * supervisor restarts a process that died. In one JVM this is its own stop, not a SIGKILL: what
-   * the component commits while stopping, it commits.
+   * SIGKILLs the process of the component that writes PostgreSQL mid-run and starts a new one in
+   * its place, as a supervisor restarts a process that died: nothing it would do on shutdown
+   * happens.
    */
   void restartSink();
 

@@ -24,7 +24,28 @@ public final class PeerTables {
           Family.AGENT, "agent_rollups_hourly",
           Family.INTEGRATION, "integration_rollups_hourly");
 
+  /** Where a peer without a dead-letter topic sets aside bad records (Flink's side output). */
+  static final String DEAD_LETTERS = "dead_letters";
+
   private PeerTables() {}
+
+  /**
+   * Creates {@code schema}'s dead-letter table: one row per bad record, keyed by where it was, so
+   * that a record set aside again after a restart counts once.
+   */
+  static void createDeadLetters(String jdbcUrl, String user, String password, String schema) {
+    try (Connection c = DriverManager.getConnection(url(jdbcUrl, schema), user, password);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE "
+              + DEAD_LETTERS
+              + " (topic text NOT NULL, kafka_partition integer NOT NULL,"
+              + " kafka_offset bigint NOT NULL, reason text NOT NULL,"
+              + " PRIMARY KEY (topic, kafka_partition, kafka_offset))");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create " + schema + "'s dead letters: " + e, e);
+    }
+  }
 
   /** The rollup table of {@code family}. */
   static String table(Family family) {

@@ -38,7 +38,8 @@ public final class StreamsDebeziumPeer implements Peer {
   private final Map<String, String> connectorConfig;
   private final String bootstrapServers;
   private final List<String> deadLetterTopics;
-  private EmbeddedConnect connect;
+  private final Path workerDir;
+  private ChildProcess worker;
 
   private StreamsDebeziumPeer(
       String name,
@@ -48,7 +49,7 @@ public final class StreamsDebeziumPeer implements Peer {
       Map<String, String> connectorConfig,
       String bootstrapServers,
       List<String> deadLetterTopics,
-      EmbeddedConnect connect) {
+      Path workerDir) {
     this.name = name;
     this.jdbcUrl = jdbcUrl;
     this.streams = streams;
@@ -56,7 +57,7 @@ public final class StreamsDebeziumPeer implements Peer {
     this.connectorConfig = connectorConfig;
     this.bootstrapServers = bootstrapServers;
     this.deadLetterTopics = deadLetterTopics;
-    this.connect = connect;
+    this.workerDir = workerDir;
   }
 
   /**
@@ -109,22 +110,18 @@ public final class StreamsDebeziumPeer implements Peer {
       Map<String, String> connector =
           connectorSettings(
               schema, peerUrl, user, password, List.copyOf(outputs.values()), connectDlq);
-      EmbeddedConnect connect = EmbeddedConnect.start(bootstrapServers, Map.of());
-      try {
-        connect.startConnector(CONNECTOR, connector, START_TIMEOUT);
-      } catch (RuntimeException e) {
-        connect.close();
-        throw e;
-      }
-      return new StreamsDebeziumPeer(
-          name,
-          peerUrl,
-          streams,
-          admin,
-          connector,
-          bootstrapServers,
-          List.of(streamsDlq, connectDlq),
-          connect);
+      StreamsDebeziumPeer peer =
+          new StreamsDebeziumPeer(
+              name,
+              peerUrl,
+              streams,
+              admin,
+              connector,
+              bootstrapServers,
+              List.of(streamsDlq, connectDlq),
+              stateDir.resolveSibling(name + "-connect"));
+      peer.launchWorker();
+      return peer;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       closeQuietly(streams, admin);
@@ -240,20 +237,41 @@ public final class StreamsDebeziumPeer implements Peer {
         || streams.state() == KafkaStreams.State.NOT_RUNNING) {
       throw new IllegalStateException("the Kafka Streams application of " + name + " stopped");
     }
-    connect.failIfFailed(CONNECTOR);
+    worker.check();
   }
 
+  /** Starts the Connect worker in a process of its own, and the connector in it. */
+  private void launchWorker() throws InterruptedException {
+    Properties p = new Properties();
+    p.setProperty(ConnectWorker.BOOTSTRAP, bootstrapServers);
+    connectorConfig.forEach((k, v) -> p.setProperty(ConnectWorker.CONNECTOR + k, v));
+    worker = ChildProcess.start(name + "-connect", ConnectWorker.class, p, workerDir);
+    try {
+      worker.awaitReady(START_TIMEOUT);
+    } catch (RuntimeException | InterruptedException e) {
+      worker.close();
+      throw e;
+    }
+  }
+
+  /** SIGKILLs the Connect worker's process and starts a new one. */
   @Override
   public void restartSink() {
-    connect.close();
-    connect = EmbeddedConnect.start(bootstrapServers, Map.of());
-    connect.startConnector(CONNECTOR, connectorConfig, START_TIMEOUT);
+    try {
+      worker.kill();
+      launchWorker();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while restarting " + name + "'s worker", e);
+    }
   }
 
   @Override
   public void close() {
     try {
-      connect.close();
+      if (worker != null) {
+        worker.close();
+      }
     } finally {
       closeQuietly(streams, admin);
     }
