@@ -107,8 +107,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /**
      * {@link #persistent} with every completed WAL segment archived into {@code walArchive}
-     * (created if missing), as backups with point-in-time recovery need ({@link
-     * EmbeddedPostgres#archiveSettings}).
+     * (created if missing) by PostgreSQL's {@code basic_archive} module, as backups with
+     * point-in-time recovery need.
      */
     public static Options archiving(Path dataDir, int port, Path walArchive) {
       Map<String, String> s = new LinkedHashMap<>(DEFAULT_SETTINGS);
@@ -124,7 +124,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * {@code archive_command}: the embedded binaries pass settings on a command line that splits
    * values at spaces.
    */
-  public static Map<String, String> archiveSettings(Path walArchive) {
+  private static Map<String, String> archiveSettings(Path walArchive) {
     Path dir = walArchive.toAbsolutePath().normalize();
     if (!dir.toString().matches("[A-Za-z0-9/._+=,@-]+")) {
       throw new IllegalArgumentException(
