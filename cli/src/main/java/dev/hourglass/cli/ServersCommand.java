@@ -71,6 +71,13 @@ final class ServersCommand implements Callable<Integer> {
           "Also open a PLAINTEXT listener without authentication on each broker (SASL_SSL stays).")
   boolean plaintext;
 
+  @Option(
+      names = "--wal-archive",
+      description =
+          "Archive PostgreSQL's WAL into this directory, for point-in-time recovery"
+              + " (hourglass restore --wal-archive --target-time).")
+  Path walArchive;
+
   private final List<Process> nodes = new ArrayList<>();
   private final List<String> plaintextBootstrap = new ArrayList<>();
 
@@ -82,9 +89,12 @@ final class ServersCommand implements Callable<Integer> {
     Files.createDirectories(dataDir);
     PrintStream out = System.out;
     out.println("Starting PostgreSQL 18 and " + brokers + " Kafka node(s) in " + dataDir + " ...");
+    Path pgDir = dataDir.resolve("postgres");
     EmbeddedPostgres pg =
         EmbeddedPostgres.start(
-            EmbeddedPostgres.Options.persistent(dataDir.resolve("postgres"), pgPort));
+            walArchive == null
+                ? EmbeddedPostgres.Options.persistent(pgDir, pgPort)
+                : EmbeddedPostgres.Options.archiving(pgDir, pgPort, walArchive));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -131,6 +141,10 @@ final class ServersCommand implements Callable<Integer> {
             + nodes.stream().map(p -> Long.toString(p.pid())).toList()
             + "; PostgreSQL 18: process "
             + pg.serverPid());
+    out.println(
+        "PostgreSQL data directory (for hourglass backup --pgdata): "
+            + pgDir.resolve("pgdata").toAbsolutePath()
+            + (walArchive == null ? "" : "; WAL archived into " + walArchive.toAbsolutePath()));
     out.println("Client settings (also in " + dataDir.resolve(CLIENT_PROPERTIES) + "):");
     out.print(text);
     out.println(

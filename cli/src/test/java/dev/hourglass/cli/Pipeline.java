@@ -31,7 +31,11 @@ final class Pipeline implements AutoCloseable {
   final String jdbcUrl;
   final String password;
   final Topics topics = Topics.withPrefix(PREFIX);
-  final SinkApp sink;
+
+  /** The running sink; replaced by {@link #startSink()}. */
+  volatile SinkApp sink;
+
+  private final SinkConfig sinkConfig;
   private final StreamsProcessorApp streams;
   private final Path dir;
   private final List<Path> ledgers = new ArrayList<>();
@@ -52,7 +56,18 @@ final class Pipeline implements AutoCloseable {
     streams =
         StreamsProcessorApp.start(
             ProcessorConfig.from(streamsSettings.read(ProcessorConfig.DECLARATIONS)));
-    sink = new SinkApp(SinkConfig.from(s.read(SinkConfig.DECLARATIONS)));
+    sinkConfig = SinkConfig.from(s.read(SinkConfig.DECLARATIONS));
+    startSink();
+  }
+
+  /** Stops the sink, as an operator does before a restore that must be checked first. */
+  void stopSink() {
+    sink.close();
+  }
+
+  /** Starts a new sink (same group): it resumes from the offsets stored in PostgreSQL. */
+  void startSink() {
+    sink = new SinkApp(sinkConfig);
     sink.start();
   }
 

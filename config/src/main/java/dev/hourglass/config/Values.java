@@ -33,6 +33,10 @@ public final class Values {
     return (Integer) value(key);
   }
 
+  public boolean getBoolean(String key) {
+    return (Boolean) value(key);
+  }
+
   public long getLong(String key) {
     return (Long) value(key);
   }

@@ -104,6 +104,47 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public static Options persistent(Path dataDir, int port) {
       return new Options(dataDir, port, false, DEFAULT_SETTINGS);
     }
+
+    /**
+     * {@link #persistent} with every completed WAL segment archived into {@code walArchive}
+     * (created if missing) by PostgreSQL's {@code basic_archive} module, as backups with
+     * point-in-time recovery need.
+     */
+    public static Options archiving(Path dataDir, int port, Path walArchive) {
+      Map<String, String> s = new LinkedHashMap<>(DEFAULT_SETTINGS);
+      s.putAll(archiveSettings(walArchive));
+      return new Options(dataDir, port, false, s);
+    }
+  }
+
+  /**
+   * Server settings that archive every completed WAL segment into {@code walArchive} with
+   * PostgreSQL's own {@code basic_archive} module (it never overwrites a segment with other
+   * content, and writes through a temporary file), creating the directory. A module rather than an
+   * {@code archive_command}: the embedded binaries pass settings on a command line that splits
+   * values at spaces.
+   */
+  private static Map<String, String> archiveSettings(Path walArchive) {
+    Path dir = walArchive.toAbsolutePath().normalize();
+    if (!dir.toString().matches("[A-Za-z0-9/._+=,@-]+")) {
+      throw new IllegalArgumentException(
+          "Invalid value "
+              + walArchive
+              + " for WAL archive: letters, digits and / . _ + = , @ - only (it is passed on"
+              + " the server's command line)");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new EmbeddedServerException("cannot create the WAL archive " + dir, e);
+    }
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("archive_mode", "on");
+    s.put("archive_library", "basic_archive");
+    s.put("basic_archive.archive_directory", dir.toString());
+    // A quiet server still archives its last writes within a minute: what a lost server loses.
+    s.put("archive_timeout", "60");
+    return s;
   }
 
   private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;

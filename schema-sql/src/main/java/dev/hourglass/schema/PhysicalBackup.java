@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
@@ -15,7 +16,11 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -28,7 +33,8 @@ import java.util.stream.Stream;
  * goes into the copy), then the write-ahead log from the start to the stop position. Files that
  * change during the copy are made consistent by that WAL when the copy starts: the server replays
  * it from the checkpoint in {@code backup_label}, as after a crash. {@link #restore} puts a backup
- * into a new data directory. What {@code pg_basebackup} leaves out is left out here too.
+ * into a new data directory, and with archived WAL to a chosen moment (point-in-time recovery).
+ * What {@code pg_basebackup} leaves out is left out here too.
  */
 public final class PhysicalBackup {
   /** Directories whose contents are the server's run-time state, never part of a backup. */
@@ -53,6 +59,26 @@ public final class PhysicalBackup {
           "epg-lock",
           "pg_internal.init");
 
+  /** Beside the data files in a backup (never restored): when and where it became consistent. */
+  static final String MANIFEST = "hourglass-backup.properties";
+
+  private static final DateTimeFormatter RECOVERY_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'").withZone(ZoneOffset.UTC);
+
+  /**
+   * Where a restored server's recovery ends: replay of archived WAL up to {@code targetTime} (every
+   * transaction committed at or before it), or to the end of the archive when it is null, then the
+   * server is promoted and opens for writes on a new timeline.
+   *
+   * @param walArchive the directory the server archived its WAL segments into
+   * @param targetTime the moment to recover to, or null for as far as the archive goes
+   */
+  public record Recovery(Path walArchive, Instant targetTime) {
+    public Recovery {
+      Objects.requireNonNull(walArchive, "walArchive");
+    }
+  }
+
   /**
    * What a backup holds.
    *
@@ -61,7 +87,8 @@ public final class PhysicalBackup {
    * @param files data files copied
    * @param walSegments WAL segments copied
    */
-  public record Result(String startLsn, String stopLsn, long files, long walSegments) {}
+  public record Result(
+      String startLsn, String stopLsn, Instant stopTime, long files, long walSegments) {}
 
   private PhysicalBackup() {}
 
@@ -98,10 +125,23 @@ public final class PhysicalBackup {
           Files.writeString(target.resolve("tablespace_map"), spcmap, StandardCharsets.UTF_8);
         }
       }
+      // The server's clock once the backup is consistent: no recovery can stop before this.
+      Instant stopTime =
+          Instant.ofEpochMilli(
+              Long.parseLong(
+                  single(
+                      c, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text")));
       String stopWal = single(c, "SELECT pg_walfile_name(?::pg_lsn)", stop);
       long segments =
           copyWal(dataDir.resolve("pg_wal"), target.resolve("pg_wal"), startWal, stopWal);
-      return new Result(start, stop, files, segments);
+      Properties manifest = new Properties();
+      manifest.setProperty("start.lsn", start);
+      manifest.setProperty("stop.lsn", stop);
+      manifest.setProperty("stop.time", stopTime.toString());
+      try (var out = Files.newBufferedWriter(target.resolve(MANIFEST), StandardCharsets.UTF_8)) {
+        manifest.store(out, "hourglass backup");
+      }
+      return new Result(start, stop, stopTime, files, segments);
     }
   }
 
@@ -110,6 +150,19 @@ public final class PhysicalBackup {
    * requires; a server started on it replays the backup's WAL and opens at the backup's end.
    */
   public static void restore(Path backup, Path newDataDir) throws IOException {
+    restore(backup, newDataDir, null);
+  }
+
+  /**
+   * Puts {@code backup} into {@code newDataDir} as {@link #restore(Path, Path)} does and, with a
+   * {@code recovery}, sets the server to recover from the WAL archive up to its target time and
+   * then open ({@code recovery.signal}, {@code restore_command}, {@code recovery_target_time},
+   * {@code recovery_target_action=promote} in {@code postgresql.auto.conf}).
+   *
+   * @throws IOException when the target time is before the backup's consistent point (such a
+   *     recovery cannot stop there) or the archive is missing
+   */
+  public static void restore(Path backup, Path newDataDir, Recovery recovery) throws IOException {
     if (!Files.exists(backup.resolve("backup_label"))) {
       throw new IOException(
           "Invalid value " + backup + " for backup: no backup_label, not a hourglass backup");
@@ -121,8 +174,66 @@ public final class PhysicalBackup {
         }
       }
     }
-    copyTree(backup, newDataDir, Set.of(), Set.of());
+    if (recovery != null) {
+      check(backup, recovery);
+    }
+    copyTree(backup, newDataDir, Set.of(), Set.of(MANIFEST));
     Files.setPosixFilePermissions(newDataDir, PosixFilePermissions.fromString("rwx------"));
+    if (recovery != null) {
+      recoverFromArchive(newDataDir, recovery);
+    }
+  }
+
+  private static void check(Path backup, Recovery recovery) throws IOException {
+    Path archive = recovery.walArchive().toAbsolutePath().normalize();
+    if (!Files.isDirectory(archive)) {
+      throw new IOException(
+          "Invalid value " + recovery.walArchive() + " for WAL archive: not a directory");
+    }
+    if (!archive.toString().matches("[^'\"%\\n\\\\]+")) {
+      throw new IOException(
+          "Invalid value "
+              + recovery.walArchive()
+              + " for WAL archive: quotes, %, backslashes and newlines cannot be in a"
+              + " restore_command path");
+    }
+    Path manifestFile = backup.resolve(MANIFEST);
+    if (recovery.targetTime() != null && Files.exists(manifestFile)) {
+      Properties manifest = new Properties();
+      try (var in = Files.newBufferedReader(manifestFile, StandardCharsets.UTF_8)) {
+        manifest.load(in);
+      }
+      Instant consistent = Instant.parse(manifest.getProperty("stop.time"));
+      if (recovery.targetTime().isBefore(consistent)) {
+        throw new IOException(
+            "Invalid value "
+                + recovery.targetTime()
+                + " for target time: before "
+                + consistent
+                + ", when the backup became consistent; restore an older backup");
+      }
+    }
+  }
+
+  /** The settings that make the server restored in {@code dataDir} replay archived WAL. */
+  private static void recoverFromArchive(Path dataDir, Recovery recovery) throws IOException {
+    Path archive = recovery.walArchive().toAbsolutePath().normalize();
+    StringBuilder conf = new StringBuilder("\n# hourglass restore: point-in-time recovery\n");
+    conf.append("restore_command = 'cp \"").append(archive).append("/%f\" \"%p\"'\n");
+    if (recovery.targetTime() != null) {
+      conf.append("recovery_target_time = '")
+          .append(RECOVERY_TIME.format(recovery.targetTime()))
+          .append("'\n");
+    }
+    // Open for writes once there: the sink resumes from the offsets the target holds.
+    conf.append("recovery_target_action = 'promote'\n");
+    Files.writeString(
+        dataDir.resolve("postgresql.auto.conf"),
+        conf,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    Files.createFile(dataDir.resolve("recovery.signal"));
   }
 
   private static String single(Connection c, String sql, String... args) throws SQLException {

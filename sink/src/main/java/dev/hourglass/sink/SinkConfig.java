@@ -4,6 +4,7 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
 import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 import static org.apache.kafka.common.config.ConfigDef.Range.between;
+import static org.apache.kafka.common.config.ConfigDef.Type.BOOLEAN;
 import static org.apache.kafka.common.config.ConfigDef.Type.INT;
 import static org.apache.kafka.common.config.ConfigDef.Type.LONG;
 import static org.apache.kafka.common.config.ConfigDef.Type.STRING;
@@ -50,6 +51,9 @@ import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
  * @param retryMaxAttempts attempts logged as {@code attempt n/max}; after them the sink keeps
  *     retrying at {@code retryMaxBackoff} and logs at ERROR, since stopping would not lose data but
  *     would stop the pipeline
+ * @param acceptRetentionGaps resume a partition whose stored offset Kafka's retention has deleted
+ *     from its first remaining record, accepting that the records in between never reach
+ *     PostgreSQL; false: the sink refuses to start such a partition and names it
  * @param consumerOverrides extra Kafka consumer settings (keys {@code sink.consumer.*} without the
  *     prefix)
  * @param alertsFormat the format of the database alerts the maintenance publishes ({@code
@@ -79,6 +83,7 @@ public record SinkConfig(
     Duration retryInitialBackoff,
     Duration retryMaxBackoff,
     int retryMaxAttempts,
+    boolean acceptRetentionGaps,
     Map<String, String> consumerOverrides,
     AlertsFormat alertsFormat,
     MaintenanceConfig maintenance,
@@ -114,6 +119,7 @@ public record SinkConfig(
   public static final String RETRY_MAX_BACKOFF_MS = "sink.retry.max.backoff.ms";
   public static final String RETRY_MAX_ATTEMPTS = "sink.retry.max.attempts";
   public static final String READS = "sink.reads";
+  public static final String ACCEPT_RETENTION_GAPS = "sink.accept.retention.gaps";
   static final String CONSUMER_PREFIX = "sink.consumer.";
   private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
@@ -169,6 +175,7 @@ public record SinkConfig(
         Validators.oneOf("all", "derived", "events"),
         MEDIUM,
         "the topics this instance writes");
+    def.define(ACCEPT_RETENTION_GAPS, BOOLEAN, false, HIGH, "resume past deleted records");
     Declarations d =
         Shared.withKafkaClient(Shared.withPasswordFileRule(Declarations.of(def)))
             .open("sink.consumer.*", CONSUMER_PREFIX)
@@ -244,6 +251,7 @@ public record SinkConfig(
         v.getDuration(RETRY_INITIAL_BACKOFF_MS),
         v.getDuration(RETRY_MAX_BACKOFF_MS),
         v.getInt(RETRY_MAX_ATTEMPTS),
+        v.getBoolean(ACCEPT_RETENTION_GAPS),
         v.passThrough(CONSUMER_PREFIX),
         AlertsFormat.valueOf(v.getString(Shared.ALERTS_FORMAT).toUpperCase(Locale.ROOT)),
         MaintenanceConfig.from(v),
@@ -273,6 +281,7 @@ public record SinkConfig(
     m.put(RETRY_MAX_BACKOFF_MS, Long.toString(retryMaxBackoff.toMillis()));
     m.put(RETRY_MAX_ATTEMPTS, Integer.toString(retryMaxAttempts));
     m.put(READS, reads.name().toLowerCase(Locale.ROOT));
+    m.put(ACCEPT_RETENTION_GAPS, Boolean.toString(acceptRetentionGaps));
     new TreeMap<>(consumerOverrides).forEach((k, v) -> m.put(CONSUMER_PREFIX + k, v));
     m.put(Shared.ALERTS_FORMAT, alertsFormat.name().toLowerCase(Locale.ROOT));
     maintenance.putSettings(m);

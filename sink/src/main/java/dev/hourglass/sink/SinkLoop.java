@@ -426,10 +426,14 @@ final class SinkLoop implements Runnable {
       claimed = offsets.claim(c, partitionsToSeek);
       c.commit();
     }
+    Map<TopicPartition, Long> gaps = retentionGaps(claimed);
     Map<TopicPartition, Long> loaded = new HashMap<>();
     for (TopicPartition tp : partitionsToSeek) {
       OffsetStore.Claim claim = claimed.get(tp);
-      if (claim.next() == 0) {
+      if (gaps.containsKey(tp)) {
+        // Accepted by the operator: from the first record retention kept.
+        consumer.seek(tp, gaps.get(tp));
+      } else if (claim.next() == 0) {
         // Where the log starts now: its first offsets may have been deleted by retention.
         consumer.seekToBeginning(List.of(tp));
       } else {
@@ -444,6 +448,61 @@ final class SinkLoop implements Runnable {
     LOG.info(
         "Claimed and seeked to stored offsets: {}", new java.util.TreeMap<>(stringKeys(loaded)));
     hook.afterSeek(partitionsToSeek);
+  }
+
+  /**
+   * The partitions whose next record to write is gone from Kafka (below the log start offset:
+   * deleted by retention, or by deleteRecords), each with its log start offset. A partition with no
+   * stored offset counts from 0: after a restore, a row the backup did not hold yet. Refused,
+   * naming each partition, unless {@code sink.accept.retention.gaps} accepts the loss: a restored
+   * backup older than the topics' retention would otherwise resume silently past records that never
+   * reach PostgreSQL.
+   */
+  private Map<TopicPartition, Long> retentionGaps(Map<TopicPartition, OffsetStore.Claim> claimed) {
+    Map<TopicPartition, Long> starts = consumer.beginningOffsets(claimed.keySet());
+    Map<TopicPartition, Long> gaps =
+        new java.util.TreeMap<>(
+            java.util.Comparator.comparing(TopicPartition::topic)
+                .thenComparingInt(TopicPartition::partition));
+    StringBuilder named = new StringBuilder();
+    for (Map.Entry<TopicPartition, OffsetStore.Claim> e : claimed.entrySet()) {
+      Long start = starts.get(e.getKey());
+      long next = e.getValue().next();
+      if (start != null && next < start) {
+        gaps.put(e.getKey(), start);
+      }
+    }
+    gaps.forEach(
+        (tp, start) -> {
+          long next = claimed.get(tp).next();
+          named
+              .append(named.isEmpty() ? "" : ", ")
+              .append(tp)
+              .append(" needs offset ")
+              .append(next)
+              .append(" but its log starts at ")
+              .append(start)
+              .append(" (")
+              .append(start - next)
+              .append(" records gone)");
+        });
+    if (gaps.isEmpty()) {
+      return gaps;
+    }
+    if (!config.acceptRetentionGaps()) {
+      throw new IllegalStateException(
+          "Refusing to resume: records the sink never wrote to PostgreSQL are gone from Kafka"
+              + " (retention): "
+              + named
+              + ". Restore a newer backup, or set "
+              + SinkConfig.ACCEPT_RETENTION_GAPS
+              + "=true to resume from the first remaining records and accept the loss");
+    }
+    LOG.warn(
+        "Resuming past records gone from Kafka ({}=true), never written to PostgreSQL: {}",
+        SinkConfig.ACCEPT_RETENTION_GAPS,
+        named);
+    return gaps;
   }
 
   /** A batch handed to the writer thread and the outcome of its commit. */

@@ -23,6 +23,10 @@ final class SqlErrors {
       if (t instanceof SQLException e && e.getSQLState() != null) {
         return byState(e.getSQLState(), e.getMessage());
       }
+      // Kafka's own retriable errors (a broker away while the log start offsets are listed).
+      if (t instanceof org.apache.kafka.common.errors.RetriableException) {
+        return Kind.TRANSIENT;
+      }
       if (t instanceof SQLTransientException
           || t instanceof SQLRecoverableException
           || t instanceof IOException) {
