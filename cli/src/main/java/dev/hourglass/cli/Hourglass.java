@@ -30,6 +30,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       KafkaNodeCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
+      ChaosCommand.class,
       MigrateCommand.class,
       TopicsCommand.class,
       ProduceCommand.class,

@@ -1,21 +1,18 @@
 package dev.hourglass.cli;
 
 import dev.hourglass.config.ConfigException;
-import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
-import java.io.IOException;
+import dev.hourglass.embedded.KafkaNodes;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,7 +34,6 @@ import picocli.CommandLine.Option;
             + " runs until stopped.")
 final class ServersCommand implements Callable<Integer> {
   static final String CLIENT_PROPERTIES = "client.properties";
-  private static final Duration READY_WITHIN = Duration.ofMinutes(3);
 
   @Option(
       names = "--brokers",
@@ -63,7 +59,7 @@ final class ServersCommand implements Callable<Integer> {
       description = "PostgreSQL port (0 = a free one).")
   int pgPort;
 
-  private final List<Process> nodes = new ArrayList<>();
+  private volatile KafkaNodes nodes;
 
   @Override
   public Integer call() throws Exception {
@@ -81,13 +77,16 @@ final class ServersCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  stopNodes();
+                  if (nodes != null) {
+                    nodes.close();
+                  }
                   pg.close();
                   stopped.countDown();
                 },
                 "hourglass-servers-shutdown"));
     pg.createDatabase(LocalCommand.DATABASE);
-    String bootstrap = startKafka();
+    nodes = KafkaNodes.start(launcher(), dataDir.resolve("kafka"), brokers, kafkaPort);
+    String bootstrap = nodes.bootstrapServers();
     Map<String, String> client = new LinkedHashMap<>();
     client.put("bootstrap.servers", bootstrap);
     client.put("jdbc.url", pg.jdbcUrl(LocalCommand.DATABASE));
@@ -106,7 +105,7 @@ final class ServersCommand implements Callable<Integer> {
             + brokers
             + (brokers == 1 ? " broker" : " nodes (KRaft, each broker and controller)")
             + ", processes "
-            + nodes.stream().map(p -> Long.toString(p.pid())).toList()
+            + IntStream.range(0, brokers).mapToObj(i -> nodes.process(i).pid()).toList()
             + "; PostgreSQL 18: process "
             + pg.serverPid());
     out.println("Client settings (also in " + dataDir.resolve(CLIENT_PROPERTIES) + "):");
@@ -117,89 +116,14 @@ final class ServersCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Starts every node in its own JVM, together (a quorum needs a majority), and waits for all. */
-  private String startKafka() throws IOException, InterruptedException {
-    Path kafkaDir = Files.createDirectories(dataDir.resolve("kafka"));
-    Path idFile = kafkaDir.resolve("cluster.id");
-    if (!Files.exists(idFile)) {
-      // Kafka's cluster ids are base64 UUIDs; the nodes' log directories keep the first one.
-      Files.writeString(idFile, org.apache.kafka.common.Uuid.randomUuid().toString());
-    }
-    String clusterId = Files.readString(idFile).trim();
-    List<EmbeddedKafka.Node> cluster = EmbeddedKafka.Node.cluster(brokers, clusterId);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<Path> ready = new ArrayList<>();
-    for (EmbeddedKafka.Node node : cluster) {
-      Path nodeDir = Files.createDirectories(kafkaDir.resolve("node-" + node.id()));
-      Path readyFile = nodeDir.resolve(KafkaNodeCommand.READY);
-      Files.deleteIfExists(readyFile);
-      ready.add(readyFile);
-      Process p =
-          new ProcessBuilder(
-                  java,
-                  // Each node is one broker and controller of a development cluster.
-                  "-Xmx512m",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Hourglass.class.getName(),
-                  "kafka-node",
-                  "--data-dir",
-                  nodeDir.toString(),
-                  "--port",
-                  Integer.toString(kafkaPort == 0 ? 0 : kafkaPort + node.id() - 1),
-                  "--node-id",
-                  Integer.toString(node.id()),
-                  "--nodes",
-                  Integer.toString(brokers),
-                  "--controller-port",
-                  Integer.toString(node.controllerPort()),
-                  "--voters",
-                  node.voters(),
-                  "--cluster-id",
-                  clusterId)
-              .redirectErrorStream(true)
-              .redirectOutput(nodeDir.resolve("node.log").toFile())
-              .start();
-      nodes.add(p);
-    }
-    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-    List<String> bootstrap = new ArrayList<>();
-    for (int i = 0; i < ready.size(); i++) {
-      while (!Files.exists(ready.get(i))) {
-        Process p = nodes.get(i);
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "Kafka node "
-                  + (i + 1)
-                  + (p.isAlive() ? " did not start within " + READY_WITHIN : " stopped")
-                  + "; its log: "
-                  + ready.get(i).resolveSibling("node.log"));
-        }
-        p.waitFor(200, TimeUnit.MILLISECONDS);
-      }
-      bootstrap.add(Files.readString(ready.get(i)).trim());
-    }
-    return String.join(",", bootstrap);
-  }
-
-  /** Ends each node's standard input, which stops it cleanly; forces what is still up after. */
-  private void stopNodes() {
-    for (Process p : nodes) {
-      try {
-        p.getOutputStream().close();
-      } catch (IOException e) {
-        p.destroy();
-      }
-    }
-    for (Process p : nodes) {
-      try {
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        p.destroyForcibly();
-      }
-    }
+  /** The command that runs this executable again, for each Kafka node's JVM. */
+  static List<String> launcher() {
+    return List.of(
+        ProcessHandle.current().info().command().orElse("java"),
+        // Each node is one broker and controller of a development cluster.
+        "-Xmx512m",
+        "-cp",
+        System.getProperty("java.class.path"),
+        Hourglass.class.getName());
   }
 }
