@@ -322,7 +322,18 @@ public final class Chaos {
             dir("scenario-17"), options.launcher(), options.staticMembership(), 1, 2, 2, out)) {
       long burst = 30_000;
       long start = System.nanoTime();
-      run.send(run.load(options.seed(), burst, 0, null, 0), false).get();
+      // The burst's event time lies before the soak's, so that the soak's events are on time
+      // (not all corrections of hours the burst already closed).
+      run.send(
+              run.load(
+                  options.seed(),
+                  burst,
+                  0,
+                  null,
+                  0,
+                  run.eventTimeEnd.minus(LoadGeneratorOptions.MIN_EVENT_SPAN)),
+              false)
+          .get();
       run.awaitCaughtUp(options.catchUpTimeout());
       double capacity = burst / ((System.nanoTime() - start) / 1e9);
       double rate = Math.max(1, Math.round(capacity * 0.7));

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
  * One scenario's result, reported as Kafka's own tests report theirs.
  *
  * @param sent sends the load generator made
+ * @param failed sends that failed (in the failed ledger, never acknowledged, so never expected)
  * @param acknowledged acknowledged sends in the ledgers (resends included)
  * @param injected acknowledged events by what the load injected (none, late, invalid, poison,
  *     duplicate, misrouted, out_of_order, resent)
@@ -32,6 +33,7 @@ public record Report(
     String scenario,
     String command,
     long sent,
+    long failed,
     long acknowledged,
     Map<String, Long> injected,
     long counted,
@@ -78,7 +80,7 @@ public record Report(
     out.println();
     out.println("```");
     out.println("$ " + command);
-    out.printf("sent            %,d%n", sent);
+    out.printf("sent            %,d  (%,d failed, never acknowledged)%n", sent, failed);
     out.printf("acknowledged    %,d  injected %s%n", acknowledged, injected);
     out.printf("counted         %,d%n", counted);
     out.printf("dead-lettered   %,d%n", deadLettered);

@@ -83,6 +83,8 @@ final class Run implements AutoCloseable {
     Files.createDirectories(dir.resolve("logs"));
     Servers servers = Servers.start(dir, launcher, brokers);
     Run run = new Run(dir, launcher, servers, out);
+    // Stopping the harness (Ctrl-C) stops what it started, PostgreSQL included.
+    Runtime.getRuntime().addShutdownHook(new Thread(run::close, "chaos-shutdown"));
     try {
       run.once("migrate");
       run.once("topics");
@@ -227,6 +229,13 @@ final class Run implements AutoCloseable {
   /** Load options for this run: the scenario's events, ending at the run's event time. */
   LoadGeneratorOptions load(long seed, long events, double rate, Duration duration, double faults)
       throws IOException {
+    return load(seed, events, rate, duration, faults, eventTimeEnd);
+  }
+
+  /** Load options whose event time ends at {@code end}. */
+  LoadGeneratorOptions load(
+      long seed, long events, double rate, Duration duration, double faults, Instant end)
+      throws IOException {
     Path ledger = dir.resolve("ledger-" + (ledgers.size() + resent.size() + 1) + ".jsonl");
     return new LoadGeneratorOptions(
         servers.bootstrapServers(),
@@ -247,7 +256,7 @@ final class Run implements AutoCloseable {
         dir.resolve(ledger.getFileName() + ".failed"),
         LoadGeneratorOptions.DEFAULT_GRACE,
         LoadGeneratorOptions.MIN_EVENT_SPAN,
-        eventTimeEnd);
+        end);
   }
 
   /** Sends in the background; a resend's ledger counts its events as duplicates. */
@@ -425,8 +434,10 @@ final class Run implements AutoCloseable {
       }
     }
     long sent;
+    long failed;
     synchronized (loads) {
       sent = loads.stream().mapToLong(LoadSummary::sent).sum();
+      failed = loads.stream().mapToLong(LoadSummary::failed).sum();
     }
     Map<String, Long> peaks = new LinkedHashMap<>(servers.peaks());
     List<String> all = new ArrayList<>(notes);
@@ -441,6 +452,7 @@ final class Run implements AutoCloseable {
         scenario,
         command,
         sent,
+        failed,
         ledger.sent().acknowledged(),
         ledger.sent().byInjection(),
         totals.counted(),
@@ -462,7 +474,10 @@ final class Run implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     watcher.interrupt();
     for (Proc p : all()) {
