@@ -20,6 +20,7 @@ public final class Chaos {
   private final ChaosOptions options;
   private final PrintStream out;
   private final String command;
+  private final List<String> errors = new ArrayList<>();
 
   /**
    * @param command the command line that produced the run, printed in each report
@@ -34,12 +35,23 @@ public final class Chaos {
   public List<Report> run() throws Exception {
     List<Report> reports = new ArrayList<>();
     for (int s : options.scenarios()) {
-      reports.add(scenario(s));
+      try {
+        reports.add(scenario(s));
+      } catch (Exception e) {
+        // The other scenarios still run; this one counts as failed.
+        errors.add("scenario " + s + ": " + e);
+        out.println("== scenario " + s + " could not be completed: " + e);
+      }
     }
     if (options.soak() != null) {
       reports.add(soak());
     }
     return reports;
+  }
+
+  /** The scenarios that could not be completed, and why. */
+  public List<String> errors() {
+    return List.copyOf(errors);
   }
 
   private Path dir(String name) throws java.io.IOException {

@@ -116,6 +116,12 @@ final class Servers implements AutoCloseable {
     long pid = pg.serverPid();
     new ProcessBuilder("kill", "-KILL", Long.toString(pid)).inheritIO().start().waitFor();
     ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+    // Releases the data directory's lock this JVM holds, so that the server can start again.
+    try {
+      pg.close();
+    } catch (RuntimeException e) {
+      // pg_ctl finds no server to stop: it was killed.
+    }
   }
 
   /** Starts PostgreSQL again on its data directory and port: crash recovery replays its WAL. */

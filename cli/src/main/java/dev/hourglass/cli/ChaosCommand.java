@@ -156,7 +156,8 @@ final class ChaosCommand implements Callable<Integer> {
             catchUpTimeout);
     String command =
         "hourglass " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    List<Report> reports = new Chaos(options, System.out, command).run();
+    Chaos chaos = new Chaos(options, System.out, command);
+    List<Report> reports = chaos.run();
     if (report != null) {
       try (PrintStream file =
           new PrintStream(
@@ -166,11 +167,12 @@ final class ChaosCommand implements Callable<Integer> {
         reports.forEach(r -> r.print(file));
       }
     }
-    long failed = reports.stream().filter(r -> !r.passed()).count();
+    long failed = reports.stream().filter(r -> !r.passed()).count() + chaos.errors().size();
+    chaos.errors().forEach(e -> System.out.println("NOT COMPLETED: " + e));
     System.out.println(
         failed == 0
             ? "ALL " + reports.size() + " SCENARIOS PASSED: nothing lost, nothing extra"
-            : failed + " OF " + reports.size() + " SCENARIOS FAILED");
+            : failed + " OF " + (reports.size() + chaos.errors().size()) + " SCENARIOS FAILED");
     return failed == 0 ? 0 : Hourglass.FAILED;
   }
 
