@@ -107,7 +107,9 @@ public final class KafkaNodes implements AutoCloseable {
   private void awaitReady(int i) throws IOException, InterruptedException {
     Path ready = nodeDir(i).resolve(READY);
     long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-    while (!Files.exists(ready)) {
+    String bootstrap = read(ready);
+    // The node writes the file when it accepts clients; an empty one is still being written.
+    while (bootstrap.isEmpty()) {
       Process p = processes[i];
       if (!p.isAlive() || System.nanoTime() > deadline) {
         throw new EmbeddedServerException(
@@ -118,10 +120,18 @@ public final class KafkaNodes implements AutoCloseable {
                 + ready.resolveSibling("node.log"));
       }
       p.waitFor(200, TimeUnit.MILLISECONDS);
+      bootstrap = read(ready);
     }
-    String bootstrap = Files.readString(ready, StandardCharsets.UTF_8).trim();
     // A restart comes back on the same port, so clients keep their bootstrap.servers.
     ports[i] = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+  }
+
+  private static String read(Path ready) throws IOException {
+    try {
+      return Files.readString(ready, StandardCharsets.UTF_8).trim();
+    } catch (java.nio.file.NoSuchFileException e) {
+      return "";
+    }
   }
 
   /** Every node's {@code host:port}, comma-separated. */
