@@ -99,7 +99,7 @@ public record Report(
             : rowsDiffering + " differ, first: " + firstDifference);
     out.printf("I4 lag          %,d after catching up%n", lag);
     out.printf(
-        "I5 alerts       %,d beyond one per (rule, key, hour, state); dead letters without"
+        "I5 alerts       %,d beyond one per (rule, organization, key, hour, state); dead letters without"
             + " reason %,d%n",
         duplicateAlerts, deadWithoutReason);
     out.println("faults          " + (faults.isEmpty() ? "none" : faults.size()));

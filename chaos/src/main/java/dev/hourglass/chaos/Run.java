@@ -413,8 +413,8 @@ final class Run implements AutoCloseable {
         Statement s = c.createStatement()) {
       try (ResultSet rs =
           s.executeQuery(
-              "SELECT count(*) - count(DISTINCT (rule, entity_type, entity_key, window_start,"
-                  + " state)) FROM alerts")) {
+              "SELECT count(*) - count(DISTINCT (rule, organization_id, entity_type, entity_key,"
+                  + " window_start, state)) FROM alerts")) {
         rs.next();
         duplicateAlerts = rs.getLong(1);
       }
