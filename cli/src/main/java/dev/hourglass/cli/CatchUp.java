@@ -1,6 +1,7 @@
 package dev.hourglass.cli;
 
 import dev.hourglass.contract.Topics;
+import dev.hourglass.loadgen.StreamStats;
 import dev.hourglass.sink.SinkApp;
 import java.io.PrintStream;
 import java.time.Duration;

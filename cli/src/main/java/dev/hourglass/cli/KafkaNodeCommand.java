@@ -2,6 +2,7 @@ package dev.hourglass.cli;
 
 import dev.hourglass.admin.KafkaAccess;
 import dev.hourglass.embedded.EmbeddedKafka;
+import dev.hourglass.embedded.KafkaNodes;
 import dev.hourglass.embedded.KafkaSecurity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,17 +16,12 @@ import picocli.CommandLine.Option;
 
 /**
  * One Kafka node of {@code hourglass servers}, in a process of its own: starts the broker, writes
- * its {@code bootstrap.servers} to {@value #READY} in its data directory, and runs until its
- * standard input ends (the {@code servers} process stopped or died) or it is asked to stop. Not for
- * users; {@link ServersCommand} starts it.
+ * its {@code bootstrap.servers} to {@value KafkaNodes#READY} in its data directory, and runs until
+ * its standard input ends (the {@code servers} process stopped or died) or it is asked to stop. Not
+ * for users; {@link KafkaNodes} starts it.
  */
 @Command(name = "kafka-node", hidden = true, description = "One node of hourglass servers.")
 final class KafkaNodeCommand implements Callable<Integer> {
-  static final String READY = "bootstrap.servers";
-
-  /** Beside {@link #READY}: the node's PLAINTEXT listener, when it has one. */
-  static final String PLAINTEXT_READY = "plaintext.bootstrap.servers";
-
   @Option(names = "--data-dir", required = true)
   Path dataDir;
 
@@ -67,22 +63,22 @@ final class KafkaNodeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "kafka-node-shutdown"));
     if (secrets != null && plaintext) {
       Files.writeString(
-          dataDir.resolve(PLAINTEXT_READY),
+          dataDir.resolve(KafkaNodes.PLAINTEXT_READY),
           kafka.plaintextBootstrapServers(),
           StandardCharsets.UTF_8);
     }
     // Written whole, then renamed: the parent reads it as soon as it exists, never half written.
-    Path partial = dataDir.resolve(READY + ".partial");
+    Path partial = dataDir.resolve(KafkaNodes.READY + ".partial");
     Files.writeString(partial, kafka.bootstrapServers(), StandardCharsets.UTF_8);
-    Files.move(partial, dataDir.resolve(READY), StandardCopyOption.ATOMIC_MOVE);
+    Files.move(partial, dataDir.resolve(KafkaNodes.READY), StandardCopyOption.ATOMIC_MOVE);
     // The parent holds the other end of stdin: when it ends, so does this node, even after a
     // SIGKILL of the parent that left no time to stop its children.
     InputStream in = System.in;
     while (in.read() >= 0) {
       // Nothing is sent on it; only its end matters.
     }
-    Files.deleteIfExists(dataDir.resolve(READY));
-    Files.deleteIfExists(dataDir.resolve(PLAINTEXT_READY));
+    Files.deleteIfExists(dataDir.resolve(KafkaNodes.READY));
+    Files.deleteIfExists(dataDir.resolve(KafkaNodes.PLAINTEXT_READY));
     return 0;
   }
 }

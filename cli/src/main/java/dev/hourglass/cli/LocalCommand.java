@@ -8,6 +8,7 @@ import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
 import dev.hourglass.embedded.KafkaSecurity;
+import dev.hourglass.loadgen.LedgerCheck;
 import dev.hourglass.loadgen.LoadGenerator;
 import dev.hourglass.loadgen.LoadSummary;
 import dev.hourglass.schema.MaintenanceRuns;

@@ -3,21 +3,19 @@ package dev.hourglass.cli;
 import dev.hourglass.admin.KafkaAccess;
 import dev.hourglass.config.ConfigException;
 import dev.hourglass.contract.Topics;
-import dev.hourglass.embedded.EmbeddedKafka;
 import dev.hourglass.embedded.EmbeddedPostgres;
+import dev.hourglass.embedded.KafkaNodes;
 import dev.hourglass.embedded.KafkaSecurity;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,7 +37,6 @@ import picocli.CommandLine.Option;
             + " runs until stopped.")
 final class ServersCommand implements Callable<Integer> {
   static final String CLIENT_PROPERTIES = "client.properties";
-  private static final Duration READY_WITHIN = Duration.ofMinutes(3);
 
   @Option(
       names = "--brokers",
@@ -78,8 +75,7 @@ final class ServersCommand implements Callable<Integer> {
               + " (hourglass restore --wal-archive --target-time).")
   Path walArchive;
 
-  private final List<Process> nodes = new ArrayList<>();
-  private final List<String> plaintextBootstrap = new ArrayList<>();
+  private volatile KafkaNodes nodes;
 
   @Override
   public Integer call() throws Exception {
@@ -100,14 +96,21 @@ final class ServersCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  stopNodes();
+                  if (nodes != null) {
+                    nodes.close();
+                  }
                   pg.close();
                   stopped.countDown();
                 },
                 "hourglass-servers-shutdown"));
     pg.createDatabase(LocalCommand.DATABASE);
     KafkaSecurity security = KafkaClients.prepare(dataDir, plaintext);
-    String bootstrap = startKafka(security);
+    List<String> nodeArgs = new ArrayList<>(List.of("--secrets", security.dir().toString()));
+    if (plaintext) {
+      nodeArgs.add("--plaintext");
+    }
+    nodes = KafkaNodes.start(launcher(), nodeArgs, dataDir.resolve("kafka"), brokers, kafkaPort);
+    String bootstrap = nodes.bootstrapServers();
     // The ACLs of the default names (topic.prefix, group and application ids); the admin
     // principal of client.properties may create others.
     KafkaClients.grant(
@@ -138,7 +141,7 @@ final class ServersCommand implements Callable<Integer> {
             + brokers
             + (brokers == 1 ? " broker" : " nodes (KRaft, each broker and controller)")
             + ", processes "
-            + nodes.stream().map(p -> Long.toString(p.pid())).toList()
+            + IntStream.range(0, brokers).mapToObj(i -> nodes.process(i).pid()).toList()
             + "; PostgreSQL 18: process "
             + pg.serverPid());
     out.println(
@@ -152,7 +155,7 @@ final class ServersCommand implements Callable<Integer> {
             + clients
             + ": -c <principal>.properties, kcat -F <principal>.kcat.conf");
     if (plaintext) {
-      out.println("PLAINTEXT, unauthenticated: " + String.join(",", plaintextBootstrap));
+      out.println("PLAINTEXT, unauthenticated: " + nodes.plaintextBootstrapServers());
     }
     out.println("Running until stopped (Ctrl-C).");
     out.flush();
@@ -160,101 +163,14 @@ final class ServersCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Starts every node in its own JVM, together (a quorum needs a majority), and waits for all. */
-  private String startKafka(KafkaSecurity security) throws IOException, InterruptedException {
-    Path kafkaDir = Files.createDirectories(dataDir.resolve("kafka"));
-    Path idFile = kafkaDir.resolve("cluster.id");
-    if (!Files.exists(idFile)) {
-      // Kafka's cluster ids are base64 UUIDs; the nodes' log directories keep the first one.
-      Files.writeString(idFile, org.apache.kafka.common.Uuid.randomUuid().toString());
-    }
-    String clusterId = Files.readString(idFile).trim();
-    List<EmbeddedKafka.Node> cluster = EmbeddedKafka.Node.cluster(brokers, clusterId);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<Path> ready = new ArrayList<>();
-    for (EmbeddedKafka.Node node : cluster) {
-      Path nodeDir = Files.createDirectories(kafkaDir.resolve("node-" + node.id()));
-      Path readyFile = nodeDir.resolve(KafkaNodeCommand.READY);
-      Files.deleteIfExists(readyFile);
-      ready.add(readyFile);
-      List<String> command =
-          new ArrayList<>(
-              List.of(
-                  java,
-                  // Each node is one broker and controller of a development cluster.
-                  "-Xmx512m",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Hourglass.class.getName(),
-                  "kafka-node",
-                  "--data-dir",
-                  nodeDir.toString(),
-                  "--port",
-                  Integer.toString(kafkaPort == 0 ? 0 : kafkaPort + node.id() - 1),
-                  "--node-id",
-                  Integer.toString(node.id()),
-                  "--nodes",
-                  Integer.toString(brokers),
-                  "--controller-port",
-                  Integer.toString(node.controllerPort()),
-                  "--voters",
-                  node.voters(),
-                  "--cluster-id",
-                  clusterId,
-                  "--secrets",
-                  security.dir().toString()));
-      if (plaintext) {
-        command.add("--plaintext");
-      }
-      Process p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(nodeDir.resolve("node.log").toFile())
-              .start();
-      nodes.add(p);
-    }
-    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-    List<String> bootstrap = new ArrayList<>();
-    for (int i = 0; i < ready.size(); i++) {
-      while (!Files.exists(ready.get(i))) {
-        Process p = nodes.get(i);
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "Kafka node "
-                  + (i + 1)
-                  + (p.isAlive() ? " did not start within " + READY_WITHIN : " stopped")
-                  + "; its log: "
-                  + ready.get(i).resolveSibling("node.log"));
-        }
-        p.waitFor(200, TimeUnit.MILLISECONDS);
-      }
-      bootstrap.add(Files.readString(ready.get(i)).trim());
-      Path plain = ready.get(i).resolveSibling(KafkaNodeCommand.PLAINTEXT_READY);
-      if (plaintext && Files.exists(plain)) {
-        plaintextBootstrap.add(Files.readString(plain).trim());
-      }
-    }
-    return String.join(",", bootstrap);
-  }
-
-  /** Ends each node's standard input, which stops it cleanly; forces what is still up after. */
-  private void stopNodes() {
-    for (Process p : nodes) {
-      try {
-        p.getOutputStream().close();
-      } catch (IOException e) {
-        p.destroy();
-      }
-    }
-    for (Process p : nodes) {
-      try {
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        p.destroyForcibly();
-      }
-    }
+  /** The command that runs this executable again, for each Kafka node's JVM. */
+  static List<String> launcher() {
+    return List.of(
+        ProcessHandle.current().info().command().orElse("java"),
+        // Each node is one broker and controller of a development cluster.
+        "-Xmx512m",
+        "-cp",
+        System.getProperty("java.class.path"),
+        Hourglass.class.getName());
   }
 }

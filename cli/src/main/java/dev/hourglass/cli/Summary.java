@@ -2,7 +2,9 @@ package dev.hourglass.cli;
 
 import dev.hourglass.contract.Topic;
 import dev.hourglass.contract.Topics;
+import dev.hourglass.loadgen.LedgerCheck;
 import dev.hourglass.loadgen.LoadSummary;
+import dev.hourglass.loadgen.StreamStats;
 import dev.hourglass.schema.MaintenanceRuns;
 import dev.hourglass.schema.PipelineTotals;
 import java.io.PrintStream;

@@ -12,6 +12,7 @@ import dev.hourglass.events.AgentEvent;
 import dev.hourglass.events.AgentEventKind;
 import dev.hourglass.events.TaskEvent;
 import dev.hourglass.events.TaskEventKind;
+import dev.hourglass.loadgen.StreamStats;
 import dev.hourglass.schema.Migrator;
 import dev.hourglass.sink.SinkApp;
 import dev.hourglass.streams.StreamsProcessorApp;

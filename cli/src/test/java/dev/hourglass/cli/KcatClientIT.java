@@ -10,6 +10,7 @@ import dev.hourglass.embedded.TestDatabase;
 import dev.hourglass.embedded.TestKafka;
 import dev.hourglass.events.IntegrationEvent;
 import dev.hourglass.events.IntegrationStatus;
+import dev.hourglass.loadgen.StreamStats;
 import dev.hourglass.schema.Migrator;
 import dev.hourglass.sink.SinkApp;
 import dev.hourglass.streams.StreamsProcessorApp;

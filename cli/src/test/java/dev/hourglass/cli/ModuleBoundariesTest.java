@@ -39,6 +39,7 @@ class ModuleBoundariesTest {
             "forwarder",
             "loadgen",
             "bench",
+            "chaos",
             "cli")) {
       assertThat(classes.containPackage("dev.hourglass." + module)).as(module).isTrue();
     }
@@ -132,13 +133,36 @@ class ModuleBoundariesTest {
     noClasses()
         .that()
         .resideOutsideOfPackages(
-            "dev.hourglass.cli..", "dev.hourglass.bench..", "dev.hourglass.loadgen..")
+            "dev.hourglass.cli..",
+            "dev.hourglass.bench..",
+            "dev.hourglass.chaos..",
+            "dev.hourglass.loadgen..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.hourglass.loadgen..")
         .because(
-            "the load generator and its deliberate faults are a harness: the executable and the"
-                + " benchmarks use it, nothing that runs in production does")
+            "the load generator and its deliberate faults are a harness: the executable, the"
+                + " benchmarks and the chaos harness use it, nothing that runs in production does")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.hourglass.cli..", "dev.hourglass.chaos..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.hourglass.chaos..")
+        .because("the chaos harness kills what it tests; only the executable offers it")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.hourglass.chaos..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.hourglass.streams..", "dev.hourglass.sink..", "dev.hourglass.producer..")
+        .because(
+            "the chaos harness runs the processor and the sink as processes of their own, as an"
+                + " operator does, and sends through the load generator: it shares no code with"
+                + " what it kills")
         .check(classes);
     noDeployable()
         .dependOnClassesThat()
@@ -221,7 +245,8 @@ class ModuleBoundariesTest {
             "dev.hourglass.sink..",
             "dev.hourglass.schema..",
             "dev.hourglass.embedded..",
-            "dev.hourglass.bench..")
+            "dev.hourglass.bench..",
+            "dev.hourglass.chaos..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer.hikari..", "org.flywaydb..")
@@ -229,7 +254,8 @@ class ModuleBoundariesTest {
             "the database is written by the sink and shaped by schema-sql only, so every SQL"
                 + " statement the pipeline runs lives in those two modules (embedded only creates"
                 + " and drops test databases; the benchmarks time COPY and the analyst queries"
-                + " against them)")
+                + " against them; the chaos harness locks a table and reads sink_offsets and alerts"
+                + " to check the invariants)")
         .check(classes);
   }
 }

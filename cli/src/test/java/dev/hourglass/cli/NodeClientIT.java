@@ -11,6 +11,7 @@ import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.HourglassIT;
 import dev.hourglass.embedded.TestDatabase;
 import dev.hourglass.embedded.TestKafka;
+import dev.hourglass.loadgen.StreamStats;
 import dev.hourglass.rollups.Alert;
 import dev.hourglass.rollups.AlertState;
 import dev.hourglass.rollups.Severity;

@@ -4,6 +4,7 @@ import dev.hourglass.admin.TopicProvisioner;
 import dev.hourglass.admin.TopicSettings;
 import dev.hourglass.config.Shared;
 import dev.hourglass.contract.Topics;
+import dev.hourglass.loadgen.LedgerCheck;
 import dev.hourglass.loadgen.LoadGenerator;
 import dev.hourglass.loadgen.LoadSummary;
 import dev.hourglass.schema.Migrator;

@@ -11,6 +11,7 @@ import dev.hourglass.embedded.TestDatabase;
 import dev.hourglass.embedded.TestKafka;
 import dev.hourglass.events.TaskEvent;
 import dev.hourglass.events.TaskEventKind;
+import dev.hourglass.loadgen.StreamStats;
 import dev.hourglass.producer.EventPublisher;
 import dev.hourglass.producer.PublisherConfig;
 import dev.hourglass.schema.Migrator;

@@ -1,4 +1,4 @@
-package dev.hourglass.cli;
+package dev.hourglass.loadgen;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,20 +25,20 @@ import java.util.TreeMap;
  * "Delivery guarantees". Only acknowledged sends are in a ledger; invalid events and poison are
  * dead-lettered and duplicates suppressed, so none of them counts.
  */
-final class LedgerCheck {
+public final class LedgerCheck {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> NOT_COUNTED = Set.of("invalid", "poison", "duplicate");
   private static final long HOUR = 3_600_000L;
 
   /** What the ledgers say was sent, by what was injected. */
-  record Sent(long acknowledged, Map<String, Long> byInjection) {
-    long injected(String kind) {
+  public record Sent(long acknowledged, Map<String, Long> byInjection) {
+    public long injected(String kind) {
       return byInjection.getOrDefault(kind, 0L);
     }
   }
 
   /** A row that differs: expected (from the ledger) against actual (in PostgreSQL). */
-  record Mismatch(String key, Map<String, Long> expected, Map<String, Long> actual) {
+  public record Mismatch(String key, Map<String, Long> expected, Map<String, Long> actual) {
     @Override
     public String toString() {
       return key + ": expected " + expected + ", actual " + (actual == null ? "no row" : actual);
@@ -49,8 +49,29 @@ final class LedgerCheck {
   private final Map<String, Long> byInjection = new TreeMap<>();
   private long acknowledged;
 
-  static LedgerCheck read(List<Path> ledgers) {
+  public static LedgerCheck read(List<Path> ledgers) {
+    return read(ledgers, List.of());
+  }
+
+  /**
+   * Reads {@code ledgers}, and {@code resent}: ledgers of a producer that sent again, in a new
+   * session, events already acknowledged in {@code ledgers} (same event_id, same bytes). Those are
+   * acknowledged again and must be suppressed as duplicates, so they count in no rollup.
+   */
+  public static LedgerCheck read(List<Path> ledgers, List<Path> resent) {
     LedgerCheck check = new LedgerCheck();
+    for (Path ledger : resent) {
+      try (BufferedReader in = Files.newBufferedReader(ledger, StandardCharsets.UTF_8)) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (!line.isBlank()) {
+            check.acknowledged++;
+            check.byInjection.merge("resent", 1L, Long::sum);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read ledger " + ledger, e);
+      }
+    }
     for (Path ledger : ledgers) {
       try (BufferedReader in = Files.newBufferedReader(ledger, StandardCharsets.UTF_8)) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -127,12 +148,12 @@ final class LedgerCheck {
     }
   }
 
-  Sent sent() {
+  public Sent sent() {
     return new Sent(acknowledged, Map.copyOf(byInjection));
   }
 
   /** Every expected row that is missing or differs (I1), then every row not expected (I2). */
-  List<Mismatch> compare(List<RollupRow> rows) {
+  public List<Mismatch> compare(List<RollupRow> rows) {
     Map<String, Map<String, Long>> actual = new TreeMap<>();
     for (RollupRow r : rows) {
       actual.put(
@@ -156,7 +177,7 @@ final class LedgerCheck {
     return out;
   }
 
-  int expectedRows() {
+  public int expectedRows() {
     return expected.size();
   }
 }

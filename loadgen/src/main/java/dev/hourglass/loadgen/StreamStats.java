@@ -1,4 +1,4 @@
-package dev.hourglass.cli;
+package dev.hourglass.loadgen;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * was forwarded by the partition it arrived on and is counted (or suppressed, or dead-lettered) by
  * the partition that owns its key: {@code rerouted} is shown apart, never added to the books.
  */
-record StreamStats(
+public record StreamStats(
     long counted,
     long duplicatesSuppressed,
     long lateCorrected,
@@ -31,16 +31,16 @@ record StreamStats(
     Map<String, Long> deadLettered) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  long deadLetteredTotal() {
+  public long deadLetteredTotal() {
     return deadLettered.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  static StreamStats read(String bootstrapServers, String topic) {
+  public static StreamStats read(String bootstrapServers, String topic) {
     return read(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
   }
 
   /** The counters on {@code topic}, read with {@code client} (brokers and security). */
-  static StreamStats read(Map<String, Object> client, String topic) {
+  public static StreamStats read(Map<String, Object> client, String topic) {
     Map<String, String> latest = new HashMap<>();
     Map<String, Object> settings = new HashMap<>(client);
     settings.putAll(

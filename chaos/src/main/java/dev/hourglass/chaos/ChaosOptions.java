@@ -1,0 +1,56 @@
+package dev.hourglass.chaos;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@code hourglass chaos} runs.
+ *
+ * @param launcher the command that runs the executable (java, options, class path, main class):
+ *     every server and component is started with it
+ * @param staticMembership whether each processor and sink gets a static identity ({@code
+ *     group.instance.id}), as the README advises for instances that restart in place
+ * @param dataDir each scenario's servers, settings, ledgers and logs, in a directory of its own
+ * @param scenarios RELIABILITY.md's numbers: 2, 4, 5, 6, 7, 8, 9, 10 (17 is {@code soak})
+ * @param rate events per second of the load
+ * @param load how long each scenario sends
+ * @param kills faults per scenario that repeats one (2, 4, 5)
+ * @param faultFraction share of the load that is late, invalid, poison, duplicate or misrouted
+ * @param postgresDown how long PostgreSQL stays down (scenario 8)
+ * @param lock how long a rollup table stays locked (scenario 9)
+ * @param resend how many acknowledged events the restarted producer sends again (scenario 7)
+ * @param soak the soak's length (scenario 17), or null
+ * @param killEvery the soak's interval between faults
+ * @param seed the load's seed, and the soak's choice of faults
+ * @param catchUpTimeout how long to wait for the pipeline to catch up after the load
+ */
+public record ChaosOptions(
+    List<String> launcher,
+    boolean staticMembership,
+    Path dataDir,
+    List<Integer> scenarios,
+    double rate,
+    Duration load,
+    int kills,
+    double faultFraction,
+    Duration postgresDown,
+    Duration lock,
+    long resend,
+    Duration soak,
+    Duration killEvery,
+    long seed,
+    Duration catchUpTimeout) {
+  public static final List<Integer> SCENARIOS = List.of(2, 4, 5, 10, 6, 8, 9, 7);
+
+  public ChaosOptions {
+    launcher = List.copyOf(launcher);
+    scenarios = List.copyOf(scenarios);
+    for (int s : scenarios) {
+      if (!SCENARIOS.contains(s)) {
+        throw new IllegalArgumentException(
+            "Invalid value " + s + " for configuration --scenario: must be one of " + SCENARIOS);
+      }
+    }
+  }
+}
