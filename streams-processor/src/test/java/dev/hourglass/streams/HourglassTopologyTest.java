@@ -258,6 +258,19 @@ class HourglassTopologyTest {
   }
 
   @Test
+  void shouldSuppressADuplicateOfAnEventLateByMoreThanTheDedupHorizon() {
+    // Stream time 2 h 45 min past the event: beyond the 2 h dedup horizon, within the correction
+    // horizon (a day), so the event is still counted, as a correction, and must be counted once.
+    d.send(Events.task(ORG, at(H11, "50:00"), TaskEventKind.CREATED).build());
+    TaskEvent late = Events.task(ORG, at(H9, "05:00"), TaskEventKind.CREATED).build();
+    d.send(late);
+    d.send(late);
+    d.send(late);
+
+    assertThat(d.rollups()).singleElement().isInstanceOf(TaskCorrection.class);
+  }
+
+  @Test
   void shouldCloseTheHourOfAQuietKeyOnTheWallClock() {
     d.send(Events.task(ORG, at(H9, "30:00"), TaskEventKind.CREATED).build());
     d.tick();
