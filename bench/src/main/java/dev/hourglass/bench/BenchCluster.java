@@ -84,6 +84,24 @@ final class BenchCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Grows this cluster's database to {@code days} × {@code orgs} of rollups and {@code rawEvents}
+   * raw rows with the query benchmark's set-based loader (COPY, not the pipeline).
+   */
+  QueryBenchmark.LoadResult grow(int orgs, int days, long rawEvents, PrintStream out) {
+    return QueryBenchmark.load(
+        new QueryBenchmark.Options(
+            jdbcUrl(),
+            user(),
+            password(),
+            orgs,
+            days,
+            rawEvents,
+            Duration.ofSeconds(1),
+            List.of(1)),
+        out);
+  }
+
   String bootstrapServers() {
     return kafka.bootstrapServers();
   }

@@ -118,18 +118,7 @@ final class BenchFindingsCommand implements Callable<Integer> {
     BenchReport report = new BenchReport("findings", machine, "finding", "value");
     try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), server, out);
         Connection admin = connect(cluster)) {
-      QueryBenchmark.LoadResult loaded =
-          QueryBenchmark.load(
-              new QueryBenchmark.Options(
-                  cluster.jdbcUrl(),
-                  cluster.user(),
-                  cluster.password(),
-                  grownOrgs,
-                  grownDays,
-                  grownRawEvents,
-                  Duration.ofSeconds(1),
-                  List.of(1)),
-              out);
+      QueryBenchmark.LoadResult loaded = cluster.grow(grownOrgs, grownDays, grownRawEvents, out);
       out.printf(
           Locale.ROOT,
           "Loaded %,d rollup rows and %,d raw events in %.0f s%n",

@@ -367,18 +367,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
    */
   private Grown grownRuns(BenchCluster cluster, PublisherConfig publisher, PrintStream out)
       throws Exception {
-    QueryBenchmark.LoadResult loaded =
-        QueryBenchmark.load(
-            new QueryBenchmark.Options(
-                cluster.jdbcUrl(),
-                cluster.user(),
-                cluster.password(),
-                grownOrgs,
-                grownDays,
-                grownRawEvents,
-                Duration.ofSeconds(1),
-                List.of(1)),
-            out);
+    QueryBenchmark.LoadResult loaded = cluster.grow(grownOrgs, grownDays, grownRawEvents, out);
     String description =
         String.format(
             Locale.ROOT,
