@@ -7,6 +7,7 @@ import dev.hourglass.contract.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -41,16 +43,19 @@ public final class StreamsProcessorApp implements AutoCloseable {
   private final CloseOptions.GroupMembershipOperation onClose;
   private final KafkaStreamsMetrics clientMetrics;
   private final RocksDBMemory rocksDBMemory;
+  private final Path appStateDir;
 
   private StreamsProcessorApp(
       KafkaStreams streams,
       RocksDBMemory rocksDBMemory,
+      Path appStateDir,
       RulesWatcher rulesWatcher,
       SchemaTopic schemas,
       CloseOptions.GroupMembershipOperation onClose,
       KafkaStreamsMetrics clientMetrics) {
     this.streams = streams;
     this.rocksDBMemory = rocksDBMemory;
+    this.appStateDir = appStateDir;
     this.rulesWatcher = rulesWatcher;
     this.schemas = schemas;
     this.onClose = onClose;
@@ -119,6 +124,11 @@ public final class StreamsProcessorApp implements AutoCloseable {
             config.topology(), topics, live, routing, new ProcessorMetrics(registry));
     // Dozens of lines, the same on every start: for whoever debugs the topology.
     LOG.debug("Topology:\n{}", topology.describe());
+    // Kafka Streams keeps each application's state in <state dir>/<application id>.
+    Path appStateDir = config.stateDir().resolve(config.applicationId());
+    if (StreamsConfig.EXACTLY_ONCE_V2.equals(config.processingGuarantee())) {
+      UncleanExit.removeStateLeftByCrash(appStateDir);
+    }
     RocksDBMemory rocksDBMemory = config.rocksDBMemory();
     Properties props = config.streamsProperties(rocksDBMemory);
     KafkaStreams streams = new KafkaStreams(topology, props);
@@ -153,6 +163,7 @@ public final class StreamsProcessorApp implements AutoCloseable {
     return new StreamsProcessorApp(
         streams,
         rocksDBMemory,
+        appStateDir,
         watcher,
         schemas,
         config.staticMember()
@@ -199,6 +210,7 @@ public final class StreamsProcessorApp implements AutoCloseable {
     // that timed out, the memory is left to the process's exit.
     if (closed) {
       rocksDBMemory.close();
+      UncleanExit.markClosedCleanly(appStateDir);
     } else {
       LOG.warn("Kafka Streams did not close within {}; its RocksDB memory stays", CLOSE_TIMEOUT);
     }
