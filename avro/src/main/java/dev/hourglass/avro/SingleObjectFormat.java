@@ -29,6 +29,13 @@ public final class SingleObjectFormat implements RecordFormat {
   private static final int MAX_KEPT_BUFFER = 1 << 20;
   private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
 
+  /**
+   * A per-thread decoder, reconfigured for each record: a new one per record was a sizeable share
+   * of the sink's and the processor's decoding allocation (BENCHMARKS.md, "JVM allocation").
+   */
+  private static final ThreadLocal<BinaryDecoder[]> DECODERS =
+      ThreadLocal.withInitial(() -> new BinaryDecoder[1]);
+
   private final KnownSchemas schemas;
   private final ConcurrentMap<Long, DatumReader<SpecificRecord>> readers =
       new ConcurrentHashMap<>();
@@ -143,8 +150,10 @@ public final class SingleObjectFormat implements RecordFormat {
             f ->
                 new SpecificDatumReader<>(
                     entry.writer(), entry.reader(), GeneratedClasses.INSTANCE));
+    BinaryDecoder[] kept = DECODERS.get();
     BinaryDecoder decoder =
-        DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, null);
+        DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, kept[0]);
+    kept[0] = decoder;
     SpecificRecord record;
     try {
       record = reader.read(null, decoder);
@@ -167,7 +176,7 @@ public final class SingleObjectFormat implements RecordFormat {
           "body does not decode as " + entry.writer().getFullName() + ": " + e,
           e);
     }
-    int trailing = trailingBytes(decoder);
+    int trailing = isEnd(decoder) ? 0 : trailingBytes(decoder);
     if (trailing > 0) {
       throw new BadRecordException(
           BadRecordException.Reason.TRUNCATED,
@@ -176,6 +185,16 @@ public final class SingleObjectFormat implements RecordFormat {
           null);
     }
     return record;
+  }
+
+  /** Whether every byte was read; asks without wrapping the decoder in a stream. */
+  private static boolean isEnd(BinaryDecoder decoder) {
+    try {
+      return decoder.isEnd();
+    } catch (IOException e) {
+      // An in-memory source cannot fail; say what would be lost if it did.
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static int trailingBytes(BinaryDecoder decoder) {

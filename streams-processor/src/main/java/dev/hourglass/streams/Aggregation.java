@@ -26,8 +26,17 @@ interface Aggregation<E extends SpecificRecord> {
    */
   String label(E event);
 
-  /** What {@code event} alone adds to its window. */
-  Measures measure(E event);
+  /** What {@code event} alone adds to its window, in a new instance. */
+  default Measures measure(E event) {
+    return measure(event, empty());
+  }
+
+  /**
+   * What {@code event} alone adds to its window, written into {@code into} (all zero, of this
+   * family's layout) and returned: the processor reuses one instance for the events that add to an
+   * open window, instead of allocating a 128-bucket histogram per event.
+   */
+  Measures measure(E event, Measures into);
 
   Measures empty();
 

@@ -75,8 +75,7 @@ final class Families {
     }
 
     @Override
-    public Measures measure(TaskEvent e) {
-      Measures m = empty();
+    public Measures measure(TaskEvent e, Measures m) {
       m.longs[EVENTS] = 1;
       int kind =
           switch (e.getKind()) {
@@ -206,8 +205,7 @@ final class Families {
     }
 
     @Override
-    public Measures measure(AgentEvent e) {
-      Measures m = empty();
+    public Measures measure(AgentEvent e, Measures m) {
       m.longs[EVENTS] = 1;
       int kind =
           switch (e.getKind()) {
@@ -335,8 +333,7 @@ final class Families {
     }
 
     @Override
-    public Measures measure(IntegrationEvent e) {
-      Measures m = empty();
+    public Measures measure(IntegrationEvent e, Measures m) {
       m.longs[EVENTS] = 1;
       m.longs[e.getStatus() == IntegrationStatus.SUCCESS ? SUCCESS : ERROR] = 1;
       if (!e.getProcessed()) {

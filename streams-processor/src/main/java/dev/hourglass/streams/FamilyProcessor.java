@@ -66,6 +66,13 @@ final class FamilyProcessor<E extends SpecificRecord>
   private AlertEvaluator alerts;
 
   private final Map<String, WindowState> open = new HashMap<>();
+
+  /**
+   * The delta of an event that adds to an open window: added in place and dropped within the same
+   * {@link #process} call, so one instance serves every such event (most of them).
+   */
+  private Measures scratch;
+
   private final Set<String> dirty = new LinkedHashSet<>();
   private long earliestClose;
   private Stats stats;
@@ -267,9 +274,9 @@ final class FamilyProcessor<E extends SpecificRecord>
     long windowStart = WindowState.windowStartOf(at);
     String org = family.organizationId(event);
     String entity = family.entityKey(event);
-    Measures delta = aggregation.measure(event);
     boolean late = windowStart + WindowState.HOUR_MS + graceMs <= newStreamTime;
     if (late) {
+      Measures delta = aggregation.measure(event);
       WindowState correction =
           new WindowState(org, entity, aggregation.label(event), windowStart, 0, false, delta);
       byte[] closedBytes = closedHours.fetch(ClosedHour.key(org, entity), windowStart);
@@ -284,10 +291,16 @@ final class FamilyProcessor<E extends SpecificRecord>
     String key = WindowState.key(org, entity, windowStart);
     WindowState current = open.get(key);
     if (current == null) {
+      // A new window keeps its first event's delta as its measures: a fresh instance.
+      Measures delta = aggregation.measure(event);
       WindowState created =
           new WindowState(org, entity, aggregation.label(event), windowStart, 0, true, delta);
       return new Prepared(eventId, newStreamTime, false, key, created, null, true, null, null);
     }
+    if (scratch == null) {
+      scratch = aggregation.empty();
+    }
+    Measures delta = aggregation.measure(event, scratch.clear());
     // Throws on overflow before anything changes; apply adds in place.
     current.measures().checkAddable(delta);
     WindowState next = current.dirty() ? current : current.with(current.measures());

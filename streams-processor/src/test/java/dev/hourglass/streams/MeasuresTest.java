@@ -29,6 +29,19 @@ class MeasuresTest {
   }
 
   @Test
+  void shouldClearEveryMeasureForReuseAsTheNextDelta() {
+    Measures scratch = measures(3, 1.5, 10);
+    scratch.longs[4] = 7;
+
+    Measures cleared = scratch.clear();
+
+    assertThat(cleared).isSameAs(scratch);
+    assertThat(cleared.longs).containsOnly(0L);
+    assertThat(cleared.doubles).containsOnly(0.0);
+    assertThat(cleared.histogram).containsOnly(0L);
+  }
+
+  @Test
   void shouldRefuseAnOverflowingSumWithoutChangingAnything() {
     Measures window = measures(3, 1.5, 10);
     window.longs[4] = Long.MAX_VALUE;
