@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PeersBenchmarkIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> PIPELINES =
-      List.of("hourglass", "streams-suppress", "streams-continuous", "flink");
+      List.of("hourglass", "streams-suppress", "streams-continuous", "flink", "flink-exactly-once");
 
   @Test
   void shouldCheckEveryPipelineAgainstTheSameLedger(@TempDir Path out) throws IOException {
@@ -60,6 +60,24 @@ class PeersBenchmarkIT {
       }
       // Invalid and poison, each set aside once by every pipeline; nothing fails in a sink.
       assertThat(dead).as(pipeline).isEqualTo(60);
+      // Every late event and every duplicate is accounted for once; none is set aside.
+      JsonNode late = p.get("exactness").get("late");
+      assertThat(
+              late.get("corrected").asLong()
+                  + late.get("dropped").asLong()
+                  + late.get("deadLettered").asLong()
+                  + late.get("unclear").asLong())
+          .as(pipeline)
+          .isEqualTo(40);
+      assertThat(late.get("deadLettered").asLong()).as(pipeline).isZero();
+      JsonNode duplicates = p.get("exactness").get("duplicates");
+      assertThat(
+              duplicates.get("countedOnce").asLong()
+                  + duplicates.get("countedTwice").asLong()
+                  + duplicates.get("rowLost").asLong()
+                  + duplicates.get("unclear").asLong())
+          .as(pipeline)
+          .isEqualTo(80);
     }
     // Hourglass: every row equals the ledger, late events and duplicates included.
     JsonNode hourglass = figures.get("hourglass").get("exactness");
@@ -69,6 +87,9 @@ class PeersBenchmarkIT {
     assertThat(hourglass.get("rowsWrong").asLong()).isZero();
     assertThat(hourglass.get("rowsExtra").asLong()).isZero();
     assertThat(figures.get("hourglass").get("reflectedAll").asBoolean()).isTrue();
+    // Every late event corrected in its hour, every duplicate counted once.
+    assertThat(hourglass.get("late").get("corrected").asLong()).isEqualTo(40);
+    assertThat(hourglass.get("duplicates").get("countedOnce").asLong()).isEqualTo(80);
     // Every organization stops sending in the last hour: Hourglass closes those windows anyway.
     assertThat(hourglass.get("quietRowsWritten").asLong())
         .isEqualTo(hourglass.get("quietRows").asLong())
