@@ -563,22 +563,26 @@ final class BenchPeersCommand implements Callable<Integer> {
           BenchFormat.perSecond(r.eventsPerSecond(), "events") + (r.reflectedAll() ? "" : " *"),
           Double.isNaN(hourglass) ? "" : BenchFormat.ratio(r.eventsPerSecond() / hourglass),
           String.format(
-              Locale.ROOT, "%.0f / %.0f ms", r.latencyMs().get("p50"), r.latencyMs().get("p99")),
-          Long.toString(r.latencyUnresolved()),
+              Locale.ROOT, "%,.0f / %,.0f ms", r.latencyMs().get("p50"), r.latencyMs().get("p99")),
+          String.format(Locale.ROOT, "%,d", r.latencyUnresolved()),
           String.format(Locale.ROOT, "%.2f", r.cpuSecondsPer1000()),
           String.format(Locale.ROOT, "%,.0f MiB", r.peakPssMib()),
           String.format(Locale.ROOT, "%,d", x.eventsLost()),
           String.format(Locale.ROOT, "%,d", x.eventsExtra()),
-          x.rowsMissing() + " / " + x.rowsWrong() + " / " + x.rowsExtra(),
+          String.format(
+              Locale.ROOT, "%,d / %,d / %,d", x.rowsMissing(), x.rowsWrong(), x.rowsExtra()),
           late(x.late()),
           duplicates(x.duplicates()),
-          (x.quietWindowsClosed() ? "yes" : "no")
-              + " ("
-              + x.quietRowsWritten()
-              + " of "
-              + x.quietRows()
-              + ")",
-          Long.toString(r.deadLetters().values().stream().mapToLong(Long::longValue).sum()));
+          String.format(
+              Locale.ROOT,
+              "%s (%,d of %,d)",
+              x.quietWindowsClosed() ? "yes" : "no",
+              x.quietRowsWritten(),
+              x.quietRows()),
+          String.format(
+              Locale.ROOT,
+              "%,d",
+              r.deadLetters().values().stream().mapToLong(Long::longValue).sum()));
       report.figure(r.pipeline(), r);
     }
     return report;
