@@ -50,11 +50,18 @@ import picocli.CommandLine.Spec;
     name = "peers",
     mixinStandardHelpOptions = true,
     description =
-        "Hourglass beside Kafka Streams DSL + Debezium JDBC sink: events/s, latency, CPU, memory"
-            + " and lost/extra rows against the ledger, same workload and faults.")
+        "Hourglass beside Kafka Streams DSL + Debezium JDBC sink and Flink: events/s, latency,"
+            + " CPU, memory and lost/extra rows against the ledger, same workload and faults.")
 final class BenchPeersCommand implements Callable<Integer> {
   static final List<String> ALL =
-      List.of("hourglass", "streams-suppress", "streams-continuous", "flink");
+      List.of("hourglass", "streams-suppress", "streams-continuous", "flink", "flink-exactly-once");
+
+  /**
+   * The server setting Flink's XA sink needs: PostgreSQL prepares no transaction by default (0).
+   * Enough for the three jobs' two subtasks' transactions of a few checkpoints each.
+   */
+  private static final Map<String, String> PREPARED_TRANSACTIONS =
+      Map.of("max_prepared_transactions", "64");
 
   @ParentCommand BenchCommand bench;
   @Spec CommandSpec spec;
@@ -64,7 +71,7 @@ final class BenchPeersCommand implements Callable<Integer> {
   @Option(
       names = "--peers",
       split = ",",
-      defaultValue = "hourglass,streams-suppress,streams-continuous,flink",
+      defaultValue = "hourglass,streams-suppress,streams-continuous,flink,flink-exactly-once",
       description = "Pipelines to run, in order (default ${DEFAULT-VALUE}).")
   List<String> peers;
 
@@ -201,7 +208,11 @@ final class BenchPeersCommand implements Callable<Integer> {
     Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     List<Result> results = new ArrayList<>();
     stateDir = Files.createTempDirectory("hourglass-peers-state");
-    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
+    try (BenchCluster cluster =
+        BenchCluster.start(
+            bench.settings(config.file),
+            peers.contains("flink-exactly-once") ? PREPARED_TRANSACTIONS : Map.of(),
+            out)) {
       Duration grace = cluster.processor("peers.", "peers", Map.of()).grace();
       for (String name : peers) {
         out.println("== " + name);
@@ -255,7 +266,8 @@ final class BenchPeersCommand implements Callable<Integer> {
       books = LedgerBooks.read(ledger);
       exact =
           books.compare(
-              PipelineTotals.connect(peer.jdbcUrl(), cluster.user(), cluster.password()).rollups());
+              PipelineTotals.connect(peer.jdbcUrl(), cluster.user(), cluster.password()).rollups(),
+              peer.deadLetterPositions());
       dead = peer.deadLetters();
       out.printf(
           Locale.ROOT,
@@ -310,7 +322,7 @@ final class BenchPeersCommand implements Callable<Integer> {
       return new Started(peer.pipeline().topics(), peer);
     }
     Topics topics = cluster.provision("bench-peers-" + instance + ".");
-    if (name.equals("flink")) {
+    if (name.startsWith("flink")) {
       return new Started(
           topics,
           FlinkPeer.start(
@@ -321,6 +333,7 @@ final class BenchPeersCommand implements Callable<Integer> {
               cluster.password(),
               topics,
               grace,
+              name.equals("flink-exactly-once"),
               stateDir.resolve(instance)));
     }
     return new Started(
@@ -533,6 +546,8 @@ final class BenchPeersCommand implements Callable<Integer> {
             "lost",
             "extra",
             "rows missing / wrong / extra",
+            "late events handled",
+            "duplicates handled",
             "quiet windows closed",
             "dead letters");
     double hourglass =
@@ -548,23 +563,48 @@ final class BenchPeersCommand implements Callable<Integer> {
           BenchFormat.perSecond(r.eventsPerSecond(), "events") + (r.reflectedAll() ? "" : " *"),
           Double.isNaN(hourglass) ? "" : BenchFormat.ratio(r.eventsPerSecond() / hourglass),
           String.format(
-              Locale.ROOT, "%.0f / %.0f ms", r.latencyMs().get("p50"), r.latencyMs().get("p99")),
-          Long.toString(r.latencyUnresolved()),
+              Locale.ROOT, "%,.0f / %,.0f ms", r.latencyMs().get("p50"), r.latencyMs().get("p99")),
+          String.format(Locale.ROOT, "%,d", r.latencyUnresolved()),
           String.format(Locale.ROOT, "%.2f", r.cpuSecondsPer1000()),
           String.format(Locale.ROOT, "%,.0f MiB", r.peakPssMib()),
           String.format(Locale.ROOT, "%,d", x.eventsLost()),
           String.format(Locale.ROOT, "%,d", x.eventsExtra()),
-          x.rowsMissing() + " / " + x.rowsWrong() + " / " + x.rowsExtra(),
-          (x.quietWindowsClosed() ? "yes" : "no")
-              + " ("
-              + x.quietRowsWritten()
-              + " of "
-              + x.quietRows()
-              + ")",
-          Long.toString(r.deadLetters().values().stream().mapToLong(Long::longValue).sum()));
+          String.format(
+              Locale.ROOT, "%,d / %,d / %,d", x.rowsMissing(), x.rowsWrong(), x.rowsExtra()),
+          late(x.late()),
+          duplicates(x.duplicates()),
+          String.format(
+              Locale.ROOT,
+              "%s (%,d of %,d)",
+              x.quietWindowsClosed() ? "yes" : "no",
+              x.quietRowsWritten(),
+              x.quietRows()),
+          String.format(
+              Locale.ROOT,
+              "%,d",
+              r.deadLetters().values().stream().mapToLong(Long::longValue).sum()));
       report.figure(r.pipeline(), r);
     }
     return report;
+  }
+
+  /** "990 corrected / 10 dropped / 0 dead-lettered", and how many are unclear if any. */
+  static String late(LedgerBooks.LateEvents l) {
+    return String.format(
+            Locale.ROOT,
+            "%,d corrected / %,d dropped / %,d dead-lettered",
+            l.corrected(),
+            l.dropped(),
+            l.deadLettered())
+        + (l.unclear() == 0 ? "" : String.format(Locale.ROOT, " / %,d unclear", l.unclear()));
+  }
+
+  /** "1,990 counted once / 10 counted twice", and rows lost and unclear ones if any. */
+  static String duplicates(LedgerBooks.Duplicates d) {
+    return String.format(
+            Locale.ROOT, "%,d counted once / %,d counted twice", d.countedOnce(), d.countedTwice())
+        + (d.rowLost() == 0 ? "" : String.format(Locale.ROOT, " / %,d row lost", d.rowLost()))
+        + (d.unclear() == 0 ? "" : String.format(Locale.ROOT, " / %,d unclear", d.unclear()));
   }
 
   private static Map<String, Double> percentiles(Histogram micros) {

@@ -1,10 +1,19 @@
 package dev.hourglass.bench;
 
 import dev.hourglass.bench.peers.ChildProcess;
+import dev.hourglass.bench.peers.LedgerBooks;
 import dev.hourglass.bench.peers.Peer;
 import dev.hourglass.schema.PipelineTotals;
 import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Peer 1 of {@code hourglass bench peers}: Hourglass as shipped, its processor in this JVM and its
@@ -70,6 +79,30 @@ final class HourglassPeer implements Peer {
     return PipelineTotals.connect(cluster.jdbcUrl(), cluster.user(), cluster.password())
         .totals(BenchCluster.inputs(pipeline.topics()))
         .deadLetters();
+  }
+
+  /** The positions of the dead letters read from this pipeline's input topics. */
+  @Override
+  public Set<String> deadLetterPositions() {
+    Set<String> out = new HashSet<>();
+    try (Connection c =
+            DriverManager.getConnection(cluster.jdbcUrl(), cluster.user(), cluster.password());
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT source_topic, source_partition, source_offset FROM dead_letters"
+                    + " WHERE source_topic = ANY (?)")) {
+      Array topics =
+          c.createArrayOf("text", BenchCluster.inputs(pipeline.topics()).toArray(String[]::new));
+      s.setArray(1, topics);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(LedgerBooks.position(r.getString(1), r.getInt(2), r.getLong(3)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read Hourglass's dead letters: " + e, e);
+    }
   }
 
   @Override

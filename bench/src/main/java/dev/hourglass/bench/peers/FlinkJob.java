@@ -3,6 +3,7 @@ package dev.hourglass.bench.peers;
 import dev.hourglass.contract.Family;
 import dev.hourglass.contract.Topics;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -10,12 +11,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -23,9 +28,11 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptionsInternal;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExactlyOnceOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
@@ -44,6 +51,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.postgresql.xa.PGXADataSource;
 
 /**
  * Peer 3's job, run by {@link FlinkPeer} in a process of its own on Flink's MiniCluster: per
@@ -62,6 +70,7 @@ public final class FlinkJob {
   static final String PASSWORD = "jdbc.password";
   static final String GRACE_MS = "grace.ms";
   static final String CHECKPOINTS = "checkpoints.dir";
+  static final String EXACTLY_ONCE = "exactly.once";
 
   /** How often Flink checkpoints: what a crash replays, and how often the JDBC sink commits. */
   static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
@@ -79,22 +88,53 @@ public final class FlinkJob {
 
   private FlinkJob() {}
 
-  /** args: the settings file, the ready marker ({@link ChildProcess}). */
+  /**
+   * args: the settings file, the ready marker ({@link ChildProcess}). At least once, one job reads
+   * every family; exactly once, one job per family, each with its one XA sink: the connector names
+   * a transaction by job id, subtask and checkpoint only, so two XA sinks in one job prepare the
+   * same transaction id (see BENCHMARKS.md).
+   */
   public static void main(String[] args) throws Exception {
     Properties p = ChildProcess.settings(args);
     Path checkpoints = Path.of(p.getProperty(CHECKPOINTS));
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(configuration(checkpoints));
-    build(env, p);
-    JobClient job = env.executeAsync("hourglass-bench-peers-flink");
-    while (job.getJobStatus().get() != JobStatus.RUNNING) {
-      if (job.getJobStatus().get().isGloballyTerminalState()) {
-        throw new IllegalStateException("the job ended as " + job.getJobStatus().get());
+    boolean exactlyOnce = Boolean.parseBoolean(p.getProperty(EXACTLY_ONCE, "false"));
+    List<JobClient> jobs = new ArrayList<>();
+    if (exactlyOnce) {
+      for (Family family : Family.values()) {
+        Configuration c = configuration(checkpoints.resolve(family.id()));
+        // The same job id in every process: the XA transactions a killed process left prepared
+        // carry it, and only a job of the same id finds and rolls them back on recovery.
+        c.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, jobId(p, family).toHexString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(c);
+        build(env, p, List.of(family), true);
+        jobs.add(env.executeAsync("hourglass-bench-peers-flink-" + family.id()));
       }
-      Thread.sleep(100);
+    } else {
+      StreamExecutionEnvironment env =
+          StreamExecutionEnvironment.createLocalEnvironment(configuration(checkpoints));
+      build(env, p, List.of(Family.values()), false);
+      jobs.add(env.executeAsync("hourglass-bench-peers-flink"));
     }
-    ChildProcess.ready(args, job.getJobID().toString());
-    job.getJobExecutionResult().get();
+    for (JobClient job : jobs) {
+      while (job.getJobStatus().get() != JobStatus.RUNNING) {
+        if (job.getJobStatus().get().isGloballyTerminalState()) {
+          throw new IllegalStateException("the job ended as " + job.getJobStatus().get());
+        }
+        Thread.sleep(100);
+      }
+    }
+    ChildProcess.ready(args, jobs.get(0).getJobID().toString());
+    for (JobClient job : jobs) {
+      job.getJobExecutionResult().get();
+    }
+  }
+
+  /** A job id fixed by the peer's consumer group and the family. */
+  private static JobID jobId(Properties p, Family family) {
+    UUID u =
+        UUID.nameUUIDFromBytes(
+            (p.getProperty(GROUP) + "/" + family.id()).getBytes(StandardCharsets.UTF_8));
+    return new JobID(u.getMostSignificantBits(), u.getLeastSignificantBits());
   }
 
   /** Flink's settings; each one not Flink's default says why. */
@@ -140,10 +180,11 @@ public final class FlinkJob {
     }
   }
 
-  static void build(StreamExecutionEnvironment env, Properties p) {
+  static void build(
+      StreamExecutionEnvironment env, Properties p, List<Family> families, boolean exactlyOnce) {
     Topics topics = Topics.withPrefix(p.getProperty(PREFIX));
     Duration grace = Duration.ofMillis(Long.parseLong(p.getProperty(GRACE_MS)));
-    for (Family family : Family.values()) {
+    for (Family family : families) {
       String topic = topics.events(family).name();
       KafkaSource<Parsed> source =
           KafkaSource.<Parsed>builder()
@@ -169,7 +210,7 @@ public final class FlinkJob {
           .allowedLateness(grace)
           .reduce(FlinkJob::sum, new WindowRow())
           .name(family.id() + "-hours")
-          .sinkTo(rowSink(family, p))
+          .sinkTo(rowSink(family, p, exactlyOnce))
           .name(family.id() + "-jdbc");
       valid.getSideOutput(DEAD).sinkTo(deadLetterSink(p)).name(family.id() + "-dlq");
     }
@@ -189,8 +230,33 @@ public final class FlinkJob {
   }
 
   /**
+   * Flink's JDBC sink, exactly once as its docs set it up: XA transactions prepared at each
+   * checkpoint and committed once it completes, so rows appear only then.
+   */
+  private static <T> JdbcSink<T> exactlyOnceSink(
+      String sql, JdbcStatementBuilder<T> statement, Properties p) {
+    String url = p.getProperty(URL);
+    String user = p.getProperty(USER);
+    String password = p.getProperty(PASSWORD);
+    return JdbcSink.<T>builder()
+        .withQueryStatement(sql, statement)
+        // The XA sink requires no retries: a retried batch would run in another transaction.
+        .withExecutionOptions(JdbcExecutionOptions.builder().withMaxRetries(0).build())
+        .buildExactlyOnce(
+            // PostgreSQL runs one XA transaction per connection (the connector's docs).
+            JdbcExactlyOnceOptions.builder().withTransactionPerConnection(true).build(),
+            () -> {
+              PGXADataSource ds = new PGXADataSource();
+              ds.setUrl(url);
+              ds.setUser(user);
+              ds.setPassword(password);
+              return ds;
+            });
+  }
+
+  /**
    * Flink's JDBC sink, at least once: a restored checkpoint replays what its writer had not yet
-   * flushed, which the upserts absorb. Its exactly-once (XA) mode fails here: see BENCHMARKS.md.
+   * flushed, which the upserts absorb.
    */
   private static <T> JdbcSink<T> sink(String sql, JdbcStatementBuilder<T> statement, Properties p) {
     String url = p.getProperty(URL);
@@ -211,7 +277,7 @@ public final class FlinkJob {
   }
 
   /** Upserts a window's result: a late firing replaces the row with the larger aggregate. */
-  private static JdbcSink<Parsed> rowSink(Family family, Properties p) {
+  private static JdbcSink<Parsed> rowSink(Family family, Properties p, boolean exactlyOnce) {
     int n = Measures.names(family).size();
     String columns = String.join(", ", Measures.names(family));
     String sql =
@@ -238,9 +304,13 @@ public final class FlinkJob {
             ps.setLong(4 + i, row.m()[i]);
           }
         };
-    return sink(sql, statement, p);
+    return exactlyOnce ? exactlyOnceSink(sql, statement, p) : sink(sql, statement, p);
   }
 
+  /**
+   * Dead letters at least once in either mode: one XA sink per job, and the insert is idempotent
+   * (one row per topic, partition and offset).
+   */
   private static JdbcSink<Parsed> deadLetterSink(Properties p) {
     return sink(
         "INSERT INTO "

@@ -9,9 +9,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,8 +24,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Peer 3: Apache Flink ({@link FlinkJob}) on its MiniCluster in a process of its own, upserting
- * into the peer's tables through Flink's JDBC sink, at least once. Restarting its sink SIGKILLs
- * that process and starts a new one, which restores the newest checkpoint.
+ * into the peer's tables through Flink's JDBC sink, at least once or exactly once (XA). Restarting
+ * its sink SIGKILLs that process and starts a new one, which restores the newest checkpoint.
  */
 public final class FlinkPeer implements Peer {
   private final String name;
@@ -64,6 +66,7 @@ public final class FlinkPeer implements Peer {
    * Creates the peer's tables (schema {@code name} with - made _), starts the job in its own
    * process and returns once it runs.
    *
+   * @param exactlyOnce the JDBC sink's XA mode, one job per family, instead of at least once
    * @param dir where the job keeps its checkpoints, settings and log
    */
   public static FlinkPeer start(
@@ -74,6 +77,7 @@ public final class FlinkPeer implements Peer {
       String password,
       Topics topics,
       Duration grace,
+      boolean exactlyOnce,
       Path dir)
       throws InterruptedException {
     String schema = name.replace('-', '_');
@@ -89,6 +93,7 @@ public final class FlinkPeer implements Peer {
     p.setProperty(FlinkJob.PASSWORD, password);
     p.setProperty(FlinkJob.GRACE_MS, Long.toString(grace.toMillis()));
     p.setProperty(FlinkJob.CHECKPOINTS, dir.resolve("checkpoints").toString());
+    p.setProperty(FlinkJob.EXACTLY_ONCE, Boolean.toString(exactlyOnce));
     FlinkPeer peer = new FlinkPeer(name, peerUrl, user, password, p, dir, topics);
     try {
       peer.launch();
@@ -128,6 +133,23 @@ public final class FlinkPeer implements Peer {
       return Map.of(PeerTables.DEAD_LETTERS, r.getLong(1));
     } catch (SQLException e) {
       throw new IllegalStateException("cannot count " + name + "'s dead letters: " + e, e);
+    }
+  }
+
+  @Override
+  public Set<String> deadLetterPositions() {
+    Set<String> out = new HashSet<>();
+    try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT topic, kafka_partition, kafka_offset FROM " + PeerTables.DEAD_LETTERS)) {
+      while (r.next()) {
+        out.add(LedgerBooks.position(r.getString(1), r.getInt(2), r.getLong(3)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read " + name + "'s dead letters: " + e, e);
     }
   }
 

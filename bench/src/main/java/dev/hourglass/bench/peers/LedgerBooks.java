@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,9 @@ public final class LedgerBooks {
   private final Map<String, long[]> expected = new HashMap<>();
   private final Map<String, Long> hourOf = new HashMap<>();
   private final Map<String, Long> injected = new TreeMap<>();
+  private final Map<String, List<long[]>> lateByRow = new HashMap<>();
+  private final Map<String, List<long[]>> duplicatesByRow = new HashMap<>();
+  private final Set<String> latePositions = new HashSet<>();
   private long acknowledged;
 
   private LedgerBooks() {}
@@ -49,6 +55,8 @@ public final class LedgerBooks {
    *     windows are those of quiet keys, which only a pipeline that closes windows without new
    *     events (or writes every update) ever writes
    * @param quietRowsWritten of those, rows in PostgreSQL counting at least their ledger's events
+   * @param late what became of the events sent later than grace + 1 h
+   * @param duplicates what became of the events sent a second time
    */
   public record Exactness(
       long expectedRows,
@@ -58,7 +66,9 @@ public final class LedgerBooks {
       long eventsLost,
       long eventsExtra,
       long quietRows,
-      long quietRowsWritten) {
+      long quietRowsWritten,
+      LateEvents late,
+      Duplicates duplicates) {
     public boolean exact() {
       return rowsMissing == 0 && rowsWrong == 0 && rowsExtra == 0;
     }
@@ -68,6 +78,31 @@ public final class LedgerBooks {
       return quietRowsWritten == quietRows;
     }
   }
+
+  /**
+   * The late events (sent later than grace + 1 h behind the newest event time) as the rows show
+   * them. Each row holding late events is explained from its sums ({@link #compare}); every late
+   * event falls in exactly one of these.
+   *
+   * @param corrected counted in its hour's row: the row was corrected after its window closed
+   * @param dropped not counted, and not among the pipeline's dead letters: lost without a trace
+   * @param deadLettered not counted, and set aside among the pipeline's dead letters (found there
+   *     by topic, partition and offset)
+   * @param unclear in a row whose sums no account of its late events and duplicates explains
+   *     (events other than these were also lost or counted again there)
+   */
+  public record LateEvents(long corrected, long dropped, long deadLettered, long unclear) {}
+
+  /**
+   * The duplicates (an event sent again with the same event_id) as the rows show them; every
+   * duplicate falls in exactly one of these.
+   *
+   * @param countedOnce its row is in PostgreSQL and counts the event once
+   * @param countedTwice its row counts the event a second time
+   * @param rowLost its row is not in PostgreSQL at all (the event counts nowhere)
+   * @param unclear in a row whose sums no account explains, as for late events
+   */
+  public record Duplicates(long countedOnce, long countedTwice, long rowLost, long unclear) {}
 
   /** Reads one ledger file (JSON lines, one per acknowledged send). */
   public static LedgerBooks read(Path ledger) {
@@ -99,8 +134,12 @@ public final class LedgerBooks {
     return expected.values().stream().mapToLong(m -> m[0]).sum();
   }
 
-  /** Compares {@code rows} (every row of a pipeline's three tables) with the ledger. */
-  public Exactness compare(List<RollupRow> rows) {
+  /**
+   * Compares {@code rows} (every row of a pipeline's three tables) with the ledger.
+   *
+   * @param deadLetters where the pipeline's dead letters were read, "topic/partition/offset"
+   */
+  public Exactness compare(List<RollupRow> rows, Set<String> deadLetters) {
     Map<String, long[]> actual = new HashMap<>();
     for (RollupRow r : rows) {
       Family family = Family.forId(r.family()).orElseThrow();
@@ -130,7 +169,7 @@ public final class LedgerBooks {
       if (got == null) {
         missing++;
         lost += want;
-      } else if (!java.util.Arrays.equals(got, e.getValue())) {
+      } else if (!Arrays.equals(got, e.getValue())) {
         wrong++;
         lost += Math.max(0, want - got[0]);
         extra += Math.max(0, got[0] - want);
@@ -142,29 +181,160 @@ public final class LedgerBooks {
         extra += e.getValue()[0];
       }
     }
+    Accounts accounts = new Accounts();
+    Set<String> explained = new HashSet<>(lateByRow.keySet());
+    explained.addAll(duplicatesByRow.keySet());
+    for (String key : explained) {
+      accounts.explain(
+          expected.get(key),
+          actual.get(key),
+          lateByRow.getOrDefault(key, List.of()),
+          duplicatesByRow.getOrDefault(key, List.of()));
+    }
+    long lateDeadLettered = latePositions.stream().filter(deadLetters::contains).count();
+    // A late event counted in its row is corrected even if also set aside (none is): dead letters
+    // come out of the uncounted ones.
+    long deadUncounted = Math.min(lateDeadLettered, accounts.lateUncounted);
     return new Exactness(
-        expected.size(), missing, wrong, extraRows, lost, extra, quiet, quietWritten);
+        expected.size(),
+        missing,
+        wrong,
+        extraRows,
+        lost,
+        extra,
+        quiet,
+        quietWritten,
+        new LateEvents(
+            accounts.lateCounted,
+            accounts.lateUncounted - deadUncounted,
+            deadUncounted,
+            accounts.lateUnclear),
+        new Duplicates(
+            accounts.duplicatesOnce,
+            accounts.duplicatesTwice,
+            accounts.duplicatesRowLost,
+            accounts.duplicatesUnclear));
+  }
+
+  /**
+   * Each row's account of its late events and duplicates. A row's sums are those of its other
+   * events (the ledger's row less its late events) plus some of its late events plus some of its
+   * duplicates; every choice of those whose sums equal the row's is an account of the row. All
+   * accounts count the same number of events (event_count is one per event), so they differ only in
+   * how many of those are late events and how many duplicates: when the sums do not tell (a late
+   * event and a duplicate with the same measures), the account with the most late events counted,
+   * and so the fewest duplicates counted twice, is taken (the one most favourable to the pipeline).
+   * A row absent from PostgreSQL counts none of its late events and duplicates; a row no account
+   * explains makes its late events and duplicates unclear.
+   */
+  private static final class Accounts {
+    /** Above this many late events and duplicates in one row, its accounts are not enumerated. */
+    private static final int MAX_CANDIDATES = 16;
+
+    long lateCounted;
+    long lateUncounted;
+    long lateUnclear;
+    long duplicatesOnce;
+    long duplicatesTwice;
+    long duplicatesRowLost;
+    long duplicatesUnclear;
+
+    void explain(long[] want, long[] got, List<long[]> late, List<long[]> duplicates) {
+      if (want == null) {
+        lateUnclear += late.size();
+        duplicatesUnclear += duplicates.size();
+        return;
+      }
+      if (got == null) {
+        lateUncounted += late.size();
+        duplicatesRowLost += duplicates.size();
+        return;
+      }
+      int n = late.size() + duplicates.size();
+      int best = -1;
+      if (n <= MAX_CANDIDATES) {
+        long[] base = want.clone();
+        for (long[] l : late) {
+          for (int i = 0; i < base.length; i++) {
+            base[i] -= l[i];
+          }
+        }
+        List<long[]> candidates = new ArrayList<>(late);
+        candidates.addAll(duplicates);
+        for (int mask = 0; mask < 1 << n; mask++) {
+          long[] sum = base.clone();
+          for (int c = 0; c < n; c++) {
+            if ((mask & 1 << c) != 0) {
+              Measures.add(sum, candidates.get(c));
+            }
+          }
+          int lateBits = Integer.bitCount(mask & ((1 << late.size()) - 1));
+          if (Arrays.equals(sum, got) && lateBits > best) {
+            best = lateBits;
+          }
+        }
+      }
+      if (best < 0) {
+        lateUnclear += late.size();
+        duplicatesUnclear += duplicates.size();
+        return;
+      }
+      long counted = got[0] - (want[0] - late.size());
+      lateCounted += best;
+      lateUncounted += late.size() - best;
+      duplicatesTwice += counted - best;
+      duplicatesOnce += duplicates.size() - (counted - best);
+    }
   }
 
   private void add(JsonNode e) {
     acknowledged++;
     String kind = e.path("injected").asText("none");
     injected.merge(kind, 1L, Long::sum);
+    if (kind.equals("duplicate")) {
+      duplicatesByRow.computeIfAbsent(rowKey(e), k -> new ArrayList<>()).add(measures(e));
+    }
     if (NOT_COUNTED.contains(kind)) {
       return;
     }
-    Family family =
-        Family.forId(e.path("type").asText())
-            .orElseThrow(() -> new IllegalArgumentException("unknown ledger type in " + e));
-    long hour = Math.floorDiv(e.path("occurred_at").asLong(), HOUR) * HOUR;
-    String key =
-        key(
-            family.id(),
-            e.path("organization_id").asText(),
-            e.path("entity_key").asText(),
-            Instant.ofEpochMilli(hour));
-    long[] m = expected.computeIfAbsent(key, k -> new long[Measures.names(family).size()]);
-    hourOf.put(key, hour);
+    String key = rowKey(e);
+    long[] one = measures(e);
+    Measures.add(expected.computeIfAbsent(key, k -> new long[one.length]), one);
+    hourOf.put(key, hourStart(e));
+    if (kind.equals("late")) {
+      lateByRow.computeIfAbsent(key, k -> new ArrayList<>()).add(one);
+      latePositions.add(
+          position(
+              e.path("topic").asText(), e.path("partition").asInt(), e.path("offset").asLong()));
+    }
+  }
+
+  /** "topic/partition/offset": where a record was read, as dead letters are matched. */
+  public static String position(String topic, int partition, long offset) {
+    return topic + "/" + partition + "/" + offset;
+  }
+
+  private static long hourStart(JsonNode e) {
+    return Math.floorDiv(e.path("occurred_at").asLong(), HOUR) * HOUR;
+  }
+
+  private static Family family(JsonNode e) {
+    return Family.forId(e.path("type").asText())
+        .orElseThrow(() -> new IllegalArgumentException("unknown ledger type in " + e));
+  }
+
+  /** The key of the row a ledger line's event counts in. */
+  private static String rowKey(JsonNode e) {
+    return key(
+        family(e).id(),
+        e.path("organization_id").asText(),
+        e.path("entity_key").asText(),
+        Instant.ofEpochMilli(hourStart(e)));
+  }
+
+  /** A ledger line's event's contribution to its row, in {@link Measures#names} order. */
+  private static long[] measures(JsonNode e) {
+    Family family = family(e);
     Map<String, Long> one = new LinkedHashMap<>();
     one.put("event_count", 1L);
     String step = e.path("kind").asText("");
@@ -199,9 +369,11 @@ public final class LedgerBooks {
       }
     }
     List<String> names = Measures.names(family);
+    long[] m = new long[names.size()];
     for (int i = 0; i < names.size(); i++) {
-      m[i] += one.getOrDefault(names.get(i), 0L);
+      m[i] = one.getOrDefault(names.get(i), 0L);
     }
+    return m;
   }
 
   private static String key(String family, String org, String entity, Instant windowStart) {

@@ -1,6 +1,7 @@
 package dev.hourglass.bench.peers;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One pipeline of {@code hourglass bench peers}, running: it reads the event topics it was started
@@ -24,6 +25,12 @@ public interface Peer extends AutoCloseable {
   default boolean caughtUp() {
     return true;
   }
+
+  /**
+   * Where each record it set aside was read, as {@link LedgerBooks#position}: the late events among
+   * them count as dead-lettered, not dropped.
+   */
+  Set<String> deadLetterPositions();
 
   /** Throws when a component has stopped with an error. */
   void check();

@@ -2,20 +2,26 @@ package dev.hourglass.bench.peers;
 
 import dev.hourglass.contract.Family;
 import dev.hourglass.contract.Topics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -208,11 +214,45 @@ public final class StreamsDebeziumPeer implements Peer {
    */
   @Override
   public Map<String, Long> deadLetters() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    readDeadLetters((topic, r) -> out.merge(topic, 1L, Long::sum));
+    for (String topic : deadLetterTopics) {
+      out.putIfAbsent(topic, 0L);
+    }
+    return out;
+  }
+
+  /**
+   * Where the dead letters were read, from the headers each handler adds: Kafka Streams' {@code
+   * __streams.errors.*} (KIP-1034) and Connect's {@code __connect.errors.*} (context headers on).
+   */
+  @Override
+  public Set<String> deadLetterPositions() {
+    Set<String> out = new HashSet<>();
+    readDeadLetters(
+        (topic, r) -> {
+          for (String h : List.of("__streams.errors.", "__connect.errors.")) {
+            String t = header(r, h + "topic");
+            String partition = header(r, h + "partition");
+            String offset = header(r, h + "offset");
+            if (t != null && partition != null && offset != null) {
+              out.add(LedgerBooks.position(t, Integer.parseInt(partition), Long.parseLong(offset)));
+            }
+          }
+        });
+    return out;
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private void readDeadLetters(BiConsumer<String, ConsumerRecord<byte[], byte[]>> each) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     // Committed records only: an aborted attempt is retried, and counts once.
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    Map<String, Long> out = new LinkedHashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       for (String topic : deadLetterTopics) {
@@ -220,15 +260,12 @@ public final class StreamsDebeziumPeer implements Peer {
         consumer.assign(List.of(tp));
         consumer.seekToBeginning(List.of(tp));
         long end = consumer.endOffsets(List.of(tp)).get(tp);
-        long count = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (consumer.position(tp) < end && System.nanoTime() < deadline) {
-          count += consumer.poll(Duration.ofMillis(200)).count();
+          consumer.poll(Duration.ofMillis(200)).forEach(r -> each.accept(topic, r));
         }
-        out.put(topic, count);
       }
     }
-    return out;
   }
 
   @Override
