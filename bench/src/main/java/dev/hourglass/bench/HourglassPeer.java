@@ -105,6 +105,16 @@ final class HourglassPeer implements Peer {
     }
   }
 
+  /**
+   * Whether the processor has read every event so far; the sink is then judged by its rows, which
+   * change while it catches up. Without this, a processor far behind on a loaded machine left the
+   * rows unchanged for the settle time and the benchmark took them as final.
+   */
+  @Override
+  public boolean caughtUp() {
+    return pipeline.processorCaughtUp();
+  }
+
   @Override
   public void check() {
     pipeline.checkRunning();

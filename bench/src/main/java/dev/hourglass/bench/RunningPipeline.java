@@ -132,6 +132,11 @@ final class RunningPipeline implements AutoCloseable {
         sent, input, watch, this::sinkLag, cluster.postgresPid(), from, interval);
   }
 
+  /** Whether the processor has committed every event written to its input topics so far. */
+  boolean processorCaughtUp() {
+    return input.committed() >= input.endOffsets();
+  }
+
   /** Records the sink in this process (both paths, when apart) has not committed yet. */
   long sinkLag() {
     return (sink == null ? 0 : sink.lag()) + (eventsSink == null ? 0 : eventsSink.lag());
