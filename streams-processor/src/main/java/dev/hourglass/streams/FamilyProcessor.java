@@ -84,6 +84,9 @@ final class FamilyProcessor<E extends SpecificRecord>
 
   private long lastRecordWall;
 
+  /** The wall clock when stream time last moved: how far the dedup clock may follow it. */
+  private long dedupWallBase;
+
   FamilyProcessor(
       Aggregation<E> aggregation,
       Nodes nodes,
@@ -159,6 +162,9 @@ final class FamilyProcessor<E extends SpecificRecord>
     baseTime = stats.streamTime;
     // After a restart the quiet time is counted from now: a window never closes early.
     lastRecordWall = context.currentSystemTimeMs();
+    // Nor does the dedup clock count the time the task was down: a producer's resend after the
+    // processor's restart finds its ids.
+    dedupWallBase = lastRecordWall;
     context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
 
@@ -314,8 +320,8 @@ final class FamilyProcessor<E extends SpecificRecord>
     }
     baseTime = stats.streamTime;
     lastRecordWall = now;
-    dedup.put(p.eventId(), stats.streamTime, stats.streamTime);
-    seenFilter.add(p.eventId(), stats.streamTime);
+    dedup.put(p.eventId(), stats.streamTime, stats.dedupTime);
+    seenFilter.add(p.eventId(), stats.dedupTime);
     if (p.late()) {
       // Its window's final rollup went out when stream time passed end + grace (in advance), so
       // this delta follows it on the same partition.
@@ -362,10 +368,10 @@ final class FamilyProcessor<E extends SpecificRecord>
   }
 
   private boolean seen(String eventId) {
-    if (stats.streamTime == Long.MIN_VALUE) {
+    if (stats.dedupTime == Long.MIN_VALUE) {
       return false;
     }
-    long from = Math.max(0, stats.streamTime - horizonMs);
+    long from = Math.max(0, stats.dedupTime - horizonMs);
     if (!seenFilter.mightContain(eventId, from)) {
       return false;
     }
@@ -377,7 +383,8 @@ final class FamilyProcessor<E extends SpecificRecord>
   /** Moves stream time forward and publishes the final version of every window it closes. */
   private void advance(long newStreamTime, long now) {
     stats.streamTime = newStreamTime;
-    seenFilter.expireBefore(Math.max(0, newStreamTime - horizonMs));
+    advanceDedupTime(now);
+    seenFilter.expireBefore(Math.max(0, stats.dedupTime - horizonMs));
     if (newStreamTime < earliestClose) {
       return;
     }
@@ -404,6 +411,21 @@ final class FamilyProcessor<E extends SpecificRecord>
       windows.delete(key);
     }
     recomputeEarliestClose();
+  }
+
+  /**
+   * Moves the dedup clock after stream time, never faster than the wall clock. Stream time alone
+   * races ahead when a backlog spanning hours of event time arrives in seconds (a producer catching
+   * up): ids of its first events would be forgotten before the producer could resend them (chaos
+   * scenario 7). So an id is remembered for the horizon of the task's running wall clock at least,
+   * and, while no backlog put the clock behind stream time, of stream time too.
+   */
+  private void advanceDedupTime(long now) {
+    stats.dedupTime =
+        stats.dedupTime == Long.MIN_VALUE
+            ? stats.streamTime
+            : Math.min(stats.streamTime, stats.dedupTime + Math.max(0, now - dedupWallBase));
+    dedupWallBase = now;
   }
 
   private void punctuate(long now) {

@@ -260,6 +260,9 @@ final class StateCodec {
       }
       // Appended after the V1 layout, so stats written before re-routing existed still decode.
       out.writeLong(s.rerouted);
+      // Appended in turn: stats written before the dedup clock existed read it as stream time,
+      // the clock their dedup entries were stored with.
+      out.writeLong(s.dedupTime);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -282,6 +285,7 @@ final class StateCodec {
         s.deadLettered.put(in.readUTF(), in.readLong());
       }
       s.rerouted = in.available() >= Long.BYTES ? in.readLong() : 0;
+      s.dedupTime = in.available() >= Long.BYTES ? in.readLong() : s.streamTime;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

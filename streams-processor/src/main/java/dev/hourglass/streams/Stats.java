@@ -23,6 +23,13 @@ final class Stats {
   final Map<String, Long> deadLettered = new TreeMap<>();
   long streamTime = Long.MIN_VALUE;
 
+  /**
+   * The dedup store's clock, which event_ids are stored and expired by: it follows stream time but
+   * never runs faster than the wall clock while the task runs ({@code
+   * FamilyProcessor#advanceDedupTime}). Starts at the first stream time.
+   */
+  long dedupTime = Long.MIN_VALUE;
+
   void deadLettered(String reason) {
     deadLettered.merge(reason, 1L, Long::sum);
   }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * ProcessorConfig#topology()} for the checks and defaults).
  *
  * @param grace how long after its end a window still takes events before it closes
- * @param dedupHorizon how long (stream time) an event_id is remembered
+ * @param dedupHorizon how long an event_id is remembered, on the dedup clock: stream time, never
+ *     faster than the wall clock while the task runs
  * @param emitInterval how often (wall clock) updated windows are published
  * @param limits the event validation bounds
  * @param correctionHorizon how long (stream time) a closed hour's totals are kept for evaluating

@@ -271,6 +271,40 @@ class HourglassTopologyTest {
   }
 
   @Test
+  void shouldSuppressAResentBatchWhoseOriginalsMovedStreamTimeBeyondTheDedupHorizon() {
+    // Chaos scenario 7: a producer sends events spanning 2 h 50 min of event time within seconds
+    // (a backlog), so they move stream time on by more than the 2 h horizon; then it restarts and
+    // resends them all. Stream time passed the horizon since the first ids were stored, the wall
+    // clock did not: every resent event is a duplicate.
+    List<TaskEvent> batch = new ArrayList<>();
+    for (int minute = 0; minute < 180; minute += 10) {
+      batch.add(
+          Events.task(ORG, H9.plus(Duration.ofMinutes(minute)), TaskEventKind.CREATED).build());
+    }
+    batch.forEach(d::send);
+    batch.forEach(d::send);
+    d.tick();
+
+    assertThat(d.stats().get(d.topics.events(Family.TASK).name() + "-0"))
+        .startsWith("{\"counted\":18,\"duplicates_suppressed\":18,\"late_corrected\":0,");
+  }
+
+  @Test
+  void shouldForgetAnEventIdOnceStreamTimeAndTheWallClockBothPassedTheDedupHorizon() {
+    // The bound on the dedup store: a quiet partition's stream time runs on with the wall clock,
+    // so 2 h later both have passed the horizon and the id is forgotten; the event counts again,
+    // as a correction of its closed hour.
+    TaskEvent event = Events.task(ORG, at(H9, "10:00"), TaskEventKind.CREATED).build();
+    d.send(event);
+    d.advance(Duration.ofHours(2).plusSeconds(1));
+    d.send(event);
+    d.tick();
+
+    assertThat(d.stats().get(d.topics.events(Family.TASK).name() + "-0"))
+        .startsWith("{\"counted\":2,\"duplicates_suppressed\":0,\"late_corrected\":1,");
+  }
+
+  @Test
   void shouldCloseTheHourOfAQuietKeyOnTheWallClock() {
     d.send(Events.task(ORG, at(H9, "30:00"), TaskEventKind.CREATED).build());
     d.tick();

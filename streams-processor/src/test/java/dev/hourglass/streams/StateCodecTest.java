@@ -54,11 +54,24 @@ class StateCodecTest {
         .isEqualTo(
             "{\"counted\":7,\"duplicates_suppressed\":0,\"late_corrected\":0,\"rerouted\":3,"
                 + "\"dead_lettered\":{\"INVALID_KEY\":1},\"stream_time\":42}");
-    // The V1 layout before the rerouted counter was appended: the same bytes without it.
-    byte[] before = java.util.Arrays.copyOf(now, now.length - Long.BYTES);
+    // The V1 layout before the rerouted counter was appended: the same bytes without it (and
+    // without the dedup clock appended after it).
+    byte[] before = java.util.Arrays.copyOf(now, now.length - 2 * Long.BYTES);
     assertThat(StateCodec.stats(before).toJson())
         .isEqualTo(
             "{\"counted\":7,\"duplicates_suppressed\":0,\"late_corrected\":0,\"rerouted\":0,"
                 + "\"dead_lettered\":{\"INVALID_KEY\":1},\"stream_time\":42}");
+  }
+
+  @Test
+  void shouldKeepTheDedupClockAndReadItAsStreamTimeFromStatsWrittenBeforeIt() {
+    Stats s = new Stats();
+    s.streamTime = 42;
+    s.dedupTime = 17;
+    byte[] now = StateCodec.stats(s);
+    assertThat(StateCodec.stats(now).dedupTime).isEqualTo(17L);
+    // Before the clock existed, ids were stored by stream time: the clock resumes from there.
+    byte[] before = java.util.Arrays.copyOf(now, now.length - Long.BYTES);
+    assertThat(StateCodec.stats(before).dedupTime).isEqualTo(42L);
   }
 }
