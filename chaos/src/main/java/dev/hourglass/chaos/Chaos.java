@@ -92,8 +92,7 @@ public final class Chaos {
     try (Run run =
         Run.start(
             dir("scenario-" + title.substring(0, title.indexOf(' '))),
-            options.launcher(),
-            options.staticMembership(),
+            options,
             brokers,
             processors,
             sinks,
@@ -165,9 +164,7 @@ public final class Chaos {
     Duration load = max(options.load(), paused.plus(Duration.ofSeconds(40)));
     String title = "10 a sink SIGSTOPped past its session timeout, then SIGCONT";
     out.println("== " + title);
-    try (Run run =
-        Run.start(
-            dir("scenario-10"), options.launcher(), options.staticMembership(), 1, 1, 2, out)) {
+    try (Run run = Run.start(dir("scenario-10"), options, 1, 1, 2, out)) {
       CompletableFuture<LoadSummary> sending =
           run.send(
               run.load(options.seed(), 0, options.rate(), load, options.faultFraction()), false);
@@ -226,9 +223,7 @@ public final class Chaos {
     String title = "8 PostgreSQL's postmaster SIGKILLed during writes, restarted later";
     Duration load = max(options.load(), options.postgresDown().plus(Duration.ofSeconds(30)));
     out.println("== " + title);
-    try (Run run =
-        Run.start(
-            dir("scenario-8"), options.launcher(), options.staticMembership(), 1, 1, 1, out)) {
+    try (Run run = Run.start(dir("scenario-8"), options, 1, 1, 1, out)) {
       CompletableFuture<LoadSummary> sending =
           run.send(
               run.load(options.seed(), 0, options.rate(), load, options.faultFraction()), false);
@@ -263,9 +258,7 @@ public final class Chaos {
     String title = "9 a rollup table locked (ACCESS EXCLUSIVE) during ingest";
     Duration load = max(options.load(), options.lock().plus(Duration.ofSeconds(30)));
     out.println("== " + title);
-    try (Run run =
-        Run.start(
-            dir("scenario-9"), options.launcher(), options.staticMembership(), 1, 1, 1, out)) {
+    try (Run run = Run.start(dir("scenario-9"), options, 1, 1, 1, out)) {
       CompletableFuture<LoadSummary> sending =
           run.send(
               run.load(options.seed(), 0, options.rate(), load, options.faultFraction()), false);
@@ -297,9 +290,7 @@ public final class Chaos {
   private Report resend() throws Exception {
     String title = "7 a producer restarts and resends its last acknowledged events";
     out.println("== " + title);
-    try (Run run =
-        Run.start(
-            dir("scenario-7"), options.launcher(), options.staticMembership(), 1, 1, 1, out)) {
+    try (Run run = Run.start(dir("scenario-7"), options, 1, 1, 1, out)) {
       run.send(
               run.load(options.seed(), 0, options.rate(), options.load(), options.faultFraction()),
               false)
@@ -329,9 +320,7 @@ public final class Chaos {
     String title = "17 soak of " + options.soak() + " at 70 % of measured capacity";
     out.println("== " + title);
     SplittableRandom random = new SplittableRandom(options.seed());
-    try (Run run =
-        Run.start(
-            dir("scenario-17"), options.launcher(), options.staticMembership(), 1, 2, 2, out)) {
+    try (Run run = Run.start(dir("scenario-17"), options, 1, 2, 2, out)) {
       long burst = 30_000;
       long start = System.nanoTime();
       // The burst's event time lies before the soak's, so that the soak's events are on time

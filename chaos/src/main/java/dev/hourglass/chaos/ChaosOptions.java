@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param launcher the command that runs the executable (java, options, class path, main class):
  *     every server and component is started with it
+ * @param secured whether Kafka runs secured as {@code hourglass servers} runs it (SASL_SSL, SCRAM,
+ *     ACLs, a principal per component); otherwise PLAINTEXT without authentication
  * @param staticMembership whether each processor and sink gets a static identity ({@code
  *     group.instance.id}), as the README advises for instances that restart in place
  * @param dataDir each scenario's servers, settings, ledgers and logs, in a directory of its own
@@ -27,6 +29,7 @@ import java.util.List;
  */
 public record ChaosOptions(
     List<String> launcher,
+    boolean secured,
     boolean staticMembership,
     Path dataDir,
     List<Integer> scenarios,

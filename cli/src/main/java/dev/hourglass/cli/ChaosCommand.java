@@ -116,6 +116,14 @@ final class ChaosCommand implements Callable<Integer> {
               + " then waits out its predecessor's session timeout (45 s) before it owns anything.")
   boolean dynamicMembership;
 
+  @Option(
+      names = "--plaintext",
+      description =
+          "Kafka without security (PLAINTEXT, no logins, no ACLs). By default the brokers run"
+              + " secured as hourglass servers runs them: SASL_SSL, SCRAM, ACLs, each component"
+              + " its own principal.")
+  boolean plaintext;
+
   @Option(names = "--seed", defaultValue = "42", description = "The load's seed.")
   long seed;
 
@@ -140,6 +148,7 @@ final class ChaosCommand implements Callable<Integer> {
     ChaosOptions options =
         new ChaosOptions(
             launcher(),
+            !plaintext,
             !dynamicMembership,
             dataDir,
             chosen,

@@ -32,6 +32,7 @@ class ChaosIT {
                 System.getProperty("java.class.path"),
                 Hourglass.class.getName()),
             true,
+            true,
             dir,
             List.of(2, 4),
             500,
