@@ -44,7 +44,13 @@ public final class Chaos {
       }
     }
     if (options.soak() != null) {
-      reports.add(soak());
+      try {
+        reports.add(soak());
+      } catch (Exception e) {
+        // Reported as the scenarios are: not completed, with why (a component stuck unready).
+        errors.add("scenario 17: " + e);
+        out.println("== scenario 17 could not be completed: " + e);
+      }
     }
     return reports;
   }
