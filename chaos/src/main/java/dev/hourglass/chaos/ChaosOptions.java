@@ -24,6 +24,7 @@ import java.util.List;
  * @param resend how many acknowledged events the restarted producer sends again (scenario 7)
  * @param soak the soak's length (scenario 17), or null
  * @param killEvery the soak's interval between faults
+ * @param soakRate the soak's events per second, or 0 for 70 % of the capacity measured at start
  * @param seed the load's seed, and the soak's choice of faults
  * @param catchUpTimeout how long to wait for the pipeline to catch up after the load
  */
@@ -42,6 +43,7 @@ public record ChaosOptions(
     long resend,
     Duration soak,
     Duration killEvery,
+    double soakRate,
     long seed,
     Duration catchUpTimeout) {
   public static final List<Integer> SCENARIOS = List.of(2, 4, 5, 10, 6, 8, 9, 7);

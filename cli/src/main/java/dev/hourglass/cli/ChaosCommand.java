@@ -110,6 +110,14 @@ final class ChaosCommand implements Callable<Integer> {
   Duration killEvery;
 
   @Option(
+      names = "--soak-rate",
+      defaultValue = "0",
+      description =
+          "The soak's events/s; 0 (default) measures the capacity first (a 30,000-event burst)"
+              + " and soaks at 70 % of it.")
+  double soakRate;
+
+  @Option(
       names = "--dynamic-membership",
       description =
           "No static identity (group.instance.id) for the processors and sinks: a killed instance"
@@ -161,6 +169,7 @@ final class ChaosCommand implements Callable<Integer> {
             resend,
             soak,
             killEvery,
+            soakRate,
             seed,
             catchUpTimeout);
     String command =

@@ -44,6 +44,7 @@ class ChaosIT {
             10_000,
             null,
             Duration.ofMinutes(3),
+            0,
             42,
             Duration.ofMinutes(5));
 
