@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param launcher the command that runs the executable (java, options, class path, main class):
  *     every server and component is started with it
+ * @param secured whether Kafka runs secured as {@code hourglass servers} runs it (SASL_SSL, SCRAM,
+ *     ACLs, a principal per component); otherwise PLAINTEXT without authentication
  * @param staticMembership whether each processor and sink gets a static identity ({@code
  *     group.instance.id}), as the README advises for instances that restart in place
  * @param dataDir each scenario's servers, settings, ledgers and logs, in a directory of its own
@@ -22,11 +24,13 @@ import java.util.List;
  * @param resend how many acknowledged events the restarted producer sends again (scenario 7)
  * @param soak the soak's length (scenario 17), or null
  * @param killEvery the soak's interval between faults
+ * @param soakRate the soak's events per second, or 0 for 70 % of the capacity measured at start
  * @param seed the load's seed, and the soak's choice of faults
  * @param catchUpTimeout how long to wait for the pipeline to catch up after the load
  */
 public record ChaosOptions(
     List<String> launcher,
+    boolean secured,
     boolean staticMembership,
     Path dataDir,
     List<Integer> scenarios,
@@ -39,6 +43,7 @@ public record ChaosOptions(
     long resend,
     Duration soak,
     Duration killEvery,
+    double soakRate,
     long seed,
     Duration catchUpTimeout) {
   public static final List<Integer> SCENARIOS = List.of(2, 4, 5, 10, 6, 8, 9, 7);

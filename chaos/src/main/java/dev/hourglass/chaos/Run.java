@@ -1,7 +1,9 @@
 package dev.hourglass.chaos;
 
+import dev.hourglass.admin.KafkaAccess;
 import dev.hourglass.contract.Topic;
 import dev.hourglass.contract.Topics;
+import dev.hourglass.embedded.KafkaSecurity;
 import dev.hourglass.loadgen.LedgerCheck;
 import dev.hourglass.loadgen.LoadGenerator;
 import dev.hourglass.loadgen.LoadGeneratorOptions;
@@ -72,16 +74,12 @@ final class Run implements AutoCloseable {
   }
 
   static Run start(
-      Path dir,
-      List<String> launcher,
-      boolean staticMembership,
-      int brokers,
-      int processors,
-      int sinkCount,
-      PrintStream out)
+      Path dir, ChaosOptions options, int brokers, int processors, int sinkCount, PrintStream out)
       throws Exception {
+    List<String> launcher = options.launcher();
+    boolean staticMembership = options.staticMembership();
     Files.createDirectories(dir.resolve("logs"));
-    Servers servers = Servers.start(dir, launcher, brokers);
+    Servers servers = Servers.start(dir, launcher, brokers, options.secured());
     Run run = new Run(dir, launcher, servers, out);
     // Stopping the harness (Ctrl-C) stops what it started, PostgreSQL included.
     Runtime.getRuntime().addShutdownHook(new Thread(run::close, "chaos-shutdown"));
@@ -104,7 +102,7 @@ final class Run implements AutoCloseable {
           // The README's advice for instances that restart in place: a static identity each.
           keys.put("streams.kafka.group.instance.id", "streams-" + i);
         }
-        run.streams.add(run.component("streams-" + i, "streams", keys));
+        run.streams.add(run.component("streams-" + i, "streams", KafkaAccess.STREAMS, keys));
       }
       for (int i = 1; i <= sinkCount; i++) {
         Map<String, String> keys = new LinkedHashMap<>();
@@ -114,7 +112,7 @@ final class Run implements AutoCloseable {
         if (staticMembership) {
           keys.put("sink.consumer.group.instance.id", "sink-" + i);
         }
-        run.sinks.add(run.component("sink-" + i, "sink", keys));
+        run.sinks.add(run.component("sink-" + i, "sink", KafkaAccess.SINK, keys));
       }
       for (Proc p : run.all()) {
         p.start();
@@ -144,17 +142,23 @@ final class Run implements AutoCloseable {
   }
 
   /**
-   * A component's settings file: client.properties as the servers wrote it, plus the component's
-   * own keys (its metrics port, state directory, database login); no Kafka client setting is added.
+   * A component's settings file (owner-only: it holds a password): the servers' shared settings,
+   * its {@code principal}'s Kafka login when secured, and the component's own keys (its metrics
+   * port, state directory, database login); no other Kafka client setting is added.
    */
-  private Proc component(String name, String command, Map<String, String> keys) throws IOException {
+  private Proc component(String name, String command, String principal, Map<String, String> keys)
+      throws IOException {
     int port = freePort();
-    StringBuilder text =
-        new StringBuilder(Files.readString(servers.clientProperties(), StandardCharsets.UTF_8));
+    StringBuilder text = new StringBuilder(servers.shared());
+    servers
+        .kafkaLogin(principal)
+        .forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
     text.append("# ").append(name).append("'s own keys, added by hourglass chaos\n");
     text.append("metrics.port=").append(port).append('\n');
     keys.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
     Path file = dir.resolve(name + ".properties");
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, text, StandardCharsets.UTF_8);
     return new Proc(
         name, launcher, command, file, dir.resolve("logs").resolve(name + ".log"), port);
@@ -262,7 +266,8 @@ final class Run implements AutoCloseable {
   /** Sends in the background; a resend's ledger counts its events as duplicates. */
   CompletableFuture<LoadSummary> send(LoadGeneratorOptions options, boolean isResend) {
     (isResend ? resent : ledgers).add(options.ledger());
-    LoadGenerator generator = new LoadGenerator(options);
+    // The load logs in as the producer principal: what a service embedding the library may do.
+    LoadGenerator generator = new LoadGenerator(options, servers.loginOf(KafkaAccess.PRODUCER));
     return CompletableFuture.supplyAsync(
         () -> {
           LoadSummary s = generator.run(new PrintStream(PrintStream.nullOutputStream()));
@@ -321,7 +326,8 @@ final class Run implements AutoCloseable {
   }
 
   private StreamStats stats() {
-    return StreamStats.read(servers.bootstrapServers(), topics.stats().name());
+    // The harness's own reads (stats, end offsets) as the admin, who may read every topic.
+    return StreamStats.read(servers.client(KafkaSecurity.ADMIN), topics.stats().name());
   }
 
   private List<String> sinkTopics() {
@@ -336,7 +342,7 @@ final class Run implements AutoCloseable {
   long lag() throws Exception {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     Map<TopicPartition, Long> ends = new HashMap<>();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers.bootstrapServers()))) {
+    try (Admin admin = Admin.create(servers.client(KafkaSecurity.ADMIN))) {
       for (var e :
           admin.describeTopics(sinkTopics()).allTopicNames().get(30, TimeUnit.SECONDS).entrySet()) {
         e.getValue()

@@ -110,11 +110,27 @@ final class ChaosCommand implements Callable<Integer> {
   Duration killEvery;
 
   @Option(
+      names = "--soak-rate",
+      defaultValue = "0",
+      description =
+          "The soak's events/s; 0 (default) measures the capacity first (a 30,000-event burst)"
+              + " and soaks at 70 % of it.")
+  double soakRate;
+
+  @Option(
       names = "--dynamic-membership",
       description =
           "No static identity (group.instance.id) for the processors and sinks: a killed instance"
               + " then waits out its predecessor's session timeout (45 s) before it owns anything.")
   boolean dynamicMembership;
+
+  @Option(
+      names = "--plaintext",
+      description =
+          "Kafka without security (PLAINTEXT, no logins, no ACLs). By default the brokers run"
+              + " secured as hourglass servers runs them: SASL_SSL, SCRAM, ACLs, each component"
+              + " its own principal.")
+  boolean plaintext;
 
   @Option(names = "--seed", defaultValue = "42", description = "The load's seed.")
   long seed;
@@ -140,6 +156,7 @@ final class ChaosCommand implements Callable<Integer> {
     ChaosOptions options =
         new ChaosOptions(
             launcher(),
+            !plaintext,
             !dynamicMembership,
             dataDir,
             chosen,
@@ -152,6 +169,7 @@ final class ChaosCommand implements Callable<Integer> {
             resend,
             soak,
             killEvery,
+            soakRate,
             seed,
             catchUpTimeout);
     String command =

@@ -32,6 +32,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       KafkaAccessCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
+      RecoveryTestCommand.class,
       ChaosCommand.class,
       MigrateCommand.class,
       TopicsCommand.class,

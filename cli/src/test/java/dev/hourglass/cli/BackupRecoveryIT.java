@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Scenario 19 of the reliability definition: a backup taken while the pipeline writes, more load,
  * the database destroyed and restored from the backup; the sink resumes from the offsets inside the
  * backup and replays the rest from Kafka, and every rollup row equals its recomputation from the
- * ledgers.
+ * ledgers. On the way, {@code hourglass recovery-test} checks the backup on a scratch copy.
  */
 class BackupRecoveryIT {
 
@@ -65,6 +65,30 @@ class BackupRecoveryIT {
                   dir.resolve("backup"));
           assertThat(backup.walSegments()).isPositive();
           pipeline.books(during.get());
+
+          // The regular recovery test, as an operator runs it against the live servers: a
+          // scratch copy restored, started, checked, removed; the live database is untouched.
+          Path settingsFile = dir.resolve("recovery-test.properties");
+          Files.writeString(
+              settingsFile,
+              String.join(
+                  "\n",
+                  "bootstrap.servers=" + kafka.bootstrapServers(),
+                  "jdbc.url=" + pipeline.jdbcUrl,
+                  "jdbc.user=" + EmbeddedPostgres.SUPERUSER,
+                  "jdbc.password.file=" + pg.superuserPasswordFile()));
+          int recoveryTest =
+              Hourglass.commandLine()
+                  .execute(
+                      "recovery-test",
+                      "--from",
+                      dir.resolve("backup").toString(),
+                      "-c",
+                      settingsFile.toString(),
+                      "--scratch",
+                      dir.resolve("scratch").toString());
+          assertThat(recoveryTest).as("hourglass recovery-test's exit code").isZero();
+          assertThat(dir.resolve("scratch")).doesNotExist();
 
           // The database is lost; the backup comes back on a new data directory, same port.
           int port = pg.port();

@@ -32,6 +32,7 @@ class ChaosIT {
                 System.getProperty("java.class.path"),
                 Hourglass.class.getName()),
             true,
+            true,
             dir,
             List.of(2, 4),
             500,
@@ -43,6 +44,7 @@ class ChaosIT {
             10_000,
             null,
             Duration.ofMinutes(3),
+            0,
             42,
             Duration.ofMinutes(5));
 

@@ -68,6 +68,7 @@ final class SinkLoop implements Runnable {
   private final Partitions partitions = new Partitions();
   private final BatchWriter writer;
   private final Backoff backoff;
+  private final KafkaRetry kafkaRetry;
   private final FaultHook hook;
   private final SinkMetrics metrics;
 
@@ -152,6 +153,13 @@ final class SinkLoop implements Runnable {
     this.backoff =
         new Backoff(
             config.retryInitialBackoff(), config.retryMaxBackoff(), config.retryMaxAttempts());
+    this.kafkaRetry =
+        new KafkaRetry(
+            config.retryInitialBackoff(),
+            config.retryMaxBackoff(),
+            config.retryMaxAttempts(),
+            this::pauseWhileRunning,
+            () -> running);
   }
 
   @Override
@@ -294,7 +302,26 @@ final class SinkLoop implements Runnable {
 
   private void take(ConsumerRecords<byte[], byte[]> polled) {
     for (ConsumerRecord<byte[], byte[]> r : polled) {
-      buffer.add(decoder.decode(r));
+      // A record of a schema not seen yet reads the schemas topic: retried while the brokers are
+      // unreachable, without polling, so the records in hand stay in order. An outage past
+      // max.poll.interval.ms costs this member its partitions at the next poll, as any rebalance
+      // does; the offsets in PostgreSQL keep that exact.
+      buffer.add(
+          kafkaRetry.call(
+              "decode a record of " + r.topic() + "-" + r.partition() + " (its schema)",
+              () -> decoder.decode(r)));
+    }
+  }
+
+  /** Waits {@code wait}, or less when the sink stops meanwhile. */
+  private void pauseWhileRunning(Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    try {
+      while (running && System.nanoTime() < deadline) {
+        Thread.sleep(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
