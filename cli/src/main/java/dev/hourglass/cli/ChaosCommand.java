@@ -98,7 +98,7 @@ final class ChaosCommand implements Callable<Integer> {
       names = "--soak",
       converter = Lengths.class,
       description =
-          "Scenario 17: soak this long at 70 % of the capacity measured at start, a random"
+          "Scenario 17: soak this long at 70 %% of the capacity measured at start, a random"
               + " component SIGKILLed every --kill-every.")
   Duration soak;
 
@@ -114,7 +114,7 @@ final class ChaosCommand implements Callable<Integer> {
       defaultValue = "0",
       description =
           "The soak's events/s; 0 (default) measures the capacity first (a 30,000-event burst)"
-              + " and soaks at 70 % of it.")
+              + " and soaks at 70 %% of it.")
   double soakRate;
 
   @Option(
