@@ -44,6 +44,7 @@ final class BenchEosCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
   @Mixin BenchOutput output;
+  @Mixin PostgresDurability durability;
 
   @Option(
       names = "--events",
@@ -70,7 +71,9 @@ final class BenchEosCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Map<String, Object> machine = Machine.describe();
     Path dir = output.directory();
-    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
+    durability.announce(out);
+    try (BenchCluster cluster =
+        BenchCluster.start(bench.settings(config.file), durability.serverSettings(), out)) {
       String prefix = "bench-eos.";
       Topics topics = cluster.provision(prefix);
       LoadSummary filled =
@@ -99,6 +102,7 @@ final class BenchEosCommand implements Callable<Integer> {
 
       BenchReport report =
           new BenchReport("eos", machine, "guarantee", "median", "runs", "ratio", "goal");
+      durability.record(report);
       report.row(AT_LEAST_ONCE + " (reference)", rate(alos), runs(all, AT_LEAST_ONCE), "", "");
       report.row(
           EXACTLY_ONCE,

@@ -101,10 +101,6 @@ final class BenchFindingsCommand implements Callable<Integer> {
       description = "Rounds of the index-cost variants; medians (default ${DEFAULT-VALUE}).")
   int indexRounds;
 
-  /** Production durability: the embedded server's defaults turn it off. */
-  static final Map<String, String> DURABLE =
-      Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
-
   private static final int TOP = 12;
 
   @Override
@@ -113,7 +109,7 @@ final class BenchFindingsCommand implements Callable<Integer> {
     Map<String, Object> machine = Machine.describe();
     Path dir = Files.createDirectories(output.directory());
     Path logs = Files.createTempDirectory("hourglass-findings-log");
-    Map<String, String> server = new LinkedHashMap<>(DURABLE);
+    Map<String, String> server = new LinkedHashMap<>(PostgresDurability.DURABLE);
     server.putAll(StatementFindings.serverSettings(logs));
     BenchReport report = new BenchReport("findings", machine, "finding", "value");
     try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), server, out);

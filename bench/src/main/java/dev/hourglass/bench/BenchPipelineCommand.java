@@ -50,6 +50,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
   @Mixin BenchOutput output;
+  @Mixin PostgresDurability durability;
 
   @Option(
       names = "--events",
@@ -170,7 +171,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
     if (compareSinkPaths > 0) {
       return compareSinkPaths(out, machine, dir);
     }
-    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
+    durability.announce(out);
+    try (BenchCluster cluster =
+        BenchCluster.start(bench.settings(config.file), durability.serverSettings(), out)) {
       PublisherConfig publisher = PublisherConfig.defaults(cluster.bootstrapServers());
       out.println("Warm-up run (" + events / 5 + " events, not counted)");
       throughputRun(cluster, publisher, events / 5, "warm", null, out);
@@ -196,6 +199,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
       BenchReport report =
           new BenchReport(
               "pipeline", machine, "figure", "value", "reference (same run)", "ratio", "goal");
+      durability.record(report);
       report.row(
           "Kafka ProducerPerformance (reference)",
           BenchFormat.perSecond(reference, "records"),
@@ -468,11 +472,12 @@ final class BenchPipelineCommand implements Callable<Integer> {
    */
   private int compareSinkPaths(PrintStream out, Map<String, Object> machine, Path dir)
       throws Exception {
+    durability.announce(out);
     Map<Boolean, List<Latency>> byVariant = new LinkedHashMap<>();
     byVariant.put(false, new ArrayList<>());
     byVariant.put(true, new ArrayList<>());
     try (BenchCluster cluster =
-        BenchCluster.start(bench.settings(config.file), BenchFindingsCommand.DURABLE, out)) {
+        BenchCluster.start(bench.settings(config.file), durability.serverSettings(), out)) {
       for (int r = 1; r <= runs; r++) {
         for (boolean twoPaths : r % 2 == 1 ? List.of(false, true) : List.of(true, false)) {
           out.println("Run " + r + ": " + (twoPaths ? "two sink paths" : "one sink"));
@@ -487,6 +492,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
     BenchReport report =
         new BenchReport(
             "sink-paths", machine, "figure", "one sink", "two paths apart", "ratio (two / one)");
+    durability.record(report);
     Map<String, Object> medians = new LinkedHashMap<>();
     for (double p : new double[] {50, 99, 99.9}) {
       double one = medianPercentile(byVariant.get(false), p);

@@ -37,6 +37,7 @@ final class BenchQueryCommand implements Callable<Integer> {
   @ParentCommand BenchCommand bench;
   @Mixin ConfigOption config;
   @Mixin BenchOutput output;
+  @Mixin PostgresDurability durability;
 
   @Option(
       names = "--orgs",
@@ -121,7 +122,9 @@ final class BenchQueryCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Map<String, Object> machine = Machine.describe();
     Path dir = output.directory();
-    try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
+    durability.announce(out);
+    try (BenchCluster cluster =
+        BenchCluster.start(bench.settings(config.file), durability.serverSettings(), out)) {
       QueryBenchmark.Options options =
           new QueryBenchmark.Options(
               cluster.jdbcUrl(),
@@ -190,6 +193,7 @@ final class BenchQueryCommand implements Callable<Integer> {
       BenchReport report =
           new BenchReport(
               "query", machine, "query", "clients", "calls", "p50", "p95", "p99", "max", "goal");
+      durability.record(report);
       for (QueryBenchmark.QueryStats q : result.stats()) {
         report.row(
             q.query(),

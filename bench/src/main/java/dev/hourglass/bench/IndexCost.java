@@ -20,7 +20,8 @@ import java.util.Map;
  * HOT when the page has room). The variants alternate round by round; medians are reported. GIN
  * indexes are also timed with {@code fastupdate} off: on (the default), an insert only appends to
  * the index's pending list, and the list is merged later, by a vacuum or by the insert that finds
- * it over {@code gin_pending_list_limit}.
+ * it over {@code gin_pending_list_limit}. Each foreign key is costed the same way (the constraint
+ * dropped), and V27's summary-change triggers (disabled).
  */
 final class IndexCost {
   /** The raw-event tables and the event-time column the sink's upserts move. */
@@ -99,6 +100,24 @@ final class IndexCost {
             i.name() + " fastupdate=off", "ALTER INDEX " + i.name() + " SET (fastupdate = off)");
       }
     }
+    for (String fk : foreignKeys(c, table)) {
+      // DROP CONSTRAINT is transactional too; an update that keeps the key checks nothing.
+      variants.put("without foreign key " + fk, "ALTER TABLE " + table + " DROP CONSTRAINT " + fk);
+    }
+    List<String> triggers = summaryTriggers(c, table);
+    if (!triggers.isEmpty()) {
+      StringBuilder disable = new StringBuilder();
+      for (String t : triggers) {
+        disable
+            .append("ALTER TABLE ")
+            .append(table)
+            .append(" DISABLE TRIGGER ")
+            .append(t)
+            .append(';');
+      }
+      // V27's triggers that log the changed keys of the daily summaries.
+      variants.put("without summary-change triggers", disable.toString());
+    }
     List<Variant> result = new ArrayList<>();
     for (String write : update == null ? List.of("insert") : List.of("insert", "update")) {
       String sql = write.equals("insert") ? insert : update;
@@ -173,6 +192,34 @@ final class IndexCost {
         ResultSet r = s.executeQuery(sql)) {
       while (r.next()) {
         out.add(new Index(r.getString(1), r.getBoolean(2), r.getBoolean(3)));
+      }
+    }
+    c.commit();
+    return out;
+  }
+
+  private static List<String> foreignKeys(Connection c, String table) throws SQLException {
+    return names(
+        c,
+        "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = '"
+            + table
+            + "'::regclass ORDER BY conname");
+  }
+
+  private static List<String> summaryTriggers(Connection c, String table) throws SQLException {
+    return names(
+        c,
+        "SELECT tgname FROM pg_trigger WHERE tgrelid = '"
+            + table
+            + "'::regclass AND tgname LIKE 'summary\\_changes\\_%' ORDER BY tgname");
+  }
+
+  private static List<String> names(Connection c, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      while (r.next()) {
+        out.add(r.getString(1));
       }
     }
     c.commit();

@@ -213,6 +213,15 @@ class BenchCommandIT {
             "codegen_agents insert",
             "codegen_agents update",
             "integration_events insert");
+    // Each foreign key and V27's summary-change triggers are costed the same way.
+    assertThat(
+            java.util.stream.StreamSupport.stream(data.get("index_costs").spliterator(), false)
+                .filter(v -> v.get("table").asText().equals("task_executions"))
+                .filter(v -> v.get("write").asText().equals("insert"))
+                .map(v -> v.get("variant").asText()))
+        .contains(
+            "without foreign key task_executions_task_same_organization",
+            "without summary-change triggers");
     assertThat(data.get("jfr").findValuesAsText("component"))
         .contains(CpuProfile.STREAMS, CpuProfile.SINK);
     assertThat(out.resolve("findings.jfr")).isNotEmptyFile();
