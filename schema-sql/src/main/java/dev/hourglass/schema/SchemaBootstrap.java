@@ -1,9 +1,11 @@
 package dev.hourglass.schema;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * What only a superuser may do around a migration, so that the migration itself runs as a LOGIN
@@ -11,10 +13,10 @@ import java.util.List;
  * and run on a connection of a superuser to the Hourglass database.
  *
  * <pre>{@code
- * SchemaBootstrap.prepare(superuser);                      // roles, database owner, pg_trgm
+ * SchemaBootstrap.prepare(url, superuser, password);      // roles, database owner, pg_trgm
  * // create the migrator's LOGIN in hourglass_owner (SchemaBootstrap.MIGRATOR), then as it:
- * Migrator.forUrl(url, SchemaBootstrap.MIGRATOR, password).migrate();
- * SchemaBootstrap.finish(superuser);                       // pg_stat_statements, pg_read_all_stats
+ * Migrator.forUrl(url, SchemaBootstrap.MIGRATOR, migratorPassword).migrate();
+ * SchemaBootstrap.finish(url, superuser, password);       // pg_stat_statements, pg_read_all_stats
  * }</pre>
  *
  * The same statements, for an operator's psql, are in schema-sql/README.md ("Who runs it").
@@ -31,6 +33,34 @@ public final class SchemaBootstrap {
 
   private SchemaBootstrap() {}
 
+  /** {@link #prepare(Connection)} as {@code superuser} on the database at {@code jdbcUrl}. */
+  public static void prepare(String jdbcUrl, String superuser, String password) {
+    try (Connection c = connect(jdbcUrl, superuser, password)) {
+      prepare(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot prepare " + Migrator.mask(jdbcUrl) + " for its migrator: " + e, e);
+    }
+  }
+
+  /** {@link #finish(Connection)} as {@code superuser} on the database at {@code jdbcUrl}. */
+  public static void finish(String jdbcUrl, String superuser, String password) {
+    try (Connection c = connect(jdbcUrl, superuser, password)) {
+      finish(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot finish the migration of " + Migrator.mask(jdbcUrl) + ": " + e, e);
+    }
+  }
+
+  private static Connection connect(String jdbcUrl, String user, String password)
+      throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", user);
+    p.setProperty("password", password == null ? "" : password);
+    return DriverManager.getConnection(jdbcUrl, p);
+  }
+
   /**
    * Before migrating: the group roles (when missing); the database (and so schema {@code public},
    * owned by {@code pg_database_owner}) owned by {@code hourglass_owner}, whose members then revoke
@@ -38,7 +68,7 @@ public final class SchemaBootstrap {
    * database's CREATE for; and {@code flyway_schema_history} of a schema a superuser migrated
    * handed to the owner, so that the migrator may record its next migrations.
    */
-  public static void prepare(Connection superuser) throws SQLException {
+  static void prepare(Connection superuser) throws SQLException {
     exec(
         superuser,
         "DO $$ DECLARE r text; BEGIN FOREACH r IN ARRAY ARRAY['"
@@ -60,7 +90,7 @@ public final class SchemaBootstrap {
    * resets it, only the owner and maintenance read it); {@code pg_read_all_stats} for maintenance
    * as V20 would grant it; {@code flyway_schema_history} owned by {@code hourglass_owner}.
    */
-  public static void finish(Connection superuser) throws SQLException {
+  static void finish(Connection superuser) throws SQLException {
     exec(
         superuser,
         // Loadable only when preloaded; without it the statement figures stay empty, as in V1.
