@@ -123,6 +123,9 @@ final class LocalCommand implements Callable<Integer> {
     // Local mode prints its own progress; the components' INFO lines would bury it.
     if (System.getenv("HOURGLASS_LOG_LEVEL") == null) {
       Configurator.setLevel("dev.hourglass", Level.WARN);
+      // Migrating as the migrator, Flyway warns once per pg_trgm function that it could not
+      // revoke or grant (they belong to the superuser; schema-sql/README.md): expected.
+      Configurator.setLevel("org.flywaydb", Level.ERROR);
     }
     Settings base = config.settings();
     Files.createDirectories(dataDir);
