@@ -242,7 +242,7 @@ final class LocalCommand implements Callable<Integer> {
               topics,
               processorConfig.applicationId(),
               sinkConfig.groupId(),
-              KafkaAccess.defaults(topics).forwarderGroup()));
+              KafkaClients.access(s).forwarderGroup()));
       int metricsPort = s.read(Shared.METRICS).getInt(Shared.METRICS_PORT);
       try (Meters meters = new Meters();
           StreamsProcessorApp streams =
