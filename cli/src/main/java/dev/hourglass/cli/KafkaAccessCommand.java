@@ -1,7 +1,6 @@
 package dev.hourglass.cli;
 
 import dev.hourglass.admin.KafkaAccess;
-import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.KafkaSecurity;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,13 +9,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Sets up the principals of a secured broker run elsewhere (docker compose), from the directory
  * {@code hourglass kafka-secrets} wrote: each principal's SCRAM-SHA-512 credential (its password
- * file) and the ACLs of {@link KafkaAccess} for the default names, connecting as a broker (TLS with
- * the broker's certificate) to the broker's inter-broker listener. Run again, it changes nothing.
+ * file) and the ACLs of {@link KafkaAccess} for the names configured with {@code -c} and the
+ * environment (topic prefix, application and group ids; the defaults otherwise), connecting as a
+ * broker (TLS with the broker's certificate) to the broker's inter-broker listener. Run again, it
+ * changes nothing.
  */
 @Command(
     name = "kafka-access",
@@ -25,6 +27,8 @@ import picocli.CommandLine.Option;
         "Creates the SCRAM logins and ACLs of every Hourglass principal on a secured broker,"
             + " as a broker (the certificate of kafka-secrets), on its inter-broker listener.")
 final class KafkaAccessCommand implements Callable<Integer> {
+  @Mixin ConfigOption config;
+
   @Option(names = "--secrets", required = true, description = "What kafka-secrets wrote.")
   Path secrets;
 
@@ -43,7 +47,7 @@ final class KafkaAccessCommand implements Callable<Integer> {
     security.createCredentials(internal);
     Map<String, Object> asBroker = security.tlsBrokerClient(internal);
     try (Admin admin = Admin.create(asBroker)) {
-      KafkaAccess.defaults(Topics.withPrefix(Topics.DEFAULT_PREFIX)).apply(admin);
+      KafkaClients.access(config.settings()).apply(admin);
     }
     System.out.println("SCRAM logins and ACLs set for " + String.join(", ", security.principals()));
     return 0;

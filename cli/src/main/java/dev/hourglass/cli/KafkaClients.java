@@ -1,8 +1,13 @@
 package dev.hourglass.cli;
 
 import dev.hourglass.admin.KafkaAccess;
+import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
+import dev.hourglass.contract.Topics;
 import dev.hourglass.embedded.KafkaSecurity;
+import dev.hourglass.forwarder.ForwarderConfig;
+import dev.hourglass.sink.SinkConfig;
+import dev.hourglass.streams.ProcessorConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -23,6 +28,14 @@ import org.apache.kafka.clients.admin.Admin;
  */
 final class KafkaClients {
   static final String DIR = "clients";
+
+  /** The settings that name what the ACLs grant ({@link #access}). */
+  static final List<String> NAMES =
+      List.of(
+          Shared.TOPIC_PREFIX,
+          ProcessorConfig.APPLICATION_ID,
+          SinkConfig.GROUP_ID,
+          ForwarderConfig.GROUP_ID);
 
   private KafkaClients() {}
 
@@ -49,6 +62,28 @@ final class KafkaClients {
     return Shared.asKafkaKeys(security.clientSettings(principal));
   }
 
+  /**
+   * The ACLs for the names {@code s} configures ({@code topic.prefix}, {@code
+   * streams.application.id}, {@code sink.group.id}, {@code forwarder.group.id}), each its declared
+   * default when not set: the components started with the same settings are granted what they use.
+   * Only these keys are read, so settings for the servers need no {@code bootstrap.servers} or
+   * {@code jdbc.url}; the components check their values when they start.
+   */
+  static KafkaAccess access(Settings s) {
+    return new KafkaAccess(
+        Topics.withPrefix(named(s, Shared.KAFKA, Shared.TOPIC_PREFIX)),
+        named(s, ProcessorConfig.DECLARATIONS, ProcessorConfig.APPLICATION_ID),
+        named(s, SinkConfig.DECLARATIONS, SinkConfig.GROUP_ID),
+        named(s, ForwarderConfig.DECLARATIONS, ForwarderConfig.GROUP_ID));
+  }
+
+  private static String named(Settings s, Declarations declarations, String key) {
+    String value = s.values().get(key);
+    return value != null
+        ? value
+        : String.valueOf(declarations.definition().configKeys().get(key).defaultValue);
+  }
+
   /** Creates the ACLs of {@code access} as the admin (an existing ACL stays as it is). */
   static void grant(KafkaSecurity security, String bootstrap, KafkaAccess access) {
     try (Admin admin = Admin.create(client(security, bootstrap, KafkaSecurity.ADMIN))) {
@@ -65,6 +100,17 @@ final class KafkaClients {
   static Path write(
       Path dataDir, KafkaSecurity security, String bootstrap, Map<String, String> shared)
       throws IOException {
+    return write(dataDir, security, bootstrap, shared, Map.of());
+  }
+
+  /** As above, {@code own} replacing {@code shared} for the principals it names. */
+  static Path write(
+      Path dataDir,
+      KafkaSecurity security,
+      String bootstrap,
+      Map<String, String> shared,
+      Map<String, Map<String, String>> own)
+      throws IOException {
     Path dir = dataDir.resolve(DIR);
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(
@@ -74,7 +120,7 @@ final class KafkaClients {
       StringBuilder cli =
           new StringBuilder(
               "# Written by hourglass at each start: Kafka principal " + principal + ".\n");
-      Map<String, String> all = new LinkedHashMap<>(shared);
+      Map<String, String> all = new LinkedHashMap<>(own.getOrDefault(principal, shared));
       all.put(Shared.BOOTSTRAP_SERVERS, bootstrap);
       all.putAll(settings(security, principal));
       all.forEach((k, v) -> cli.append(k).append('=').append(escape(v)).append('\n'));

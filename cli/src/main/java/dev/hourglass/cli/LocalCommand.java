@@ -12,7 +12,7 @@ import dev.hourglass.loadgen.LedgerCheck;
 import dev.hourglass.loadgen.LoadGenerator;
 import dev.hourglass.loadgen.LoadSummary;
 import dev.hourglass.schema.MaintenanceRuns;
-import dev.hourglass.schema.Migrator;
+import dev.hourglass.schema.SchemaBootstrap;
 import dev.hourglass.sink.MaintenanceConfig;
 import dev.hourglass.sink.SinkApp;
 import dev.hourglass.sink.SinkConfig;
@@ -123,6 +123,9 @@ final class LocalCommand implements Callable<Integer> {
     // Local mode prints its own progress; the components' INFO lines would bury it.
     if (System.getenv("HOURGLASS_LOG_LEVEL") == null) {
       Configurator.setLevel("dev.hourglass", Level.WARN);
+      // Migrating as the migrator, Flyway warns once per pg_trgm function that it could not
+      // revoke or grant (they belong to the superuser; schema-sql/README.md): expected.
+      Configurator.setLevel("org.flywaydb", Level.ERROR);
     }
     Settings base = config.settings();
     Files.createDirectories(dataDir);
@@ -138,14 +141,19 @@ final class LocalCommand implements Callable<Integer> {
         EmbeddedPostgres pg =
             EmbeddedPostgres.start(
                 EmbeddedPostgres.Options.persistent(dataDir.resolve("postgres"), pgPort))) {
-      pg.createDatabase(DATABASE);
-      String jdbcUrl = pg.jdbcUrl(DATABASE);
-      var migrated =
-          Migrator.forUrl(jdbcUrl, EmbeddedPostgres.SUPERUSER, pg.superuserPassword()).migrate();
-      // The sink logs in as its own role (writer, and maintainer for the maintenance it runs),
-      // never as the superuser; its password is generated into a file only the user can read.
-      Path sinkPassword = secretsDir().resolve(SINK_LOGIN + ".password");
+      // The superuser only creates roles and logins; the schema is migrated by a LOGIN member of
+      // hourglass_owner, each password generated into a file only the user can read.
+      Path secrets = secretsDir();
+      LocalDatabase db = LocalDatabase.migrate(pg, secrets);
+      String jdbcUrl = db.url();
+      var migrated = db.migrated();
+      // The sink logs in as its own role (writer, and maintainer for the maintenance it runs).
+      Path sinkPassword = secrets.resolve(SINK_LOGIN + ".password");
       pg.createLogin(SINK_LOGIN, sinkPassword, List.of("hourglass_writer", "hourglass_maintainer"));
+      // An analyst, for psql: sees the organizations the owner grants it (after the load).
+      Path analystPassword = secrets.resolve(LocalDatabase.ANALYST_LOGIN + ".password");
+      pg.createLogin(LocalDatabase.ANALYST_LOGIN, analystPassword, List.of("hourglass_analyst"));
+      Path analystPgpass = pg.writePgpass(LocalDatabase.ANALYST_LOGIN, analystPassword);
       this.jdbcUrl = jdbcUrl;
       Map<String, String> shared = new LinkedHashMap<>();
       shared.put("bootstrap.servers", kafka.bootstrapServers());
@@ -158,7 +166,7 @@ final class LocalCommand implements Callable<Integer> {
       Topics topics = Topics.withPrefix(prefix);
       String bootstrap = kafka.bootstrapServers();
       Map<String, Object> admin = KafkaClients.client(security, bootstrap, KafkaSecurity.ADMIN);
-      Path clientSettings = writeClientSettings(bootstrap, jdbcUrl, pg, security);
+      Path clientSettings = writeClientSettings(bootstrap, db, security);
       Path clientsDir =
           KafkaClients.write(
               dataDir,
@@ -172,12 +180,21 @@ final class LocalCommand implements Callable<Integer> {
                   Shared.JDBC_PASSWORD_FILE,
                   sinkPassword.toAbsolutePath().toString()));
       out.println(
-          "PostgreSQL requires passwords (scram-sha-256): the superuser's is in "
+          "PostgreSQL requires passwords (scram-sha-256), each in a file only you can read: the"
+              + " superuser's in "
               + pg.superuserPasswordFile()
+              + ", the migrator's ("
+              + SchemaBootstrap.MIGRATOR
+              + ", hourglass_owner) in "
+              + db.migratorPassword()
               + ", the sink's ("
               + SINK_LOGIN
               + ") in "
               + sinkPassword
+              + ", the analyst's ("
+              + LocalDatabase.ANALYST_LOGIN
+              + ") in "
+              + analystPassword
               + "; settings for the CLI's -c in "
               + clientSettings);
       out.println(
@@ -195,7 +212,9 @@ final class LocalCommand implements Callable<Integer> {
               + migrated.currentVersion()
               + " ("
               + migrated.applied()
-              + " applied)");
+              + " applied, as "
+              + SchemaBootstrap.MIGRATOR
+              + ")");
       out.println(
           TopicProvisioner.provision(admin, TopicSettings.from(s.read(TopicSettings.DECLARATIONS)))
               .message());
@@ -223,7 +242,7 @@ final class LocalCommand implements Callable<Integer> {
               topics,
               processorConfig.applicationId(),
               sinkConfig.groupId(),
-              KafkaAccess.defaults(topics).forwarderGroup()));
+              KafkaClients.access(s).forwarderGroup()));
       int metricsPort = s.read(Shared.METRICS).getInt(Shared.METRICS_PORT);
       try (Meters meters = new Meters();
           StreamsProcessorApp streams =
@@ -258,12 +277,22 @@ final class LocalCommand implements Callable<Integer> {
         LedgerCheck.Sent books = LedgerCheck.read(allLedgers).sent();
         CatchUp.await(out, admin, topics, sink, books.acknowledged(), catchUpTimeout);
         double seconds = (System.nanoTime() - started) / 1e9;
-        MaintenanceRuns.Run refresh =
-            awaitViewsRefreshed(out, sinkConfig, jdbcUrl, pg.superuserPassword());
+        MaintenanceRuns.Run refresh = awaitViewsRefreshed(out, sinkConfig, db);
+        // Reports read every tenant's rows and the materialized views: as the owner (the
+        // migrator), not the superuser.
         Summary summary =
             Summary.collect(
-                admin, topics, jdbcUrl, pg.superuserPassword(), allLedgers, sent, seconds, refresh);
-        summary.print(out, pg.port(), DATABASE, pg.pgpassFile());
+                admin,
+                topics,
+                jdbcUrl,
+                SchemaBootstrap.MIGRATOR,
+                db.password(),
+                allLedgers,
+                sent,
+                seconds,
+                refresh);
+        db.grants().grantEveryOrganization(LocalDatabase.ANALYST_LOGIN);
+        summary.print(out, queryLines(pg, db, analystPgpass));
         this.summary = summary;
         if (keepRunning) {
           endpoint
@@ -298,14 +327,14 @@ final class LocalCommand implements Callable<Integer> {
    * refresh, the elected sink does. Null when the maintenance is off.
    */
   private static MaintenanceRuns.Run awaitViewsRefreshed(
-      PrintStream out, SinkConfig sink, String jdbcUrl, String superuserPassword) throws Exception {
+      PrintStream out, SinkConfig sink, LocalDatabase db) throws Exception {
     MaintenanceConfig m = sink.maintenance();
     if (!m.enabled() || m.refreshInterval().isZero()) {
       return null;
     }
     out.println("  waiting for the maintenance scheduler to refresh the materialized views");
     Duration wait = m.refreshInterval().plus(m.checkInterval()).plus(Duration.ofSeconds(60));
-    return MaintenanceRuns.connect(jdbcUrl, EmbeddedPostgres.SUPERUSER, superuserPassword)
+    return MaintenanceRuns.connect(db.url(), SchemaBootstrap.MIGRATOR, db.password())
         .awaitSuccess("refresh_views", Instant.now(), wait)
         .orElse(null);
   }
@@ -321,12 +350,12 @@ final class LocalCommand implements Callable<Integer> {
 
   /**
    * {@code <data-dir>/local.properties} (0600): this run's addresses for the CLI's {@code -c}
-   * (report, alerts tail, topics), logging in to PostgreSQL as the superuser with its password
-   * file, and to Kafka as the admin principal (whose password it holds).
+   * (report, alerts tail, topics, migrate), logging in to PostgreSQL as the migrator (the owner:
+   * every tenant's rows, no superuser rights) with its password file, and to Kafka as the admin
+   * principal (whose password it holds).
    */
   private Path writeClientSettings(
-      String bootstrapServers, String jdbcUrl, EmbeddedPostgres pg, KafkaSecurity security)
-      throws IOException {
+      String bootstrapServers, LocalDatabase db, KafkaSecurity security) throws IOException {
     Path file = dataDir.resolve(CLIENT_SETTINGS);
     StringBuilder text =
         new StringBuilder(
@@ -334,16 +363,57 @@ final class LocalCommand implements Callable<Integer> {
                 + "bootstrap.servers="
                 + bootstrapServers
                 + "\njdbc.url="
-                + jdbcUrl
+                + db.url()
                 + "\njdbc.user="
-                + EmbeddedPostgres.SUPERUSER
+                + SchemaBootstrap.MIGRATOR
                 + "\njdbc.password.file="
-                + pg.superuserPasswordFile().toAbsolutePath()
+                + db.migratorPassword().toAbsolutePath()
                 + "\n");
     KafkaClients.settings(security, KafkaSecurity.ADMIN)
         .forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
     KafkaClients.writeOwnerOnly(file, text.toString());
     return file;
+  }
+
+  /**
+   * How to query the run with psql, each password from a libpq password file: the analyst (one
+   * granted organization per transaction, SET LOCAL) and the superuser. The superuser stays for
+   * what only it may do (roles, extensions); the reports above logged in as the owner.
+   */
+  private static List<String> queryLines(
+      EmbeddedPostgres pg, LocalDatabase db, Path analystPgpass) {
+    String org =
+        db.grants().granted(LocalDatabase.ANALYST_LOGIN).stream()
+            .findFirst()
+            .orElse("<organization uuid>");
+    String conninfo =
+        "\"host=127.0.0.1 port="
+            + pg.port()
+            + " dbname="
+            + DATABASE
+            + " sslmode=verify-full sslrootcert="
+            + pg.rootCertificate().toAbsolutePath()
+            + " user=";
+    return List.of(
+        "Query it as the analyst "
+            + LocalDatabase.ANALYST_LOGIN
+            + " (granted every organization of this data directory; rows show only inside a"
+            + " transaction that names one):",
+        "  PGPASSFILE="
+            + analystPgpass.toAbsolutePath()
+            + " psql "
+            + conninfo
+            + LocalDatabase.ANALYST_LOGIN
+            + "\"",
+        "  BEGIN; SET LOCAL hourglass.organization_id = '"
+            + org
+            + "'; SELECT count(*) FROM task_rollups_hourly; COMMIT;",
+        "As the superuser:  PGPASSFILE="
+            + pg.pgpassFile().toAbsolutePath()
+            + " psql "
+            + conninfo
+            + EmbeddedPostgres.SUPERUSER
+            + "\"");
   }
 
   /** run-1.jsonl, run-2.jsonl, ...: each run of local mode on a data directory keeps its ledger. */

@@ -34,7 +34,8 @@ record Summary(
       String bootstrapServers,
       Topics topics,
       String jdbcUrl,
-      String superuserPassword,
+      String jdbcUser,
+      String jdbcPassword,
       List<Path> ledgers,
       LoadSummary run,
       double seconds,
@@ -43,26 +44,31 @@ record Summary(
         Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
         topics,
         jdbcUrl,
-        superuserPassword,
+        jdbcUser,
+        jdbcPassword,
         ledgers,
         run,
         seconds,
         viewsRefresh);
   }
 
-  /** As above, reading the counters with {@code client} (brokers and security). */
+  /**
+   * As above, reading the counters with {@code client} (brokers and security); {@code jdbcUser}
+   * must see every tenant's rows and the materialized views (the owner, as local mode's migrator).
+   */
   static Summary collect(
       Map<String, Object> client,
       Topics topics,
       String jdbcUrl,
-      String superuserPassword,
+      String jdbcUser,
+      String jdbcPassword,
       List<Path> ledgers,
       LoadSummary run,
       double seconds,
       MaintenanceRuns.Run viewsRefresh) {
     LedgerCheck check = LedgerCheck.read(ledgers);
     StreamStats stats = StreamStats.read(client, topics.stats().name());
-    PipelineTotals pg = PipelineTotals.connect(jdbcUrl, "postgres", superuserPassword);
+    PipelineTotals pg = PipelineTotals.connect(jdbcUrl, jdbcUser, jdbcPassword);
     PipelineTotals.Totals totals = pg.totals(topics.events().stream().map(Topic::name).toList());
     List<PipelineTotals.RollupRow> rollups = pg.rollups();
     return new Summary(
@@ -74,7 +80,7 @@ record Summary(
         check.expectedRows(),
         seconds,
         viewsRefresh,
-        MaintenanceRuns.connect(jdbcUrl, "postgres", superuserPassword).viewRows(),
+        MaintenanceRuns.connect(jdbcUrl, jdbcUser, jdbcPassword).viewRows(),
         agentDays(rollups));
   }
 
@@ -105,7 +111,8 @@ record Summary(
         && mismatches.isEmpty();
   }
 
-  void print(PrintStream out, int pgPort, String database, Path pgpass) {
+  /** The books; {@code query} the lines that say how to query the database. */
+  void print(PrintStream out, List<String> query) {
     long books = totals.counted() + totals.deadLettered() + stats.duplicatesSuppressed();
     out.println();
     out.println("== Hourglass local run");
@@ -156,8 +163,6 @@ record Summary(
             ? "every row equals its recomputation from the ledgers (nothing lost, nothing extra)"
             : mismatches.size() + " rows differ, first: " + mismatches.get(0));
     out.println(balanced() ? "BOOKS BALANCE" : "BOOKS DO NOT BALANCE");
-    out.printf(
-        "Query it:  PGPASSFILE=%s psql -h 127.0.0.1 -p %d -U postgres %s%n",
-        pgpass.toAbsolutePath(), pgPort, database);
+    query.forEach(out::println);
   }
 }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.hourglass.admin.KafkaAccess;
 import dev.hourglass.admin.TopicSettings;
 import dev.hourglass.config.Declarations;
 import dev.hourglass.config.Shared;
 import dev.hourglass.config.Sources;
+import dev.hourglass.embedded.KafkaSecurity;
 import dev.hourglass.forwarder.ForwarderConfig;
 import dev.hourglass.sink.SinkConfig;
 import dev.hourglass.streams.ProcessorConfig;
@@ -19,6 +21,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.acl.AclBinding;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +89,54 @@ class ComposeFileTest {
               .asText();
       assertThat(jaas).as(component).contains("password=\"$${dir:/run/secrets:kafka_");
     }
+  }
+
+  @Test
+  void shouldLogInAsKnownPrincipalsUnderTheNamesKafkaAccessGrants() {
+    // kafka-access grants the names its own settings give; every component must use those.
+    List<AclBinding> granted = KafkaClients.access(settingsOf("kafka-access")).bindings();
+    Map<String, String> principals =
+        Map.of(
+            "topics", KafkaSecurity.ADMIN,
+            "streams", KafkaAccess.STREAMS,
+            "sink", KafkaAccess.SINK,
+            "forward", KafkaAccess.ALERTS,
+            "produce", KafkaAccess.PRODUCER);
+    Pattern username = Pattern.compile("username=\"([^\"]+)\"");
+    principals.forEach(
+        (service, principal) -> {
+          String jaas =
+              services
+                  .path(service)
+                  .path("environment")
+                  .path("HOURGLASS_KAFKA_SASL_JAAS_CONFIG")
+                  .asText();
+          Matcher m = username.matcher(jaas);
+          assertThat(m.find()).as(service).isTrue();
+          assertThat(m.group(1)).as(service).isEqualTo(principal);
+          assertThat(KafkaClients.access(settingsOf(service)).bindings())
+              .as(service)
+              .isEqualTo(granted);
+        });
+    // Every service that logs in to Kafka is one of those.
+    services
+        .properties()
+        .forEach(
+            service -> {
+              if (service.getValue().path("environment").has("HOURGLASS_KAFKA_SASL_JAAS_CONFIG")) {
+                assertThat(principals).containsKey(service.getKey());
+              }
+            });
+  }
+
+  private static Settings settingsOf(String service) {
+    Map<String, String> env = new LinkedHashMap<>();
+    services
+        .path(service)
+        .path("environment")
+        .properties()
+        .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+    return new Settings(Sources.read(null, env));
   }
 
   @Test

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -86,6 +87,33 @@ class KafkaSecurityIT {
     assertThatThrownBy(() -> readOne(login(KafkaAccess.ALERTS), events))
         .isInstanceOf(TopicAuthorizationException.class)
         .hasMessage("Not authorized to access topics: [" + events + "]");
+  }
+
+  @Test
+  void shouldRefuseTheStreamsProcessorWritingAnEventTopic() {
+    String events = TOPICS.events(Family.AGENT).name();
+    assertThatThrownBy(() -> write(login(KafkaAccess.STREAMS), events))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(TopicAuthorizationException.class)
+        .hasMessage("Not authorized to access topics: [" + events + "]");
+  }
+
+  @Test
+  void shouldRefuseTheSinkConsumingInTheForwardersGroup() {
+    // Its topic is granted (alerts), the group is not its own: committing there could skip
+    // alerts the forwarder has not sent.
+    Map<String, Object> sink = login(KafkaAccess.SINK);
+    sink.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaAccess.defaults(TOPICS).forwarderGroup());
+    sink.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(sink, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(TOPICS.alerts().name()));
+      assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(30)))
+          .isInstanceOf(GroupAuthorizationException.class)
+          .hasMessage(
+              "Not authorized to access group: " + KafkaAccess.defaults(TOPICS).forwarderGroup());
+    }
   }
 
   @Test

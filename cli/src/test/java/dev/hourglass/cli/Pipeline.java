@@ -30,6 +30,7 @@ final class Pipeline implements AutoCloseable {
   final Map<String, Object> client;
   final Map<String, String> kafkaSettings;
   final String jdbcUrl;
+  final String user;
   final String password;
   final Topics topics = Topics.withPrefix(PREFIX);
 
@@ -49,8 +50,9 @@ final class Pipeline implements AutoCloseable {
     this.client = Shared.kafkaClient(s.read(Shared.KAFKA));
     this.kafkaSettings = s.read(Shared.KAFKA).passThrough(Shared.KAFKA_CLIENT_PREFIX);
     this.jdbcUrl = s.values().get(Shared.JDBC_URL);
+    this.user = s.values().get(Shared.JDBC_USER);
     this.password = Shared.jdbcPassword(s.read(Shared.JDBC));
-    Migrator.forUrl(jdbcUrl, s.values().get(Shared.JDBC_USER), password).migrate();
+    Migrator.forUrl(jdbcUrl, user, password).migrate();
     TopicProvisioner.provision(client, TopicSettings.from(s.read(TopicSettings.DECLARATIONS)));
     Settings streamsSettings =
         s.with(Map.of(ProcessorConfig.STATE_DIR, dir.resolve("state").toString()));
@@ -91,6 +93,7 @@ final class Pipeline implements AutoCloseable {
         client,
         topics,
         jdbcUrl,
+        user,
         password,
         List.copyOf(ledgers),
         last,

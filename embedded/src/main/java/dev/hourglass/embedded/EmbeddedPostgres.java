@@ -267,6 +267,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
+  /**
+   * A libpq password file (mode 0600, for {@code PGPASSFILE}) for {@code login}, whose password is
+   * in {@code passwordFile}: {@code <login>.pgpass} beside it, so that psql needs no password on
+   * its command line and asks for none.
+   */
+  public Path writePgpass(String login, Path passwordFile) {
+    Path file = passwordFile.resolveSibling(login + ".pgpass");
+    ServerSecurity.writePgpass(file, login, ServerSecurity.password(passwordFile));
+    return file;
+  }
+
   private static List<String> concat(String first, List<String> rest) {
     List<String> all = new ArrayList<>(rest);
     all.add(0, first);

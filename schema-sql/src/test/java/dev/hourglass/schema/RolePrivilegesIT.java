@@ -160,41 +160,57 @@ class RolePrivilegesIT {
   }
 
   @Test
-  void shouldMigrateAsLoginOfOwnerRoleThatOwnsTheDatabase(TestDatabase db) throws SQLException {
-    // As a superuser would prepare a production database (schema-sql/README.md).
+  void shouldMigrateAsLoginOfOwnerRoleAfterSuperuserBootstrap(TestDatabase db) throws SQLException {
+    // As local mode and an operator do (schema-sql/README.md): the superuser only prepares and
+    // finishes, a LOGIN in hourglass_owner migrates.
     try (Connection admin = db.connect()) {
-      Sql.exec(
-          admin,
-          // pg_stat_statements would stop V16, which hands its views to the owner: installed
-          // after the migration (schema-sql/README.md).
-          "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-          "DO $$ DECLARE r text; BEGIN FOREACH r IN ARRAY ARRAY['hourglass_owner',"
-              + " 'hourglass_writer', 'hourglass_analyst', 'hourglass_maintainer'] LOOP"
-              + " IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN"
-              + " EXECUTE format('CREATE ROLE %I NOLOGIN', r); END IF; END LOOP; END $$",
-          // V16 hands objects to hourglass_owner before it grants the schema: a new owner needs
-          // CREATE on the schema unless a superuser migrates.
-          "GRANT CREATE ON SCHEMA public TO hourglass_owner");
+      SchemaBootstrap.prepare(admin);
     }
-    try (LoginRole migrator = new LoginRole(db, "hourglass_owner")) {
-      try (Connection admin = db.connect()) {
-        Sql.exec(admin, "ALTER DATABASE " + db.name() + " OWNER TO " + migrator.name);
-      }
+    try (LoginRole migrator = new LoginRole(db, SchemaBootstrap.OWNER)) {
       MigrationResult result =
           Migrator.forUrl(db.jdbcUrl(), migrator.name, migrator.password()).migrate();
       assertThat(result)
           .isEqualTo(new MigrationResult(Migrations.COUNT, Migrations.LATEST_VERSION));
       try (Connection admin = db.connect()) {
-        Sql.exec(admin, "ALTER DATABASE " + db.name() + " OWNER TO " + db.user());
+        SchemaBootstrap.finish(admin);
+        SchemaBootstrap.finish(admin);
         assertThat(
-                Sql.count(
+                Sql.tuples(
                     admin,
-                    "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
-                        + " AND relkind IN ('r', 'p', 'v', 'm') AND relname <> 'flyway_schema_history'"
+                    "SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+                        + " AND relkind IN ('r', 'p', 'v', 'm')"
                         + " AND pg_get_userbyid(relowner) <> 'hourglass_owner'"
                         + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = pg_class.oid"
                         + " AND d.deptype = 'e')"))
-            .isZero();
+            .as("objects not owned by hourglass_owner, flyway_schema_history included")
+            .isEmpty();
+        assertThat(
+                Sql.value(
+                    admin,
+                    "SELECT pg_get_userbyid(datdba)::text FROM pg_database"
+                        + " WHERE datname = current_database()"))
+            .isEqualTo(SchemaBootstrap.OWNER);
+        // finish installed pg_stat_statements with V19's privileges: nobody of ours resets it.
+        assertThat(
+                Sql.value(
+                    admin,
+                    "SELECT has_function_privilege('hourglass_analyst',"
+                        + " 'pg_stat_statements_reset(oid, oid, bigint, boolean)', 'EXECUTE')"
+                        + " OR has_function_privilege('hourglass_owner',"
+                        + " 'pg_stat_statements_reset(oid, oid, bigint, boolean)', 'EXECUTE')"))
+            .isEqualTo(false);
+        assertThat(
+                Sql.value(
+                    admin,
+                    "SELECT has_table_privilege('hourglass_maintainer', 'pg_stat_statements',"
+                        + " 'SELECT') AND pg_has_role('hourglass_maintainer', 'pg_read_all_stats',"
+                        + " 'MEMBER')"))
+            .isEqualTo(true);
+      }
+      // The migrator records its next migrations in the history it now may write.
+      assertThat(Migrator.forUrl(db.jdbcUrl(), migrator.name, migrator.password()).migrate())
+          .isEqualTo(new MigrationResult(0, Migrations.LATEST_VERSION));
+      try (Connection admin = db.connect()) {
         Sql.exec(
             admin,
             "REASSIGN OWNED BY " + migrator.name + " TO " + db.user(),
