@@ -2,6 +2,7 @@ package dev.hourglass.sink;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
 
 /**
  * Bounded exponential backoff with full jitter: attempt n waits a random time in [d/2, d] where d =
@@ -41,6 +42,35 @@ final class Backoff {
 
   boolean exhausted() {
     return attempt >= maxAttempts;
+  }
+
+  /**
+   * Logs the failed attempt just counted by {@link #next()}: a warning, or an error once the
+   * attempts are exhausted, since from then on the caller keeps retrying at the longest wait (it
+   * never drops what it holds: {@code promise}). {@code state} says what waits meanwhile, or is
+   * empty.
+   */
+  void log(Logger log, String what, Exception e, Duration wait, String state, String promise) {
+    if (exhausted()) {
+      log.error(
+          "Cannot {}, attempt {}/{}: {}; {}still retrying in {} ms ({})",
+          what,
+          attempt,
+          maxAttempts,
+          e.toString(),
+          state,
+          wait.toMillis(),
+          promise);
+    } else {
+      log.warn(
+          "Cannot {}, attempt {}/{}: {}; {}retrying in {} ms",
+          what,
+          attempt,
+          maxAttempts,
+          e.toString(),
+          state,
+          wait.toMillis());
+    }
   }
 
   void reset() {

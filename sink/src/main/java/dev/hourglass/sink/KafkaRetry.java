@@ -62,24 +62,7 @@ final class KafkaRetry {
           throw new WakeupException();
         }
         Duration wait = backoff.next();
-        if (backoff.exhausted()) {
-          LOG.error(
-              "Cannot {}, attempt {}/{}: {}; still retrying in {} ms (the sink never drops a"
-                  + " record)",
-              what,
-              backoff.attempt(),
-              backoff.maxAttempts(),
-              e.toString(),
-              wait.toMillis());
-        } else {
-          LOG.warn(
-              "Cannot {}, attempt {}/{}: {}; retrying in {} ms",
-              what,
-              backoff.attempt(),
-              backoff.maxAttempts(),
-              e.toString(),
-              wait.toMillis());
-        }
+        backoff.log(LOG, what, e, wait, "", "the sink never drops a record");
         pause.pause(wait);
         if (!running.getAsBoolean()) {
           throw new WakeupException();

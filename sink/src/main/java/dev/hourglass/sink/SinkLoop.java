@@ -396,24 +396,7 @@ final class SinkLoop implements Runnable {
       transientFailures.incrementAndGet();
       partitions.forget();
       Duration wait = backoff.next();
-      if (backoff.exhausted()) {
-        LOG.error(
-            "Cannot {}, attempt {}/{}: {}; partitions paused, still retrying in {} ms"
-                + " (the sink never drops a batch)",
-            what,
-            backoff.attempt(),
-            backoff.maxAttempts(),
-            e.toString(),
-            wait.toMillis());
-      } else {
-        LOG.warn(
-            "Cannot {}, attempt {}/{}: {}; partitions paused, retrying in {} ms",
-            what,
-            backoff.attempt(),
-            backoff.maxAttempts(),
-            e.toString(),
-            wait.toMillis());
-      }
+      backoff.log(LOG, what, e, wait, "partitions paused, ", "the sink never drops a batch");
       waitPolling(wait);
       return false;
     }
