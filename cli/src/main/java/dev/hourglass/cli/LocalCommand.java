@@ -54,7 +54,7 @@ import picocli.CommandLine.Option;
             + " --data-dir adds to the first.")
 final class LocalCommand implements Callable<Integer> {
   static final String DATABASE = "hourglass";
-  static final String SINK_LOGIN = "hourglass_sink";
+  static final String SINK_LOGIN = SchemaBootstrap.SINK;
   static final String CLIENT_SETTINGS = "local.properties";
 
   @Mixin ConfigOption config;

@@ -4,8 +4,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import org.postgresql.PGConnection;
 
 /**
  * What only a superuser may do around a migration, so that the migration itself runs as a LOGIN
@@ -26,6 +29,16 @@ public final class SchemaBootstrap {
   public static final String MIGRATOR = "hourglass_migrator";
 
   public static final String OWNER = "hourglass_owner";
+
+  /** The sink's LOGIN role: it writes (hourglass_writer) and runs maintenance. */
+  public static final String SINK = "hourglass_sink";
+
+  /**
+   * The LOGIN roles an operator's bootstrap creates ({@code hourglass migrate --logins}), each with
+   * its groups: the migrator, and the sink.
+   */
+  public static final Map<String, List<String>> LOGINS =
+      Map.of(MIGRATOR, List.of(OWNER), SINK, List.of("hourglass_writer", "hourglass_maintainer"));
 
   /** The schema's group roles (NOLOGIN): V16 and V19 create them only as a role creator. */
   public static final List<String> GROUPS =
@@ -51,6 +64,47 @@ public final class SchemaBootstrap {
       throw new IllegalStateException(
           "cannot finish the migration of " + Migrator.mask(jdbcUrl) + ": " + e, e);
     }
+  }
+
+  /**
+   * Creates LOGIN {@code login} when missing, as a member of {@code groups}, and sets its password
+   * (sent as a scram-sha-256 verifier, never in clear), as {@code superuser}.
+   */
+  public static void login(
+      String jdbcUrl,
+      String superuser,
+      String superuserPassword,
+      String login,
+      String password,
+      List<String> groups) {
+    for (String name : concat(login, groups)) {
+      if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+        throw new IllegalArgumentException(
+            "Invalid value " + name + " for role name: must match [a-z_][a-z0-9_]{0,62}");
+      }
+    }
+    try (Connection c = connect(jdbcUrl, superuser, superuserPassword)) {
+      exec(
+          c,
+          "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+              + login
+              + "') THEN CREATE ROLE "
+              + login
+              + " LOGIN; END IF; END $$");
+      for (String group : groups) {
+        exec(c, "GRANT " + group + " TO " + login);
+      }
+      c.unwrap(PGConnection.class)
+          .alterUserPassword(login, password.toCharArray(), "scram-sha-256");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create login " + login + ": " + e, e);
+    }
+  }
+
+  private static List<String> concat(String first, List<String> rest) {
+    List<String> all = new ArrayList<>(rest);
+    all.add(0, first);
+    return all;
   }
 
   private static Connection connect(String jdbcUrl, String user, String password)
