@@ -85,6 +85,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
   double rateFraction;
 
   @Option(
+      names = "--fresh-rate",
+      defaultValue = "0",
+      description =
+          "First rate of the freshness search in events/s, instead of --rate-fraction (0: use"
+              + " the fraction), so that two settings can be compared at the same rates.")
+  double freshRate;
+
+  @Option(
       names = "--latency-duration",
       defaultValue = "PT5M",
       description = "How long each fixed-rate run of the freshness search sends (default 5 min).")
@@ -159,11 +167,13 @@ final class BenchPipelineCommand implements Callable<Integer> {
         || runs < 1
         || !(rateFraction > 0 && rateFraction <= 1)
         || freshSteps < 1
+        || freshRate < 0
         || grownDays < 0) {
       throw new ParameterException(
           spec.commandLine(),
-          "Invalid value for --events, --runs, --rate-fraction or --fresh-steps: need --events >="
-              + " 1000, --runs >= 1, 0 < --rate-fraction <= 1 and --fresh-steps >= 1");
+          "Invalid value for --events, --runs, --rate-fraction, --fresh-rate or --fresh-steps:"
+              + " need --events >= 1000, --runs >= 1, 0 < --rate-fraction <= 1, --fresh-rate >= 0"
+              + " and --fresh-steps >= 1");
     }
     PrintStream out = System.out;
     Map<String, Object> machine = Machine.describe();
@@ -413,13 +423,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
   /**
    * Bisects the fixed rate between the highest that stayed fresh (at first none) and the lowest
-   * that did not (at first the full-speed capacity), starting at {@code --rate-fraction} of it.
+   * that did not (at first the full-speed capacity), starting at {@code --fresh-rate} or else at
+   * {@code --rate-fraction} of the capacity.
    */
   private FreshSearch freshSearch(BenchCluster cluster, double capacity, PrintStream out)
       throws Exception {
     double fresh = 0;
     double stale = capacity;
-    double rate = Math.max(100, Math.round(capacity * rateFraction));
+    double rate = freshRate > 0 ? freshRate : Math.max(100, Math.round(capacity * rateFraction));
     List<Probe> probes = new ArrayList<>();
     Latency freshLatency = null;
     Latency lowest = null;
