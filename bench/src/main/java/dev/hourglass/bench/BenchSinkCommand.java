@@ -1,8 +1,10 @@
 package dev.hourglass.bench;
 
+import dev.hourglass.sink.SinkConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,11 +42,30 @@ final class BenchSinkCommand implements Callable<Integer> {
       description = "Runs after one warm-up run (default ${DEFAULT-VALUE}).")
   int runs;
 
+  @Option(
+      names = "--compare-synchronous-commit",
+      description =
+          "Instead of R_sink: the sink alone with sink.synchronous.commit=on and =off,"
+              + " alternating run by run (--runs rounds after a warm-up), PostgreSQL durable"
+              + " (fsync on); prints rows/s and the mean time per batch of each and their ratio.")
+  boolean compareSynchronousCommit;
+
+  @Option(
+      names = "--batch-size",
+      defaultValue = "0",
+      description =
+          "The sink's sink.batch.size in --compare-synchronous-commit (0: its default); small"
+              + " batches show the commit's latency.")
+  int batchSize;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
     Map<String, Object> machine = Machine.describe();
     Path dir = output.directory();
+    if (compareSynchronousCommit) {
+      return compareSynchronousCommit(out, machine, dir);
+    }
     try (BenchCluster cluster = BenchCluster.start(bench.settings(config.file), out)) {
       SinkBenchmark.Result result =
           SinkBenchmark.run(
@@ -82,6 +103,86 @@ final class BenchSinkCommand implements Callable<Integer> {
       out.println("Results: " + report.writeJson(dir) + " and the chart beside it");
     }
     return 0;
+  }
+
+  /**
+   * sink.synchronous.commit on against off on a durable PostgreSQL, alternating, in one run: the
+   * ratio of the medians is what the setting changes, whatever else loads the machine.
+   */
+  private int compareSynchronousCommit(PrintStream out, Map<String, Object> machine, Path dir)
+      throws Exception {
+    out.println(
+        "PostgreSQL durability: production: fsync=on, synchronous_commit=on, full_page_writes=on");
+    Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+    for (String value : List.of("on", "off")) {
+      Map<String, String> s = new LinkedHashMap<>();
+      s.put(SinkConfig.SYNCHRONOUS_COMMIT, value);
+      if (batchSize > 0) {
+        s.put(SinkConfig.BATCH_SIZE, Integer.toString(batchSize));
+        s.put(SinkConfig.MAX_POLL_RECORDS, Integer.toString(Math.min(batchSize, 1000)));
+      }
+      variants.put(SinkConfig.SYNCHRONOUS_COMMIT + "=" + value, s);
+    }
+    List<SinkBenchmark.SettingRun> results;
+    try (BenchCluster cluster =
+        BenchCluster.start(bench.settings(config.file), PostgresDurability.DURABLE, out)) {
+      results =
+          SinkBenchmark.compare(
+              new SinkBenchmark.Options(
+                  cluster.bootstrapServers(),
+                  cluster.jdbcUrl(),
+                  cluster.user(),
+                  cluster.password(),
+                  rows,
+                  runs,
+                  "bench-sync."),
+              out,
+              variants);
+    }
+    BenchReport report =
+        new BenchReport(
+            "sink-synchronous-commit",
+            machine,
+            "figure",
+            "synchronous.commit=on",
+            "synchronous.commit=off",
+            "ratio (off / on)");
+    Map<String, Object> medians = new LinkedHashMap<>();
+    double onRate = median(results, "on", SinkBenchmark.SettingRun::rowsPerSecond);
+    double offRate = median(results, "off", SinkBenchmark.SettingRun::rowsPerSecond);
+    double onBatch = median(results, "on", SinkBenchmark.SettingRun::millisPerBatch);
+    double offBatch = median(results, "off", SinkBenchmark.SettingRun::millisPerBatch);
+    report.row(
+        "sink rows/s, backlog of " + String.format(Locale.ROOT, "%,d", rows) + " rows (median)",
+        rate(onRate),
+        rate(offRate),
+        BenchFormat.ratio(offRate / onRate));
+    report.row(
+        "mean time to write and commit a batch (median)",
+        String.format(Locale.ROOT, "%.1f ms", onBatch),
+        String.format(Locale.ROOT, "%.1f ms", offBatch),
+        BenchFormat.ratio(offBatch / onBatch));
+    report.print(out);
+    medians.put("rows_per_second_on", onRate);
+    medians.put("rows_per_second_off", offRate);
+    medians.put("ms_per_batch_on", onBatch);
+    medians.put("ms_per_batch_off", offBatch);
+    report.figure("postgres_durability", "production: fsync=on, synchronous_commit=on");
+    report.figure("rows", rows);
+    report.figure("batch_size", batchSize > 0 ? batchSize : 5000);
+    report.figure("medians", medians);
+    report.figure("load_average_at_end", Machine.loadAverage());
+    report.data("runs", results);
+    out.println("Results: " + report.writeJson(dir));
+    return 0;
+  }
+
+  private static double median(
+      List<SinkBenchmark.SettingRun> runs,
+      String value,
+      java.util.function.ToDoubleFunction<SinkBenchmark.SettingRun> f) {
+    return BenchFormat.median(
+        runs.stream().filter(r -> r.variant().endsWith("=" + value)).mapToDouble(f).toArray());
   }
 
   /** Rows committed over time, run by run, beside the line COPY's rate would draw. */

@@ -405,8 +405,88 @@ public final class SinkBenchmark {
     return out.toString();
   }
 
-  /** One end-to-end run: its seconds and its progress. */
-  record SinkRun(double seconds, List<Sample> samples) {}
+  /** One end-to-end run: its seconds, its progress and the batches it committed. */
+  record SinkRun(double seconds, List<Sample> samples, long batches) {}
+
+  /**
+   * One sink run of a comparison of settings.
+   *
+   * @param variant the name of the settings it ran with
+   * @param rowsPerSecond rows committed per second, from the seek to the last commit
+   * @param millisPerBatch its seconds over the batches it committed: with a backlog the writer
+   *     commits batch after batch, so this is the mean time to write and commit one
+   * @param batches transactions committed
+   */
+  public record SettingRun(
+      String variant, double rowsPerSecond, double millisPerBatch, long batches) {}
+
+  /**
+   * The sink alone (no COPY) with each of {@code variants}' settings on top of the defaults, in the
+   * sink's own keys: a warm-up run of the first, then {@code options.runs()} rounds of every
+   * variant, their order reversed every other round so that each meets the same share of a noisy
+   * machine. Returns the counted runs in order.
+   */
+  public static List<SettingRun> compare(
+      Options options, PrintStream progress, Map<String, Map<String, String>> variants)
+      throws InterruptedException {
+    List<String> names = new ArrayList<>(variants.keySet());
+    progress.printf(
+        "sink settings compared: %s, %,d rows, 1 warm-up + %d rounds, %s%n",
+        names, options.rows(), options.runs(), options);
+    List<TaskRollup> rows = rows(options.rows(), 1);
+    List<SettingRun> runs = new ArrayList<>();
+    List<String> topics = new ArrayList<>();
+    try (Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers()));
+        KafkaProducer<byte[], byte[]> producer = producer(options);
+        Connection c = connect(options)) {
+      try {
+        int run = 0;
+        for (int round = 0; round <= options.runs(); round++) {
+          List<String> order = new ArrayList<>(names);
+          if (round % 2 == 0) {
+            java.util.Collections.reverse(order);
+          }
+          if (round == 0) {
+            order = List.of(names.get(0));
+          }
+          for (String variant : order) {
+            Topics runTopics = Topics.withPrefix(options.topicPrefix() + "cmp" + run++ + ".");
+            createTopics(admin, runTopics);
+            topics.addAll(runTopics.names());
+            reset(c);
+            produce(producer, runTopics.rollups().name(), rows);
+            SinkRun sink = timeSink(options, rows.size(), runTopics, variants.get(variant), c);
+            SettingRun r =
+                new SettingRun(
+                    variant,
+                    rate(rows.size(), sink.seconds()),
+                    sink.seconds() * 1000 / Math.max(1, sink.batches()),
+                    sink.batches());
+            progress.printf(
+                "%-9s %-24s %,10.0f rows/s  %,8.1f ms per batch (%d batches)%n",
+                round == 0 ? "warm-up" : "round " + round,
+                variant,
+                r.rowsPerSecond(),
+                r.millisPerBatch(),
+                r.batches());
+            if (round > 0) {
+              runs.add(r);
+            }
+          }
+        }
+      } finally {
+        if (!topics.isEmpty()) {
+          await("delete topics " + topics, admin.deleteTopics(topics).all());
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "the comparison failed on " + options.jdbcUrl() + ": " + e.getMessage(), e);
+    }
+    return runs;
+  }
 
   /**
    * The pipeline's topics under the run's prefix, as {@code hourglass topics} creates them but with
@@ -522,7 +602,7 @@ public final class SinkBenchmark {
         throw new IllegalStateException(
             "the sink wrote " + inTable + " rows into " + TABLE + ", expected " + n);
       }
-      return new SinkRun((end - t0) / 1e9, samples);
+      return new SinkRun((end - t0) / 1e9, samples, sink.stats().batchesCommitted());
     }
   }
 

@@ -366,7 +366,7 @@ public final class Chaos {
       long end = System.nanoTime() + options.soak().toNanos();
       while (System.nanoTime() + options.killEvery().toNanos() < end) {
         Thread.sleep(options.killEvery().toMillis());
-        int pick = random.nextInt(6);
+        int pick = pick(random);
         switch (pick) {
           case 0, 1 -> {
             Proc p = run.streams.get(pick);
@@ -397,6 +397,26 @@ public final class Chaos {
       sending.get();
       return finish(run, title, List.of(measured));
     }
+  }
+
+  /**
+   * The soak's next fault: 0 and 1 a processor, 2 and 3 a sink, 4 the broker, 5 PostgreSQL, drawn
+   * among the kinds {@code --soak-faults} allows (all: the same draws as before the option).
+   */
+  private int pick(SplittableRandom random) {
+    if (options.soakFaults().isEmpty()) {
+      return random.nextInt(6);
+    }
+    List<Integer> allowed = new ArrayList<>();
+    for (String f : options.soakFaults()) {
+      switch (f) {
+        case "processor" -> allowed.addAll(List.of(0, 1));
+        case "sink" -> allowed.addAll(List.of(2, 3));
+        case "broker" -> allowed.add(4);
+        default -> allowed.add(5);
+      }
+    }
+    return allowed.get(random.nextInt(allowed.size()));
   }
 
   private static Duration max(Duration a, Duration b) {

@@ -3,6 +3,7 @@ package dev.hourglass.chaos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code hourglass chaos} runs.
@@ -27,6 +28,11 @@ import java.util.List;
  * @param soakRate the soak's events per second, or 0 for 70 % of the capacity measured at start
  * @param seed the load's seed, and the soak's choice of faults
  * @param catchUpTimeout how long to wait for the pipeline to catch up after the load
+ * @param postgresSettings server settings added to the embedded PostgreSQL's (for example {@code
+ *     fsync=on} and {@code synchronous_commit=on}: production durability)
+ * @param sinkSettings settings added to every sink's file (for example {@code
+ *     sink.synchronous.commit=off})
+ * @param soakFaults the kinds of fault the soak draws from ({@link #SOAK_FAULTS}); empty: all
  */
 public record ChaosOptions(
     List<String> launcher,
@@ -45,12 +51,30 @@ public record ChaosOptions(
     Duration killEvery,
     double soakRate,
     long seed,
-    Duration catchUpTimeout) {
+    Duration catchUpTimeout,
+    Map<String, String> postgresSettings,
+    Map<String, String> sinkSettings,
+    List<String> soakFaults) {
   public static final List<Integer> SCENARIOS = List.of(2, 4, 5, 10, 6, 8, 9, 7);
+
+  /** What the soak may SIGKILL, in the order of its draw. */
+  public static final List<String> SOAK_FAULTS = List.of("processor", "sink", "broker", "postgres");
 
   public ChaosOptions {
     launcher = List.copyOf(launcher);
     scenarios = List.copyOf(scenarios);
+    postgresSettings = Map.copyOf(postgresSettings);
+    sinkSettings = Map.copyOf(sinkSettings);
+    soakFaults = List.copyOf(soakFaults);
+    for (String f : soakFaults) {
+      if (!SOAK_FAULTS.contains(f)) {
+        throw new IllegalArgumentException(
+            "Invalid value "
+                + f
+                + " for configuration --soak-faults: must be one of "
+                + SOAK_FAULTS);
+      }
+    }
     for (int s : scenarios) {
       if (!SCENARIOS.contains(s)) {
         throw new IllegalArgumentException(

@@ -43,6 +43,11 @@ final class Proc {
     this.metricsPort = port;
   }
 
+  /** Where its output goes, appended across restarts. */
+  Path log() {
+    return log;
+  }
+
   synchronized void start() throws IOException {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " still runs");

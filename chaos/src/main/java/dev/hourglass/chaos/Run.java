@@ -46,6 +46,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class Run implements AutoCloseable {
   static final String SINK_LOGIN = "hourglass_sink";
+  private static final String SINK_SYNCHRONOUS_COMMIT = "sink.synchronous.commit";
   private static final Duration READY_WITHIN = Duration.ofMinutes(3);
   private static final Duration STABLE = Duration.ofSeconds(5);
 
@@ -61,6 +62,7 @@ final class Run implements AutoCloseable {
   private final List<Path> resent = new ArrayList<>();
   private final List<LoadSummary> loads = new ArrayList<>();
   private final Thread watcher;
+  private final Map<String, String> sinkSettings = new LinkedHashMap<>();
   private volatile boolean closed;
   final Instant eventTimeEnd = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 
@@ -79,8 +81,10 @@ final class Run implements AutoCloseable {
     List<String> launcher = options.launcher();
     boolean staticMembership = options.staticMembership();
     Files.createDirectories(dir.resolve("logs"));
-    Servers servers = Servers.start(dir, launcher, brokers, options.secured());
+    Servers servers =
+        Servers.start(dir, launcher, brokers, options.secured(), options.postgresSettings());
     Run run = new Run(dir, launcher, servers, out);
+    run.sinkSettings.putAll(options.sinkSettings());
     // Stopping the harness (Ctrl-C) stops what it started, PostgreSQL included.
     Runtime.getRuntime().addShutdownHook(new Thread(run::close, "chaos-shutdown"));
     try {
@@ -112,6 +116,7 @@ final class Run implements AutoCloseable {
         if (staticMembership) {
           keys.put("sink.consumer.group.instance.id", "sink-" + i);
         }
+        keys.putAll(options.sinkSettings());
         run.sinks.add(run.component("sink-" + i, "sink", KafkaAccess.SINK, keys));
       }
       for (Proc p : run.all()) {
@@ -434,7 +439,8 @@ final class Run implements AutoCloseable {
       try (ResultSet rs =
           s.executeQuery(
               "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings"
-                  + " WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")) {
+                  + " WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes',"
+                  + " 'wal_writer_delay')")) {
         rs.next();
         durability = "PostgreSQL ran with " + rs.getString(1);
       }
@@ -448,6 +454,13 @@ final class Run implements AutoCloseable {
     Map<String, Long> peaks = new LinkedHashMap<>(servers.peaks());
     List<String> all = new ArrayList<>(notes);
     all.add(durability);
+    if (!sinkSettings.isEmpty()) {
+      all.add("sinks ran with " + sinkSettings);
+    }
+    SinkLogs.Lost lostCommits = SinkLogs.lostCommits(sinks.stream().map(Proc::log).toList());
+    if (lostCommits.reseeks() > 0 || sinkSettings.containsKey(SINK_SYNCHRONOUS_COMMIT)) {
+      all.add(lostCommits.describe());
+    }
     for (Proc p : all()) {
       peaks.put(p.name, p.peakRss());
       if (p.unexpectedExits > 0) {

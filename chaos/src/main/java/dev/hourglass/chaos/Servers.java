@@ -38,9 +38,24 @@ final class Servers implements AutoCloseable {
   private final int pgPort;
   private final long[] brokerPeak;
   private volatile long pgPeak;
+  private final Map<String, String> postgresSettings;
 
-  private Servers(Path dir, KafkaNodes kafka, KafkaSecurity security, EmbeddedPostgres pg) {
+  /** The embedded defaults with {@code settings} added, persistent in the run's directory. */
+  private static EmbeddedPostgres.Options postgresOptions(
+      Path dir, int port, Map<String, String> settings) {
+    Map<String, String> server = new LinkedHashMap<>(EmbeddedPostgres.DEFAULT_SETTINGS);
+    server.putAll(settings);
+    return new EmbeddedPostgres.Options(dir.resolve("postgres"), port, false, server);
+  }
+
+  private Servers(
+      Path dir,
+      KafkaNodes kafka,
+      KafkaSecurity security,
+      EmbeddedPostgres pg,
+      Map<String, String> postgresSettings) {
     this.dir = dir;
+    this.postgresSettings = Map.copyOf(postgresSettings);
     this.kafka = kafka;
     this.security = security;
     this.pg = pg;
@@ -52,10 +67,14 @@ final class Servers implements AutoCloseable {
    * @param secured SASL_SSL, SCRAM and ACLs as {@code hourglass servers} runs them; otherwise the
    *     brokers serve PLAINTEXT without authentication
    */
-  static Servers start(Path dir, List<String> launcher, int brokers, boolean secured)
+  static Servers start(
+      Path dir,
+      List<String> launcher,
+      int brokers,
+      boolean secured,
+      Map<String, String> postgresSettings)
       throws IOException, InterruptedException {
-    EmbeddedPostgres pg =
-        EmbeddedPostgres.start(EmbeddedPostgres.Options.persistent(dir.resolve("postgres"), 0));
+    EmbeddedPostgres pg = EmbeddedPostgres.start(postgresOptions(dir, 0, postgresSettings));
     try {
       pg.createDatabase(DATABASE);
       KafkaSecurity security = null;
@@ -69,7 +88,7 @@ final class Servers implements AutoCloseable {
         nodeArgs = List.of("--secrets", security.dir().toString());
       }
       KafkaNodes kafka = KafkaNodes.start(launcher, nodeArgs, dir.resolve("kafka"), brokers, 0);
-      Servers s = new Servers(dir, kafka, security, pg);
+      Servers s = new Servers(dir, kafka, security, pg, postgresSettings);
       try {
         if (secured) {
           // The ACLs of the default names, as hourglass servers grants them.
@@ -202,9 +221,7 @@ final class Servers implements AutoCloseable {
 
   /** Starts PostgreSQL again on its data directory and port: crash recovery replays its WAL. */
   void restartPostgres() {
-    pg =
-        EmbeddedPostgres.start(
-            EmbeddedPostgres.Options.persistent(dir.resolve("postgres"), pgPort));
+    pg = EmbeddedPostgres.start(postgresOptions(dir, pgPort, postgresSettings));
   }
 
   /** Samples the servers' memory. */

@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -110,6 +113,14 @@ final class ChaosCommand implements Callable<Integer> {
   Duration killEvery;
 
   @Option(
+      names = "--soak-faults",
+      split = ",",
+      description =
+          "The kinds of fault the soak draws from: processor, sink, broker, postgres (default:"
+              + " all of them).")
+  List<String> soakFaults = new ArrayList<>();
+
+  @Option(
       names = "--soak-rate",
       defaultValue = "0",
       description =
@@ -145,6 +156,30 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--report", description = "Also append the reports (Markdown) to this file.")
   Path report;
 
+  @Option(
+      names = "--postgres-durable",
+      description =
+          "Run PostgreSQL with production durability (fsync, synchronous_commit and"
+              + " full_page_writes on) instead of the embedded defaults (fsync and"
+              + " synchronous_commit off).")
+  boolean postgresDurable;
+
+  @Option(
+      names = "--postgres-setting",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A PostgreSQL server setting added to the embedded defaults (and to"
+              + " --postgres-durable's), e.g. wal_writer_delay=10s; repeatable.")
+  Map<String, String> postgresSettings = new LinkedHashMap<>();
+
+  @Option(
+      names = "--sink-setting",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A setting added to every sink's settings file, e.g. sink.synchronous.commit=off;"
+              + " repeatable.")
+  Map<String, String> sinkSettings = new LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
     // The harness prints its own progress; the components log to their files.
@@ -171,7 +206,10 @@ final class ChaosCommand implements Callable<Integer> {
             killEvery,
             soakRate,
             seed,
-            catchUpTimeout);
+            catchUpTimeout,
+            postgres(),
+            sinkSettings,
+            soakFaults);
     String command =
         "hourglass " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     Chaos chaos = new Chaos(options, System.out, command);
@@ -192,6 +230,18 @@ final class ChaosCommand implements Callable<Integer> {
             ? "ALL " + reports.size() + " SCENARIOS PASSED: nothing lost, nothing extra"
             : failed + " OF " + (reports.size() + chaos.errors().size()) + " SCENARIOS FAILED");
     return failed == 0 ? 0 : Hourglass.FAILED;
+  }
+
+  /** The server settings: production durability if asked, then the ones given one by one. */
+  private Map<String, String> postgres() {
+    Map<String, String> s = new LinkedHashMap<>();
+    if (postgresDurable) {
+      s.put("fsync", "on");
+      s.put("synchronous_commit", "on");
+      s.put("full_page_writes", "on");
+    }
+    s.putAll(postgresSettings);
+    return s;
   }
 
   /** This executable again, for every server and component: same java, same class path. */

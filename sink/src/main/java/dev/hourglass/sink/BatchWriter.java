@@ -3,12 +3,15 @@ package dev.hourglass.sink;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Executes one {@link Batch} plan, top to bottom: creates the month partitions it needs, then in
@@ -19,12 +22,70 @@ import org.apache.avro.specific.SpecificRecord;
  * server's reason and everything else is committed with the same offset moves.
  */
 final class BatchWriter {
-  /** The batch's offsets had moved under it: another instance owns (or owned) its partitions. */
+  /**
+   * The batch's offsets had moved under it: another instance owns (or owned) its partitions, or
+   * PostgreSQL lost this instance's last commits ({@link #behind()} not empty).
+   */
   static final class StaleOffsetsException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** Never serialised: the loop reads it where it catches the exception. */
+    private final transient Map<TopicPartition, OffsetStore.Behind> behind;
+
     StaleOffsetsException(String message) {
+      this(message, Map.of());
+    }
+
+    private StaleOffsetsException(String message, Map<TopicPartition, OffsetStore.Behind> behind) {
       super(message);
+      this.behind = Map.copyOf(behind);
+    }
+
+    static StaleOffsetsException lost(Map<TopicPartition, OffsetStore.Behind> behind) {
+      return new StaleOffsetsException(
+          "stored offset behind the batch's expected offset for "
+              + behind
+              + ": commits this instance made were lost by PostgreSQL (asynchronous commits lost"
+              + " in a crash, or a backup restored); rolled back, re-reading from the store and"
+              + " replaying from Kafka",
+          behind);
+    }
+
+    /** The partitions whose stored offset went back under this instance's epoch; else empty. */
+    Map<TopicPartition, OffsetStore.Behind> behind() {
+      return behind;
+    }
+  }
+
+  /** The {@code synchronous_commit} a batch transaction commits with. */
+  enum Commit {
+    /** Whatever the server, database or role sets (on unless an administrator changed it). */
+    SERVER_SETTING,
+    /** Off: the commit returns before its WAL is on disk; a crash may lose it. */
+    OFF,
+    /** On: the commit, and every commit before it in the WAL, is on disk when it returns. */
+    ON
+  }
+
+  /**
+   * How a batch commits.
+   *
+   * @param commit its {@code synchronous_commit}
+   * @param unconfirmed partitions the batch does not move whose last commits by this instance may
+   *     still be lost (asynchronous, and not followed by a synchronous commit of its own yet), each
+   *     with the offset and epoch it must still hold; checked in the batch's transaction before it
+   *     writes, so that a commit lost in a crash is found by the next batch, whatever partitions
+   *     that batch reads
+   * @param confirm the batch writes nothing and moves nothing: it checks {@code unconfirmed} and
+   *     rewrites their rows unchanged ({@link OffsetStore#touch}), committed synchronously so that
+   *     they are on disk when it returns
+   */
+  record Durability(
+      Commit commit, Map<TopicPartition, OffsetStore.Claim> unconfirmed, boolean confirm) {
+    static final Durability SERVER = new Durability(Commit.SERVER_SETTING, Map.of(), false);
+
+    Durability {
+      unconfirmed = Map.copyOf(unconfirmed);
     }
   }
 
@@ -53,20 +114,42 @@ final class BatchWriter {
   }
 
   Result commit(Batch batch) throws SQLException, StaleOffsetsException {
+    return commit(batch, Durability.SERVER);
+  }
+
+  Result commit(Batch batch, Durability how) throws SQLException, StaleOffsetsException {
     hook.beforeWrite(batch);
     partitions.ensure(dataSource, batch.months());
     int refused;
     Map<String, Long> written = new TreeMap<>();
+    Map<TopicPartition, OffsetStore.Claim> expected = new HashMap<>(how.unconfirmed());
+    batch
+        .advances()
+        .forEach((tp, a) -> expected.put(tp, new OffsetStore.Claim(a.expected(), a.epoch())));
     try (Connection c = dataSource.getConnection()) {
       try {
+        if (!how.unconfirmed().isEmpty()) {
+          // Before writing: nothing is written on top of commits PostgreSQL has lost.
+          Map<TopicPartition, OffsetStore.Behind> behind = offsets.behind(c, expected);
+          if (!behind.isEmpty()) {
+            throw StaleOffsetsException.lost(behind);
+          }
+        }
         refused = write(c, batch, written);
-        if (!offsets.advance(c, batch.advances())) {
+        if (how.confirm()) {
+          offsets.touch(c, how.unconfirmed());
+        } else if (!offsets.advance(c, batch.advances())) {
+          Map<TopicPartition, OffsetStore.Behind> behind = offsets.behind(c, expected);
+          if (!behind.isEmpty()) {
+            throw StaleOffsetsException.lost(behind);
+          }
           throw new StaleOffsetsException(
               "stored offsets are not where this instance left them for "
                   + batch.advances().keySet()
                   + ": another instance committed or claimed them since (or the database was"
                   + " restored from a backup); rolled back, re-reading from the store");
         }
+        synchronousCommit(c, how.commit());
         hook.beforeCommit(batch);
         c.commit();
       } catch (SQLException | StaleOffsetsException | RuntimeException e) {
@@ -177,6 +260,19 @@ final class BatchWriter {
       return v == null ? null : v.toString();
     }
     return null;
+  }
+
+  /**
+   * Sets the transaction's {@code synchronous_commit} (read at commit time, so set last: a data
+   * error's rollback inside {@link #write} would have undone it).
+   */
+  static void synchronousCommit(Connection c, Commit commit) throws SQLException {
+    if (commit == Commit.SERVER_SETTING) {
+      return;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("SET LOCAL synchronous_commit = " + (commit == Commit.OFF ? "off" : "on"));
+    }
   }
 
   private static void rollbackQuietly(Connection c, Exception cause) {

@@ -31,6 +31,15 @@ final class OffsetStore {
   private static final String LOAD =
       "SELECT topic, partition, next_offset FROM sink_offsets"
           + " WHERE consumer_group = ? AND topic = ANY (?)";
+  private static final String ROWS =
+      "SELECT topic, partition, next_offset, owner_epoch FROM sink_offsets"
+          + " WHERE consumer_group = ? AND topic = ANY (?)";
+
+  /** A new row version of the same offset, under this instance's epoch only. */
+  private static final String TOUCH =
+      "UPDATE sink_offsets SET next_offset = next_offset"
+          + " WHERE consumer_group = ? AND topic = ? AND partition = ? AND owner_epoch = ?";
+
   private static final String UPDATE =
       "UPDATE sink_offsets SET next_offset = ?, updated_at = now()"
           + " WHERE consumer_group = ? AND topic = ? AND partition = ? AND next_offset = ?"
@@ -63,6 +72,17 @@ final class OffsetStore {
    * @param epoch the owner epoch of this claim, required by every later {@link Advance}
    */
   record Claim(long next, long epoch) {}
+
+  /**
+   * A partition whose stored offset went back behind this instance's last commit of it, its owner
+   * epoch still the one this instance claimed it with: PostgreSQL lost commits that it had
+   * acknowledged (asynchronous commits lost in a crash, or a backup restored), rows and offsets
+   * together. No instance moves an offset back.
+   *
+   * @param stored the stored next offset now
+   * @param committed the next offset this instance committed last (or claimed)
+   */
+  record Behind(long stored, long committed) {}
 
   private final String group;
 
@@ -112,6 +132,56 @@ final class OffsetStore {
       }
     }
     return out;
+  }
+
+  /**
+   * The partitions of {@code expected} whose stored offset is behind the expected one under the
+   * expected epoch, read in {@code c}'s transaction. A row of another epoch is not behind: another
+   * instance claimed it, which the compare-and-set rejects on its own.
+   */
+  Map<TopicPartition, Behind> behind(Connection c, Map<TopicPartition, Claim> expected)
+      throws SQLException {
+    Map<TopicPartition, Behind> out = new TreeMap<>(ORDER);
+    if (expected.isEmpty()) {
+      return out;
+    }
+    String[] topics =
+        expected.keySet().stream().map(TopicPartition::topic).distinct().toArray(String[]::new);
+    try (PreparedStatement ps = c.prepareStatement(ROWS)) {
+      ps.setString(1, group);
+      ps.setArray(2, c.createArrayOf("text", topics));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Claim want = expected.get(new TopicPartition(rs.getString(1), rs.getInt(2)));
+          long next = rs.getLong(3);
+          if (want != null && rs.getLong(4) == want.epoch() && next < want.next()) {
+            out.put(
+                new TopicPartition(rs.getString(1), rs.getInt(2)), new Behind(next, want.next()));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Rewrites the rows of {@code partitions} that still carry the given epoch, unchanged, in {@code
+   * c}'s transaction: a write, so that a synchronous commit of it waits for the WAL up to it, and
+   * with it for every commit before. A row another instance has claimed since is left alone: its
+   * claim, synchronous, did the same.
+   */
+  void touch(Connection c, Map<TopicPartition, Claim> partitions) throws SQLException {
+    Map<TopicPartition, Claim> sorted = new TreeMap<>(ORDER);
+    sorted.putAll(partitions);
+    try (PreparedStatement ps = c.prepareStatement(TOUCH)) {
+      for (Map.Entry<TopicPartition, Claim> e : sorted.entrySet()) {
+        ps.setString(1, group);
+        ps.setString(2, e.getKey().topic());
+        ps.setInt(3, e.getKey().partition());
+        ps.setLong(4, e.getValue().epoch());
+        ps.executeUpdate();
+      }
+    }
   }
 
   private static List<TopicPartition> sorted(Collection<TopicPartition> partitions) {

@@ -61,6 +61,10 @@ import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
  * @param maintenance the scheduled maintenance ({@code sink.maintenance.*})
  * @param reads the topics this instance writes: all of them, or one of the two paths, so that the
  *     rollups, alerts and dead letters never wait behind raw-event writes (see {@link Reads})
+ * @param synchronousCommit true: the batch transactions commit with the server's {@code
+ *     synchronous_commit}; false: with {@code synchronous_commit = off}, so that a commit does not
+ *     wait for its WAL flush. A database crash may then lose the last commits, rows and offsets
+ *     together; the sink notices that the stored offsets went back and replays from Kafka
  * @param kafkaClient the settings every Kafka client of the sink gets (keys {@code kafka.*} without
  *     the prefix): security, for its consumer, schema reader, admin and producer
  */
@@ -88,6 +92,7 @@ public record SinkConfig(
     AlertsFormat alertsFormat,
     MaintenanceConfig maintenance,
     Reads reads,
+    boolean synchronousCommit,
     Map<String, String> kafkaClient) {
 
   /**
@@ -120,6 +125,7 @@ public record SinkConfig(
   public static final String RETRY_MAX_ATTEMPTS = "sink.retry.max.attempts";
   public static final String READS = "sink.reads";
   public static final String ACCEPT_RETENTION_GAPS = "sink.accept.retention.gaps";
+  public static final String SYNCHRONOUS_COMMIT = "sink.synchronous.commit";
   static final String CONSUMER_PREFIX = "sink.consumer.";
   private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
@@ -176,6 +182,13 @@ public record SinkConfig(
         MEDIUM,
         "the topics this instance writes");
     def.define(ACCEPT_RETENTION_GAPS, BOOLEAN, false, HIGH, "resume past deleted records");
+    def.define(
+        SYNCHRONOUS_COMMIT,
+        STRING,
+        "on",
+        Validators.oneOf("on", "off"),
+        MEDIUM,
+        "synchronous_commit of the batch transactions");
     Declarations d =
         Shared.withKafkaClient(Shared.withPasswordFileRule(Declarations.of(def)))
             .open("sink.consumer.*", CONSUMER_PREFIX)
@@ -256,6 +269,7 @@ public record SinkConfig(
         AlertsFormat.valueOf(v.getString(Shared.ALERTS_FORMAT).toUpperCase(Locale.ROOT)),
         MaintenanceConfig.from(v),
         Reads.valueOf(v.getString(READS).toUpperCase(Locale.ROOT)),
+        "on".equalsIgnoreCase(v.getString(SYNCHRONOUS_COMMIT)),
         v.passThrough(Shared.KAFKA_CLIENT_PREFIX));
   }
 
@@ -282,6 +296,7 @@ public record SinkConfig(
     m.put(RETRY_MAX_ATTEMPTS, Integer.toString(retryMaxAttempts));
     m.put(READS, reads.name().toLowerCase(Locale.ROOT));
     m.put(ACCEPT_RETENTION_GAPS, Boolean.toString(acceptRetentionGaps));
+    m.put(SYNCHRONOUS_COMMIT, synchronousCommit ? "on" : "off");
     new TreeMap<>(consumerOverrides).forEach((k, v) -> m.put(CONSUMER_PREFIX + k, v));
     m.put(Shared.ALERTS_FORMAT, alertsFormat.name().toLowerCase(Locale.ROOT));
     maintenance.putSettings(m);

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -51,6 +52,16 @@ import org.slf4j.LoggerFactory;
  * instance moved the offsets or claimed the partitions: the batch is rolled back, everything
  * buffered is dropped and every partition is claimed and seeked again from the store, after a poll.
  *
+ * <p>Asynchronous commit ({@code sink.synchronous.commit=off}, or a server whose {@code
+ * synchronous_commit} is off): a PostgreSQL crash may lose the last commits it acknowledged, rows
+ * and offsets together, while this instance goes on from positions beyond them. The partitions such
+ * commits moved stay {@link #unconfirmed} until a synchronous commit of this instance (a claim, or
+ * the check it commits synchronously when it goes idle, {@link #confirmWhenIdle}) has put them on
+ * disk; every batch checks, in its transaction, that their stored offsets are still where this
+ * instance committed them. When one went back, the batch is rolled back and every partition is
+ * claimed and seeked again from the store, as after a rejected commit: the lost records are
+ * replayed from Kafka.
+ *
  * <p>Backpressure: while the database fails transiently, every partition is paused and the thread
  * keeps polling (so the group keeps it), retrying the same batch with bounded exponential backoff
  * and jitter; memory stays at two batches (one written, one filling), each at most {@code
@@ -88,6 +99,26 @@ final class SinkLoop implements Runnable {
   private boolean claimAfterPoll;
 
   private final List<SinkRecord> buffer = new ArrayList<>();
+
+  /**
+   * Partitions moved by asynchronous commits of this instance that may not be on disk yet: no
+   * synchronous commit of this instance has followed them.
+   */
+  private final Set<TopicPartition> unconfirmed = new HashSet<>();
+
+  /**
+   * The offset moves of the asynchronous commits since the last synchronous one, newest last, at
+   * most {@link #RECENT} of them: how many commits a crash lost is counted from them.
+   */
+  private final ArrayDeque<Map<TopicPartition, Long>> recentAsync = new ArrayDeque<>();
+
+  private static final int RECENT = 1000;
+
+  /** The pending batch when it only confirms earlier asynchronous commits (no rows, no moves). */
+  private Batch confirming;
+
+  /** The server's (database's, role's) synchronous_commit is off, as read at the last claim. */
+  private boolean serverAsynchronous;
 
   /**
    * The buffer's records once a batch is due, planned while the batch in flight is written, with
@@ -130,6 +161,8 @@ final class SinkLoop implements Runnable {
   private final AtomicLong transientFailures = new AtomicLong();
   private final AtomicLong commitsRejected = new AtomicLong();
   private final AtomicLong partitionsRevoked = new AtomicLong();
+  private final AtomicLong commitsLost = new AtomicLong();
+  private final AtomicLong offsetsReplayed = new AtomicLong();
 
   SinkLoop(
       SinkConfig config,
@@ -234,7 +267,9 @@ final class SinkLoop implements Runnable {
         transientFailures.get(),
         commitsRejected.get(),
         partitionsRevoked.get(),
-        partitionsReady);
+        partitionsReady,
+        commitsLost.get(),
+        offsetsReplayed.get());
   }
 
   private void loop() {
@@ -259,6 +294,9 @@ final class SinkLoop implements Runnable {
       if (planned != null) {
         // The previous batch's outcome is known: its offsets are where this one starts.
         cut();
+        if (pending == null) {
+          confirmWhenIdle();
+        }
         startWrite();
         continue;
       }
@@ -383,8 +421,12 @@ final class SinkLoop implements Runnable {
       }
       return true;
     } catch (BatchWriter.StaleOffsetsException e) {
-      commitsRejected.incrementAndGet();
-      LOG.warn("Commit rejected: {}", e.getMessage());
+      if (e.behind().isEmpty()) {
+        commitsRejected.incrementAndGet();
+        LOG.warn("Commit rejected: {}", e.getMessage());
+      } else {
+        lost(e.behind());
+      }
       reseekAll();
       return true;
     } catch (SQLException | RuntimeException e) {
@@ -433,9 +475,15 @@ final class SinkLoop implements Runnable {
     Set<TopicPartition> partitionsToSeek = Set.copyOf(needSeek);
     Map<TopicPartition, OffsetStore.Claim> claimed;
     try (Connection c = dataSource.getConnection()) {
+      serverAsynchronous = "off".equals(Sql.setting(c, "synchronous_commit"));
+      // Synchronous even when the batches are not: an owner epoch is never lost, and this commit
+      // puts every earlier commit of this instance on disk with it.
+      BatchWriter.synchronousCommit(
+          c, serverAsynchronous ? BatchWriter.Commit.ON : BatchWriter.Commit.SERVER_SETTING);
       claimed = offsets.claim(c, partitionsToSeek);
       c.commit();
     }
+    confirmed();
     Map<TopicPartition, Long> gaps = retentionGaps(claimed);
     Map<TopicPartition, Long> loaded = new HashMap<>();
     for (TopicPartition tp : partitionsToSeek) {
@@ -515,27 +563,109 @@ final class SinkLoop implements Runnable {
     return gaps;
   }
 
-  /** A batch handed to the writer thread and the outcome of its commit. */
-  private record Write(Batch batch, Future<BatchWriter.Result> result) {}
+  /** A batch handed to the writer thread, how it commits, and the outcome of its commit. */
+  private record Write(
+      Batch batch, BatchWriter.Durability how, Future<BatchWriter.Result> result) {}
+
+  /** Whether commits of this instance may be asynchronous, and must be checked. */
+  private boolean asynchronous() {
+    return !config.synchronousCommit() || serverAsynchronous;
+  }
+
+  /**
+   * How {@code batch} commits: off when the sink is so configured; with the unconfirmed partitions
+   * it does not move, to be checked in its transaction. A {@link #confirming} batch commits
+   * synchronously and checks every unconfirmed partition.
+   */
+  private BatchWriter.Durability durability(Batch batch) {
+    if (!asynchronous()) {
+      return BatchWriter.Durability.SERVER;
+    }
+    boolean confirm = batch == confirming;
+    Map<TopicPartition, OffsetStore.Claim> check = new HashMap<>();
+    for (TopicPartition tp : unconfirmed) {
+      if ((confirm || !batch.advances().containsKey(tp)) && stored.containsKey(tp)) {
+        check.put(tp, new OffsetStore.Claim(stored.get(tp), epochs.get(tp)));
+      }
+    }
+    BatchWriter.Commit commit;
+    if (confirm) {
+      commit = serverAsynchronous ? BatchWriter.Commit.ON : BatchWriter.Commit.SERVER_SETTING;
+    } else {
+      commit =
+          config.synchronousCommit() ? BatchWriter.Commit.SERVER_SETTING : BatchWriter.Commit.OFF;
+    }
+    return new BatchWriter.Durability(commit, check, confirm);
+  }
+
+  /**
+   * When nothing is left to write and commits of this instance may still be lost, makes the pending
+   * batch one that checks their partitions and commits synchronously: it finds a commit a crash
+   * lost even if no record ever comes again on its partitions, and otherwise puts every one of them
+   * on disk.
+   */
+  private void confirmWhenIdle() {
+    if (unconfirmed.isEmpty() || !needSeek.isEmpty()) {
+      return;
+    }
+    confirming = Batch.plan(List.of());
+    pending = confirming;
+  }
+
+  /** A synchronous commit of this instance: all its earlier commits are on disk too. */
+  private void confirmed() {
+    unconfirmed.clear();
+    recentAsync.clear();
+  }
+
+  /** PostgreSQL lost commits of this instance: counts and logs them; the caller re-seeks. */
+  private void lost(Map<TopicPartition, OffsetStore.Behind> behind) {
+    long lostCommits =
+        recentAsync.stream()
+            .filter(
+                moves ->
+                    moves.entrySet().stream()
+                        .anyMatch(
+                            m ->
+                                behind.containsKey(m.getKey())
+                                    && m.getValue() > behind.get(m.getKey()).stored()))
+            .count();
+    long replay = behind.values().stream().mapToLong(b -> b.committed() - b.stored()).sum();
+    commitsLost.addAndGet(lostCommits);
+    offsetsReplayed.addAndGet(replay);
+    LOG.warn(
+        "Stored offset behind the batch's expected offset for {}: {}{} commits lost by PostgreSQL"
+            + " (asynchronous commits lost in a crash, or a backup restored); rolled back,"
+            + " re-reading every partition from the store and replaying {} offsets from Kafka",
+        behind,
+        recentAsync.size() == RECENT ? "at least " : "",
+        lostCommits,
+        replay);
+  }
 
   /** Hands {@link #pending} to the writer thread; the loop goes on polling meanwhile. */
   private void startWrite() {
     if (pending == null || inFlight != null) {
       return;
     }
-    if (pending.isEmpty()) {
+    if (pending.isEmpty() && pending != confirming) {
       pending = null;
       return;
     }
     Batch batch = pending;
-    inFlight = new Write(batch, writerThread.submit(() -> write(batch)));
+    BatchWriter.Durability how = durability(batch);
+    inFlight = new Write(batch, how, writerThread.submit(() -> write(batch, how)));
   }
 
   /** On the writer thread. The counters move as soon as the transaction is committed. */
-  private BatchWriter.Result write(Batch batch)
+  private BatchWriter.Result write(Batch batch, BatchWriter.Durability how)
       throws SQLException, BatchWriter.StaleOffsetsException {
     long started = System.nanoTime();
-    BatchWriter.Result result = writer.commit(batch);
+    BatchWriter.Result result = writer.commit(batch, how);
+    if (how.confirm()) {
+      // Neither rows nor offsets: not a batch the books count.
+      return result;
+    }
     metrics.committed(batch, result, System.nanoTime() - started);
     batchesCommitted.incrementAndGet();
     recordsCommitted.addAndGet(result.records());
@@ -573,12 +703,27 @@ final class SinkLoop implements Runnable {
       throw new IllegalStateException("writing a batch failed: " + cause, cause);
     }
     inFlight = null;
-    committed(write.batch(), result);
+    committed(write, result);
   }
 
-  private void committed(Batch batch, BatchWriter.Result result) {
+  private void committed(Write write, BatchWriter.Result result) {
+    Batch batch = write.batch();
     batch.advances().forEach((tp, a) -> stored.put(tp, a.next()));
     pending = null;
+    confirming = null;
+    BatchWriter.Commit commit = write.how().commit();
+    if (commit == BatchWriter.Commit.ON
+        || (commit == BatchWriter.Commit.SERVER_SETTING && !serverAsynchronous)) {
+      confirmed();
+    } else {
+      unconfirmed.addAll(batch.advances().keySet());
+      Map<TopicPartition, Long> moves = new HashMap<>();
+      batch.advances().forEach((tp, a) -> moves.put(tp, a.next()));
+      recentAsync.addLast(moves);
+      if (recentAsync.size() > RECENT) {
+        recentAsync.removeFirst();
+      }
+    }
     if (result.deadLettered() > 0) {
       LOG.warn(
           "Dead-lettered {} of {} records that could not be used; the sink goes on. Their reasons"
@@ -597,7 +742,7 @@ final class SinkLoop implements Runnable {
       return;
     }
     try {
-      committed(inFlight.batch(), inFlight.result().get());
+      committed(inFlight, inFlight.result().get());
       inFlight = null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -610,10 +755,12 @@ final class SinkLoop implements Runnable {
   private void reseekAll() {
     planned = null;
     pending = null;
+    confirming = null;
     inFlight = null;
     buffer.clear();
     stored.clear();
     epochs.clear();
+    confirmed();
     partitionsReady = 0;
     needSeek.addAll(consumer.assignment());
     consumer.pause(consumer.assignment());
@@ -631,6 +778,7 @@ final class SinkLoop implements Runnable {
     }
     stored.keySet().removeAll(set);
     epochs.keySet().removeAll(set);
+    unconfirmed.removeAll(set);
     partitionsReady = stored.size();
     needSeek.removeAll(set);
   }

@@ -75,6 +75,16 @@ final class SinkMetrics {
         s -> s.commitsRejected(),
         "batches rolled back because another instance had moved the offsets");
     count(
+        "hourglass.sink.commits.lost",
+        loop,
+        s -> s.commitsLost(),
+        "commits PostgreSQL acknowledged and lost (asynchronous commit and a crash), replayed");
+    count(
+        "hourglass.sink.offsets.replayed",
+        loop,
+        s -> s.offsetsReplayed(),
+        "Kafka offsets read again because PostgreSQL lost commits");
+    count(
         "hourglass.sink.rebalances",
         loop,
         s -> s.partitionsRevoked(),

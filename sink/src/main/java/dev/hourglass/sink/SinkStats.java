@@ -12,6 +12,11 @@ package dev.hourglass.sink;
  * @param partitionsRevoked rebalances that took partitions from this instance (revoked or lost)
  * @param partitionsReady partitions this instance owns and has seeked to the offsets stored in
  *     PostgreSQL: the ones it reads from now
+ * @param commitsLost commits of this instance that PostgreSQL acknowledged and then lost
+ *     (asynchronous commits lost in a crash, {@code sink.synchronous.commit=off}, or a backup
+ *     restored), found when a later batch saw the stored offsets behind its own; their records were
+ *     replayed from Kafka
+ * @param offsetsReplayed Kafka offsets read again because of those lost commits
  */
 public record SinkStats(
     long batchesCommitted,
@@ -20,4 +25,6 @@ public record SinkStats(
     long transientFailures,
     long commitsRejected,
     long partitionsRevoked,
-    int partitionsReady) {}
+    int partitionsReady,
+    long commitsLost,
+    long offsetsReplayed) {}

@@ -2,6 +2,7 @@ package dev.hourglass.sink;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -11,6 +12,17 @@ import java.util.Map;
 /** Small pieces of SQL text shared by the writers; none of them takes data, only column names. */
 final class Sql {
   private Sql() {}
+
+  /** The session's value of a server setting, such as {@code synchronous_commit}. */
+  static String setting(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?)")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
 
   /** A {@code timestamptz} from epoch milliseconds, exact (no floating point). */
   static String ts(String millisColumn) {

@@ -50,6 +50,22 @@ class SinkConfigTest {
   }
 
   @Test
+  void shouldCommitBatchesAsynchronouslyOnlyWhenAsked() {
+    Map<String, String> s = required();
+    assertThat(SinkConfig.from(s).synchronousCommit()).isTrue();
+    s.put("sink.synchronous.commit", "off");
+    assertThat(SinkConfig.from(s).synchronousCommit()).isFalse();
+    assertThat(SinkConfig.from(s).settings()).containsEntry("sink.synchronous.commit", "off");
+    s.put("sink.synchronous.commit", "local");
+
+    assertThatThrownBy(() -> SinkConfig.from(s))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Invalid value local for configuration sink.synchronous.commit: must be one of on,"
+                + " off");
+  }
+
+  @Test
   void shouldMaskThePasswordWhenPrinted() {
     String text = SinkConfig.from(required()).toString();
 
