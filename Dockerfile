@@ -26,5 +26,8 @@ WORKDIR /home/hourglass
 # The collector measured for the launcher (BENCHMARKS.md, "Memory bounded by configuration"); half
 # the container's memory for the heap leaves room for what is off it: the processor's RocksDB
 # (streams.rocksdb.memory.bytes, 128 MiB by default), metaspace, thread stacks, direct buffers.
+# Two malloc arenas for RocksDB's native allocations, as the launcher sets (BENCHMARKS.md, "Memory
+# of the benchmark JVM"): glibc's default of eight per core keeps freed native memory resident.
+ENV MALLOC_ARENA_MAX=2
 ENTRYPOINT ["java", "-XX:+UseParallelGC", "-XX:MaxRAMPercentage=50", "-jar", "/app/hourglass.jar"]
 CMD ["--help"]
