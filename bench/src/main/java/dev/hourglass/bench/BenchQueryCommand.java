@@ -117,6 +117,15 @@ final class BenchQueryCommand implements Callable<Integer> {
               + " --measure, without warm-up (quick checks); 0 (default) measures for --measure.")
   int callsPerSession;
 
+  @Option(
+      names = "--think-time",
+      defaultValue = "PT10S",
+      description =
+          "Mean pause of each PgBouncer session before each call, exponentially distributed"
+              + " (default ${DEFAULT-VALUE}: 1,000 sessions offer 100 calls/s); PT0S for the"
+              + " closed loop (each session calls again as soon as served); with --pgbouncer.")
+  Duration thinkTime;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -178,7 +187,8 @@ final class BenchQueryCommand implements Callable<Integer> {
           if (pgbouncer) {
             pooled =
                 PooledQueryBenchmark.run(
-                    new PooledQueryBenchmark.Options(options, sessions, poolSize, callsPerSession),
+                    new PooledQueryBenchmark.Options(
+                        options, sessions, poolSize, callsPerSession, thinkTime),
                     out);
           }
         } finally {
@@ -192,13 +202,26 @@ final class BenchQueryCommand implements Callable<Integer> {
       }
       BenchReport report =
           new BenchReport(
-              "query", machine, "query", "clients", "calls", "p50", "p95", "p99", "max", "goal");
+              "query",
+              machine,
+              "query",
+              "clients",
+              "calls",
+              "offered",
+              "achieved",
+              "p50",
+              "p95",
+              "p99",
+              "max",
+              "goal");
       durability.record(report);
       for (QueryBenchmark.QueryStats q : result.stats()) {
         report.row(
             q.query(),
             Integer.toString(q.clients()),
             String.format(Locale.ROOT, "%,d", q.calls()),
+            "closed loop",
+            perSecond(q.calls() / (measure.toNanos() / 1e9)),
             ms(q.p50Ms()),
             ms(q.p95Ms()),
             ms(q.p99Ms()),
@@ -206,11 +229,15 @@ final class BenchQueryCommand implements Callable<Integer> {
             q.clients() == 32 && !q.query().startsWith("reference") ? "p95 < 10 ms" : "");
       }
       if (pooled != null) {
-        for (QueryBenchmark.QueryStats q : pooled.result().stats()) {
+        for (int i = 0; i < pooled.result().stats().size(); i++) {
+          QueryBenchmark.QueryStats q = pooled.result().stats().get(i);
+          PooledQueryBenchmark.Rate r = pooled.rates().get(i);
           report.row(
               "pgbouncer: " + q.query(),
               Integer.toString(q.clients()),
               String.format(Locale.ROOT, "%,d", q.calls()),
+              r.offeredPerSecond() < 0 ? "closed loop" : perSecond(r.offeredPerSecond()),
+              perSecond(r.achievedPerSecond()),
               ms(q.p50Ms()),
               ms(q.p95Ms()),
               ms(q.p99Ms()),
@@ -229,7 +256,15 @@ final class BenchQueryCommand implements Callable<Integer> {
             pooled.calls(),
             pooled.serverTransactions(),
             pooled.serverConnections());
+        out.println(
+            "PgBouncer sessions: "
+                + PooledQueryBenchmark.thinkTime(
+                    new PooledQueryBenchmark.Options(
+                        options, sessions, poolSize, callsPerSession, thinkTime),
+                    sessions.stream().mapToInt(Integer::intValue).max().orElse(0)));
         report.figure("pgbouncer_pool_size", poolSize);
+        report.figure("pgbouncer_think_time_seconds", thinkTime.toNanos() / 1e9);
+        report.data("pgbouncer_rates", pooled.rates());
         report.figure("pgbouncer_calls", pooled.calls());
         report.figure("pgbouncer_server_transactions", pooled.serverTransactions());
         report.figure("pgbouncer_server_connections", pooled.serverConnections());
@@ -315,6 +350,10 @@ final class BenchQueryCommand implements Callable<Integer> {
       return "";
     }
     return q.clients() >= 1000 ? "p95 < 100 ms" : q.clients() == 32 ? "p95 < 10 ms" : "";
+  }
+
+  private static String perSecond(double value) {
+    return String.format(Locale.ROOT, "%.1f/s", value);
   }
 
   private static String ms(double value) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
@@ -30,6 +31,15 @@ import org.HdrHistogram.Histogram;
  * transaction only ({@code set_config('hourglass.organization_id', ..., true)}, i.e. {@code SET
  * LOCAL}), runs the query and commits. The whole transaction is timed, the {@code SELECT 1}
  * reference included, so the reference carries the same setting and commit.
+ *
+ * <p>Each session waits a think time between its calls, as a person at a dashboard does: a random
+ * pause drawn from an exponential distribution of the given mean (also before its first call, so
+ * that the sessions' calls arrive as a Poisson stream from the start instead of all at once). N
+ * sessions with mean think time Z then offer about N / Z calls per second whatever the pool's size,
+ * and the latency measured is that of a call arriving at that rate: queueing appears only when the
+ * machine cannot serve the offered rate. A think time of zero is the closed loop (each session
+ * calls again as soon as its call returns), which measures a queue as deep as the sessions
+ * outnumber the server connections. Both the offered and the achieved rate are reported.
  *
  * <p>The sessions log in as {@link #LOGIN}, a LOGIN member of {@code hourglass_analyst} created for
  * the run (row-level security applies to it as to any analyst; no {@code SET ROLE}, which a
@@ -51,9 +61,15 @@ final class PooledQueryBenchmark {
    * @param poolSize server connections PgBouncer shares among the sessions
    * @param callsPerSession timed calls per session and measure, without warm-up (tests); 0 measures
    *     for {@code base.perClientCount()} after a warm-up, as {@link QueryBenchmark#run} does
+   * @param thinkTime the mean of each session's exponentially distributed pause before each call;
+   *     zero for the closed loop
    */
   record Options(
-      QueryBenchmark.Options base, List<Integer> sessions, int poolSize, int callsPerSession) {
+      QueryBenchmark.Options base,
+      List<Integer> sessions,
+      int poolSize,
+      int callsPerSession,
+      Duration thinkTime) {
     Options {
       List<String> problems = new ArrayList<>();
       if (sessions == null
@@ -71,12 +87,36 @@ final class PooledQueryBenchmark {
                 + callsPerSession
                 + " for configuration callsPerSession: must not be negative");
       }
+      if (thinkTime == null || thinkTime.isNegative()) {
+        problems.add(
+            "Invalid value " + thinkTime + " for configuration thinkTime: must not be negative");
+      }
       if (!problems.isEmpty()) {
         throw new IllegalArgumentException(String.join("; ", problems));
       }
       sessions = List.copyOf(sessions);
     }
+
+    /** Calls per second {@code sessions} sessions offer; infinite in the closed loop. */
+    double offeredPerSecond(int sessions) {
+      return thinkTime.isZero() ? Double.POSITIVE_INFINITY : sessions / (thinkTime.toNanos() / 1e9);
+    }
   }
+
+  /**
+   * The arrival rate of one measure.
+   *
+   * @param offeredPerSecond sessions / mean think time: the rate the sessions ask for if every call
+   *     returned at once; -1 in the closed loop, whose rate is whatever the server gives
+   * @param achievedPerSecond timed calls / the measure's length (with {@code callsPerSession}: /
+   *     the time from the measure's start to its last call's end)
+   */
+  record Rate(
+      String query,
+      int sessions,
+      double thinkTimeSeconds,
+      double offeredPerSecond,
+      double achievedPerSecond) {}
 
   /**
    * What {@link #run} measured.
@@ -88,9 +128,18 @@ final class PooledQueryBenchmark {
    *     {@code calls} when every call was one transaction that set its tenant
    * @param serverConnections the pooled login's PostgreSQL connections at the end, all sessions
    *     still open: at most the pool size, however many sessions
+   * @param rates the offered and achieved rate of each measure, in the order of {@code result}
    */
   record Outcome(
-      QueryBenchmark.Result result, long calls, long serverTransactions, long serverConnections) {}
+      QueryBenchmark.Result result,
+      long calls,
+      long serverTransactions,
+      long serverConnections,
+      List<Rate> rates) {
+    Outcome {
+      rates = List.copyOf(rates);
+    }
+  }
 
   private PooledQueryBenchmark() {}
 
@@ -120,10 +169,11 @@ final class PooledQueryBenchmark {
         PgBouncer.start(base.jdbcUrl(), LOGIN, secret, o.poolSize(), maxSessions)) {
       progress.printf(
           Locale.ROOT,
-          "%s in transaction mode: %d server connections for up to %d sessions%n",
+          "%s in transaction mode: %d server connections for up to %d sessions, %s%n",
           bouncer,
           o.poolSize(),
-          maxSessions);
+          maxSessions,
+          thinkTime(o, maxSessions));
       for (int i = 0; i < maxSessions; i++) {
         Connection c = connect(bouncer.jdbcUrl(), password);
         c.setAutoCommit(false);
@@ -131,21 +181,29 @@ final class PooledQueryBenchmark {
       }
       LongAdder calls = new LongAdder();
       List<QueryStats> stats = new ArrayList<>();
+      List<Rate> rates = new ArrayList<>();
       for (Query q : QueryBenchmark.QUERIES) {
         for (int n : o.sessions()) {
+          long started = System.nanoTime();
           QueryStats s = measure(pool, sessions.subList(0, n), q, orgs, o, calls);
+          Rate r = rate(o, s, System.nanoTime() - started);
           progress.printf(
               Locale.ROOT,
-              "pgbouncer: %s, %d sessions: %d calls, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms,"
-                  + " max %.2f ms%n",
+              "pgbouncer: %s, %d sessions: %d calls, offered %s, achieved %.1f calls/s,"
+                  + " p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms%n",
               s.query(),
               s.clients(),
               s.calls(),
+              r.offeredPerSecond() < 0
+                  ? "closed loop"
+                  : String.format(Locale.ROOT, "%.1f calls/s", r.offeredPerSecond()),
+              r.achievedPerSecond(),
               s.p50Ms(),
               s.p95Ms(),
               s.p99Ms(),
               s.maxMs());
           stats.add(s);
+          rates.add(r);
         }
       }
       try (Connection c = QueryBenchmark.connect(base)) {
@@ -153,7 +211,8 @@ final class PooledQueryBenchmark {
             new QueryBenchmark.Result(stats),
             calls.sum(),
             serverTransactions(c),
-            serverConnections(c));
+            serverConnections(c),
+            rates);
       }
     } catch (SQLException | IOException e) {
       throw new IllegalStateException(
@@ -170,6 +229,36 @@ final class PooledQueryBenchmark {
       }
       dropLogin(base);
     }
+  }
+
+  /** The think time and what it offers, for the output. */
+  static String thinkTime(Options o, int sessions) {
+    if (o.thinkTime().isZero()) {
+      return "no think time (closed loop: each session calls again as soon as served)";
+    }
+    return String.format(
+        Locale.ROOT,
+        "think time exponential, mean %s: %d sessions offer %.1f calls/s",
+        o.thinkTime(),
+        sessions,
+        o.offeredPerSecond(sessions));
+  }
+
+  /**
+   * The measure's rates. In the timed mode the calls counted are those that started inside the
+   * window (think time) or ended inside it (closed loop), so the window is the divisor; with fixed
+   * calls, the whole measure's wall time is.
+   */
+  private static Rate rate(Options o, QueryStats s, long measureNanos) {
+    double seconds =
+        o.callsPerSession() > 0 ? measureNanos / 1e9 : o.base().perClientCount().toNanos() / 1e9;
+    double offered = o.offeredPerSecond(s.clients());
+    return new Rate(
+        s.query(),
+        s.clients(),
+        o.thinkTime().toNanos() / 1e9,
+        Double.isInfinite(offered) ? -1 : offered,
+        s.calls() / seconds);
   }
 
   /**
@@ -249,7 +338,19 @@ final class PooledQueryBenchmark {
     List<Future<Histogram>> futures = new ArrayList<>();
     for (Connection c : sessions) {
       futures.add(
-          pool.submit(() -> session(c, q, orgs, o.callsPerSession(), warmUntil, until, calls)));
+          pool.submit(
+              () ->
+                  o.thinkTime().isZero()
+                      ? session(c, q, orgs, o.callsPerSession(), warmUntil, until, calls)
+                      : thinkingSession(
+                          c,
+                          q,
+                          orgs,
+                          o.callsPerSession(),
+                          o.thinkTime(),
+                          warmUntil,
+                          until,
+                          calls)));
     }
     return QueryBenchmark.stats(q.name(), sessions.size(), futures);
   }
@@ -297,6 +398,58 @@ final class PooledQueryBenchmark {
           h.recordValue(micros);
         }
         if (end > until && h.getTotalCount() > 0) {
+          return h;
+        }
+      }
+    }
+  }
+
+  /**
+   * One session that thinks before each call (see the class comment); latencies in microseconds.
+   * With {@code fixedCalls}, exactly that many, all timed. Otherwise every call that starts inside
+   * the window [{@code warmUntil}, {@code until}] is timed, however long it takes (a slow call is
+   * not dropped for ending late), and the session stops at the first call that would start after
+   * the window: a session may time no call in a short window.
+   */
+  private static Histogram thinkingSession(
+      Connection c,
+      Query q,
+      List<String> orgs,
+      int fixedCalls,
+      Duration thinkTime,
+      long warmUntil,
+      long until,
+      LongAdder calls)
+      throws SQLException, InterruptedException {
+    Histogram h = new Histogram(QueryBenchmark.HIGHEST_MICROS, 3);
+    double meanNanos = thinkTime.toNanos();
+    try (PreparedStatement set =
+            c.prepareStatement("SELECT set_config('hourglass.organization_id', ?, true)");
+        PreparedStatement ps = c.prepareStatement(q.sql())) {
+      while (true) {
+        // Exponential: -mean * ln(1 - U), U uniform in [0, 1).
+        long pause = (long) (-meanNanos * Math.log(1 - ThreadLocalRandom.current().nextDouble()));
+        if (fixedCalls == 0 && System.nanoTime() + pause > until) {
+          return h;
+        }
+        TimeUnit.NANOSECONDS.sleep(pause);
+        String org = orgs.get(ThreadLocalRandom.current().nextInt(orgs.size()));
+        long start = System.nanoTime();
+        set.setString(1, org);
+        set.executeQuery().close();
+        ps.setString(1, org);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rs.getObject(1);
+          }
+        }
+        c.commit();
+        long end = System.nanoTime();
+        calls.increment();
+        if (fixedCalls > 0 || start >= warmUntil) {
+          h.recordValue(Math.min((end - start) / 1_000, QueryBenchmark.HIGHEST_MICROS));
+        }
+        if (fixedCalls > 0 && h.getTotalCount() == fixedCalls) {
           return h;
         }
       }

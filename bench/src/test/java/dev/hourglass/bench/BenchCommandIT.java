@@ -104,6 +104,8 @@ class BenchCommandIT {
                 "2",
                 "--calls-per-session",
                 "2",
+                "--think-time",
+                "PT0.01S",
                 "--out",
                 out.toString());
 
@@ -121,6 +123,15 @@ class BenchCommandIT {
     assertThat(json.get("figures").get("pgbouncer_server_transactions").asLong())
         .isEqualTo(9 * 5 * 2);
     assertThat(json.get("figures").get("pgbouncer_server_connections").asLong()).isBetween(1L, 2L);
+    // Sessions thinking 10 ms on average: 2 offer 200 calls/s, 3 offer 300.
+    assertThat(json.get("figures").get("pgbouncer_think_time_seconds").asDouble()).isEqualTo(0.01);
+    JsonNode rates = json.get("data").get("pgbouncer_rates");
+    assertThat(rates.size()).isEqualTo(9 * 2);
+    for (JsonNode r : rates) {
+      assertThat(r.get("offeredPerSecond").asDouble())
+          .isEqualTo(r.get("sessions").asInt() == 2 ? 200.0 : 300.0);
+      assertThat(r.get("achievedPerSecond").asDouble()).isPositive();
+    }
     // Five organizations x 2 days x 24 hours x 3 rollup tables.
     assertThat(json.get("figures").get("rollup_rows_loaded").asLong()).isEqualTo(5 * 48 * 3);
     JsonNode stats = json.get("data").get("stats");

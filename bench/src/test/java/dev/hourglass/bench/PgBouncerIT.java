@@ -118,7 +118,7 @@ class PgBouncerIT {
 
     PooledQueryBenchmark.Outcome outcome =
         PooledQueryBenchmark.run(
-            new PooledQueryBenchmark.Options(base, List.of(2, 3), 2, 4), QUIET);
+            new PooledQueryBenchmark.Options(base, List.of(2, 3), 2, 4, Duration.ZERO), QUIET);
 
     List<QueryBenchmark.QueryStats> stats = outcome.result().stats();
     assertThat(stats).hasSize(QueryBenchmark.QUERIES.size() * 2);
@@ -136,6 +136,38 @@ class PgBouncerIT {
     assertThat(outcome.calls()).isEqualTo(9 * 5 * 4);
     assertThat(outcome.serverTransactions()).isEqualTo(9 * 5 * 4);
     assertThat(outcome.serverConnections()).isBetween(1L, 2L);
+    assertThat(outcome.rates())
+        .extracting(PooledQueryBenchmark.Rate::offeredPerSecond)
+        .containsOnly(-1.0);
+  }
+
+  @Test
+  void shouldPauseEachSessionBetweenCallsAndReportTheOfferedRate(TestDatabase db) {
+    Sql.migrate(db);
+    QueryBenchmark.Options base = dataSet(db, 3);
+    QueryBenchmark.load(base, QUIET);
+
+    // 3 sessions thinking 20 ms on average offer 150 calls/s; 2 sessions, 100.
+    PooledQueryBenchmark.Outcome outcome =
+        PooledQueryBenchmark.run(
+            new PooledQueryBenchmark.Options(base, List.of(2, 3), 2, 3, Duration.ofMillis(20)),
+            QUIET);
+
+    List<QueryBenchmark.QueryStats> stats = outcome.result().stats();
+    for (QueryBenchmark.QueryStats s : stats) {
+      assertThat(s.calls()).as(s.query()).isEqualTo(s.clients() * 3L);
+    }
+    assertThat(outcome.calls()).isEqualTo(9 * 5 * 3);
+    assertThat(outcome.serverTransactions()).isEqualTo(9 * 5 * 3);
+    assertThat(outcome.rates()).hasSize(stats.size());
+    for (int i = 0; i < stats.size(); i++) {
+      PooledQueryBenchmark.Rate r = outcome.rates().get(i);
+      assertThat(r.query()).isEqualTo(stats.get(i).query());
+      assertThat(r.sessions()).isEqualTo(stats.get(i).clients());
+      assertThat(r.thinkTimeSeconds()).isEqualTo(0.02);
+      assertThat(r.offeredPerSecond()).isEqualTo(r.sessions() == 2 ? 100.0 : 150.0);
+      assertThat(r.achievedPerSecond()).isPositive();
+    }
   }
 
   @Test
@@ -144,7 +176,8 @@ class PgBouncerIT {
     QueryBenchmark.Options base = dataSet(db, 1);
     QueryBenchmark.load(base, QUIET);
 
-    PooledQueryBenchmark.run(new PooledQueryBenchmark.Options(base, List.of(1), 1, 1), QUIET);
+    PooledQueryBenchmark.run(
+        new PooledQueryBenchmark.Options(base, List.of(1), 1, 1, Duration.ZERO), QUIET);
 
     try (Connection c = db.connect()) {
       assertThat(

@@ -26,6 +26,26 @@ class QueryBenchmarkTest {
   }
 
   @Test
+  void shouldRefuseANegativeThinkTimeAndOfferSessionsOverThinkTime() {
+    QueryBenchmark.Options base =
+        QueryBenchmark.Options.defaults("jdbc:postgresql://h/db", "u", "p", 0);
+
+    assertThatThrownBy(
+            () -> new PooledQueryBenchmark.Options(base, List.of(1), 1, 0, Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid value PT-0.001S for configuration thinkTime: must not be negative");
+    PooledQueryBenchmark.Options thinking =
+        new PooledQueryBenchmark.Options(base, List.of(1000), 20, 0, Duration.ofSeconds(10));
+    assertThat(thinking.offeredPerSecond(1000)).isEqualTo(100.0);
+    assertThat(PooledQueryBenchmark.thinkTime(thinking, 1000))
+        .isEqualTo("think time exponential, mean PT10S: 1000 sessions offer 100.0 calls/s");
+    assertThat(
+            new PooledQueryBenchmark.Options(base, List.of(1000), 20, 0, Duration.ZERO)
+                .offeredPerSecond(1000))
+        .isInfinite();
+  }
+
+  @Test
   void shouldMaskThePassword() {
     assertThat(QueryBenchmark.Options.defaults("jdbc:postgresql://h/db", "u", "secret", 0))
         .hasToString(

@@ -91,6 +91,14 @@ class RolePrivilegesIT {
           NOBODY_MAY,
           List.of(
               "DELETE FROM sink_offsets",
+              // The daily rollups are written by the hourly tables' triggers, as the owner.
+              "UPDATE agent_rollups_daily SET hour_rows = 0",
+              "INSERT INTO task_rollups_daily (organization_id, project_id, day, hour_rows,"
+                  + " created_count, completed_count) VALUES ('"
+                  + ORG_B
+                  + "', '"
+                  + PROJECT_B1
+                  + "', CURRENT_DATE, 1, 1, 1)",
               "SELECT count(*) FROM tenant_grants",
               "SELECT count(*) FROM pg_stat_statements",
               "SELECT count(*) FROM slow_query_log",

@@ -48,6 +48,9 @@ class SecurityIT {
             "task_rollups_hourly",
             "agent_rollups_hourly",
             "integration_rollups_hourly",
+            "task_rollups_daily",
+            "agent_rollups_daily",
+            "integration_rollups_daily",
             "alerts",
             "daily_task_summary",
             "agent_performance_summary",
@@ -253,7 +256,7 @@ class SecurityIT {
                   c,
                   "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
                       + " AND relkind IN ('r', 'p') AND relrowsecurity AND relforcerowsecurity"))
-          .isEqualTo(17);
+          .isEqualTo(20);
     }
   }
 

@@ -72,7 +72,7 @@ class TenantGrantsIT {
         Connection c = analyst.connect()) {
       SecurityIT.bothTenantsEverywhere(admin);
       List<String> relations = readableRelations(admin, analyst.name);
-      assertThat(relations).as("relations an analyst reads").hasSize(20);
+      assertThat(relations).as("relations an analyst reads").hasSize(23);
       List<String> functions = executableFunctions(admin, analyst.name);
       assertThat(functions)
           .as("functions an analyst executes, each with a tenant check in this test")
