@@ -23,6 +23,36 @@ class CpuProfileTest {
   }
 
   @Test
+  void shouldNameTheJvmsAndRocksDbsNativeThreadsByTheirLinuxNames() {
+    assertThat(CpuProfile.nativeGroup("GC Thread#1")).isEqualTo(CpuProfile.GC);
+    assertThat(CpuProfile.nativeGroup("G1 Refine#0")).isEqualTo(CpuProfile.GC);
+    assertThat(CpuProfile.nativeGroup("C2 CompilerThre")).isEqualTo(CpuProfile.JIT);
+    assertThat(CpuProfile.nativeGroup("C1 CompilerThre")).isEqualTo(CpuProfile.JIT);
+    assertThat(CpuProfile.nativeGroup("rocksdb:low")).isEqualTo(CpuProfile.ROCKSDB);
+    assertThat(CpuProfile.nativeGroup("rocksdb:high")).isEqualTo(CpuProfile.ROCKSDB);
+    // Java threads are counted by their Java names; the VM thread stays in the rest.
+    assertThat(CpuProfile.nativeGroup("hourglass-sink")).isNull();
+    assertThat(CpuProfile.nativeGroup("VM Thread")).isNull();
+  }
+
+  @Test
+  void shouldChargeTheCollectorsThreadsToGarbageCollection() {
+    CpuProfile profile = new CpuProfile(ProcessHandle.current().pid());
+    // Garbage the collector must copy: a young collection's work is proportional to what survives.
+    java.util.List<byte[]> kept = new java.util.ArrayList<>();
+    for (int round = 0; round < 20; round++) {
+      for (int i = 0; i < 2_000; i++) {
+        kept.add(new byte[1024]);
+      }
+      System.gc();
+    }
+    profile.sample();
+
+    assertThat(kept).hasSize(40_000);
+    assertThat(profile.seconds().get(CpuProfile.GC)).isPositive();
+  }
+
+  @Test
   void shouldKeepTheTimeOfAThreadThatEndedAfterItsLastSample() throws InterruptedException {
     CpuProfile profile = new CpuProfile(ProcessHandle.current().pid());
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
