@@ -27,7 +27,7 @@ class SinkConfigTest {
     assertThat(c.topicPrefix()).isEqualTo("hourglass.").isEqualTo(Topics.DEFAULT_PREFIX);
     assertThat(c.groupId()).isEqualTo("hourglass-sink");
     assertThat(c.batchSize()).isEqualTo(5000);
-    assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(100));
     assertThat(c.maxPollRecords()).isEqualTo(1000);
     assertThat(c.poolSize()).isEqualTo(2);
     assertThat(c.poolMaxLifetime()).isEqualTo(Duration.ofMinutes(30));

@@ -25,7 +25,7 @@ class ProcessorConfigTest {
     assertThat(c.topicPrefix()).isEqualTo("hourglass.");
     assertThat(c.grace()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.dedupHorizon()).isEqualTo(Duration.ofHours(2));
-    assertThat(c.emitInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.emitInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.commitIntervalMs()).isEqualTo(100L);
     assertThat(c.cacheMaxBytes()).isEqualTo(10L * 1024 * 1024);
     assertThat(c.numStreamThreads()).isEqualTo(1);
@@ -46,7 +46,7 @@ class ProcessorConfigTest {
                 Map.entry("streams.application.id", "hg-test"),
                 Map.entry("streams.grace.ms", "300000"),
                 Map.entry("streams.dedup.horizon.ms", "5400000"),
-                Map.entry("streams.emit.interval.ms", "250"),
+                Map.entry("streams.emit.interval.ms", "750"),
                 Map.entry("streams.commit.interval.ms", "200"),
                 Map.entry("streams.cache.max.bytes", "0"),
                 Map.entry("streams.rocksdb.memory.bytes", "33554432"),
@@ -57,7 +57,7 @@ class ProcessorConfigTest {
 
     assertThat(c.grace()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.dedupHorizon()).isEqualTo(Duration.ofMinutes(90));
-    assertThat(c.emitInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.emitInterval()).isEqualTo(Duration.ofMillis(750));
     assertThat(c.alertsFormat()).isEqualTo(AlertsFormat.JSON);
     assertThat(c.topics().rollups().name()).isEqualTo("t.rollups");
     Properties p;
