@@ -17,9 +17,9 @@ import java.util.Set;
  * Where the CPU went during a benchmark phase: CPU time of this JVM's threads grouped by component
  * (by thread name), of its native threads (the JVM's collector and compilers, RocksDB's flushes and
  * compactions, named by Linux's {@code /proc/self/task}), the rest of the process's CPU time, and
- * the PostgreSQL processes. Sampled repeatedly (by the pipeline sampler), so that a thread that ends
- * during the phase, such as the load generator's or a closed processor's RocksDB threads, keeps the
- * time it had at its last sample. Thread-safe.
+ * the PostgreSQL processes. Sampled repeatedly (by the pipeline sampler), so that a thread that
+ * ends during the phase, such as the load generator's or a closed processor's RocksDB threads,
+ * keeps the time it had at its last sample. Thread-safe.
  */
 final class CpuProfile {
   static final String STREAMS = "streams processor";
