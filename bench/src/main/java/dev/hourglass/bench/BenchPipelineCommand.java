@@ -591,6 +591,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
             "latency: %d task events timed, %d never seen in PostgreSQL within 60 s%n",
             toRollup.getTotalCount(),
             tracker.unresolved());
+        String database = DatabaseActivity.describe(sampler.samples(), rate, 2);
+        if (database != null) {
+          out.println(database);
+        }
         return new Latency(
             toRollup, kafka, tracker.unresolved(), sampler.samples(), sampler.peakMemory());
       }

@@ -25,6 +25,7 @@ final class PipelineSampler implements AutoCloseable {
    * @param visible events counted by the rollup rows in PostgreSQL (this phase's only)
    * @param sinkLag records on the sink's topics it has not yet committed to PostgreSQL
    * @param memory resident memory of this JVM and PostgreSQL at that moment
+   * @param database PostgreSQL's checkpoints, WAL and vacuums so far (null if not readable)
    */
   record Sample(
       double seconds,
@@ -33,7 +34,8 @@ final class PipelineSampler implements AutoCloseable {
       long processed,
       long visible,
       long sinkLag,
-      ProcessMemory memory) {}
+      ProcessMemory memory,
+      DatabaseActivity database) {}
 
   private final LongAdder sent;
   private final GroupLag input;
@@ -97,7 +99,8 @@ final class PipelineSampler implements AutoCloseable {
             input.committed(),
             rollups.eventsSince(windowsFrom) - visibleBefore,
             sinkLag.getAsLong(),
-            memory);
+            memory,
+            rollups.databaseActivity());
     synchronized (samples) {
       samples.add(s);
     }

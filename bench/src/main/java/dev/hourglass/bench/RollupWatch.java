@@ -43,6 +43,7 @@ public final class RollupWatch implements AutoCloseable {
   private final PreparedStatement statement;
   private final PreparedStatement tasks;
   private final PreparedStatement total;
+  private PreparedStatement activity;
 
   /**
    * One rollup row's count.
@@ -150,6 +151,21 @@ public final class RollupWatch implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw failure(e);
+    }
+  }
+
+  /**
+   * PostgreSQL's checkpoints, WAL and vacuums so far ({@link DatabaseActivity}), or null on a
+   * server without those statistics views (before PostgreSQL 17).
+   */
+  public DatabaseActivity databaseActivity() {
+    try {
+      if (activity == null) {
+        activity = DatabaseActivity.prepare(connection);
+      }
+      return DatabaseActivity.read(activity);
+    } catch (SQLException e) {
+      return null;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.hourglass.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hourglass.embedded.HourglassIT;
 import dev.hourglass.embedded.TestDatabase;
@@ -8,6 +9,7 @@ import dev.hourglass.schema.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +94,30 @@ class RollupWatchIT {
   }
 
   /** Rows in the current hour, one hour ago and five hours ago. */
+  @Test
+  void shouldReadTheWalTheServerWrote(TestDatabase db) throws SQLException {
+    Sql.migrate(db);
+    try (Connection c = db.connect();
+        RollupWatch watch = RollupWatch.connect(db.jdbcUrl(), db.user(), db.password())) {
+      DatabaseActivity before = watch.databaseActivity();
+      assertThat(before).isNotNull();
+
+      insertRows(c);
+      // A backend reports its statistics within PostgreSQL's idle flush interval (10 s) unless
+      // asked to at its next transaction's end.
+      Sql.exec(c, "SELECT pg_stat_force_next_flush()", "SELECT 1");
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(watch.databaseActivity().walBytes()).isGreaterThan(before.walBytes()));
+      DatabaseActivity after = watch.databaseActivity();
+      assertThat(after.checkpointsStarted()).isGreaterThanOrEqualTo(before.checkpointsStarted());
+      assertThat(after.vacuumsRunning()).isNotNegative();
+    }
+  }
+
   private static void insertRows(Connection c) throws SQLException {
     String task =
         "INSERT INTO task_rollups_hourly (organization_id, project_id, window_start, window_end,"
