@@ -79,12 +79,16 @@ public record PublisherConfig(
   public static final String DEFAULT_CLIENT_ID = "hourglass-publisher";
 
   /**
-   * lz4: measured on the embedded broker (BENCHMARKS.md), it halves the bytes sent and stored
-   * (compression rate 0.49-0.53 on generated events) at a throughput that none, lz4 and snappy
-   * share within the run-to-run noise of the benchmark; zstd compresses more (0.30-0.43) but was
-   * the slowest in every pass, and snappy compresses less (0.49-0.67).
+   * snappy: at the rates services send (1,000 to 10,000 events/s, a batch of one or a few events
+   * per partition) Kafka's lz4 stream allocates a fresh 64 KiB block buffer and a 64 KiB output
+   * buffer for every batch, 8 to 20 times the bytes per event of no compression (BENCHMARKS.md,
+   * "Compression at fixed rates"), and garbage collection is the benchmark's largest cost. snappy
+   * takes its buffers from snappy-java's cache: the same bytes per event as no compression at every
+   * rate, the throughput of none and lz4 at full speed, and nearly lz4's compression rate on full
+   * batches (0.53 against 0.50). zstd compresses small batches best but allocates 2.5 times none
+   * and was the slowest at full speed.
    */
-  public static final String DEFAULT_COMPRESSION = "lz4";
+  public static final String DEFAULT_COMPRESSION = "snappy";
 
   /**
    * 5 ms: linger 0 was the slowest setting for every codec (many small batches, worse compression);
