@@ -45,7 +45,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * producer with the publisher's settings, keyed and unkeyed; medians of RUNS after a warm-up.
  * {@code grid N [compressions [lingers [batch KiBs [repeats]]]]}: EventPublisher alone over
  * compression none,lz4,zstd,snappy, linger 0,5,20 ms, batch 16,64,256 KiB by default, with the
- * compression rate Kafka measured (compressed / uncompressed bytes).
+ * compression rate Kafka measured (compressed / uncompressed bytes). {@code rate SECONDS [rates
+ * [compressions [lingers [rounds [warm-up seconds]]]]]}: what each codec and linger costs per event
+ * at fixed rates (0 = full speed), 1000,3000,10000,0 events/s, none,lz4,zstd,snappy, 5,20 ms, 2
+ * rounds and 5 s by default ({@link FixedRateCost}).
  */
 public final class PublisherThroughputBenchmark {
   private static final int PARTITIONS = 6;
@@ -54,22 +57,35 @@ public final class PublisherThroughputBenchmark {
 
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0] : "breakdown";
-    if (!mode.equals("breakdown") && !mode.equals("grid")) {
-      throw new IllegalArgumentException("Invalid mode " + mode + ": breakdown or grid");
+    if (!List.of("breakdown", "grid", "rate").contains(mode)) {
+      throw new IllegalArgumentException("Invalid mode " + mode + ": breakdown, grid or rate");
     }
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
     try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.temporary())) {
-      List<SpecificRecord> events = events(n);
+      // The rate mode cycles over a pool of events; its first argument is seconds, not events.
+      List<SpecificRecord> events = events(mode.equals("rate") ? 100_000 : n);
       int recordSize = averageSize(events);
       System.out.printf(
           Locale.ROOT,
           "%s, %d events, average encoded size %d bytes, %d partitions%n",
           Runtime.version(),
-          n,
+          events.size(),
           recordSize,
           PARTITIONS);
       if (mode.equals("breakdown")) {
         breakdown(kafka, events, args.length > 2 ? Integer.parseInt(args[2]) : 3);
+      } else if (mode.equals("rate")) {
+        FixedRateCost.run(
+            kafka,
+            events,
+            n,
+            args.length > 6 ? Integer.parseInt(args[6]) : 5,
+            ints(args.length > 2 ? args[2] : "1000,3000,10000,0"),
+            args.length > 3
+                ? List.of(args[3].split(","))
+                : List.of("none", "lz4", "zstd", "snappy"),
+            ints(args.length > 4 ? args[4] : "5,20"),
+            args.length > 5 ? Integer.parseInt(args[5]) : 2);
       } else {
         grid(
             kafka,
@@ -211,21 +227,24 @@ public final class PublisherThroughputBenchmark {
       CompletableFuture<RecordMetadata> last = null;
       started = System.nanoTime();
       for (SpecificRecord e : events) {
-        if (e instanceof TaskEvent t) {
-          last = publisher.publish(t);
-        } else if (e instanceof AgentEvent a) {
-          last = publisher.publish(a);
-        } else {
-          last = publisher.publish((IntegrationEvent) e);
-        }
+        last = publish(publisher, e);
       }
       publisher.flush();
       elapsed = System.nanoTime() - started;
       last.join();
-      compression = compressionRate(clientId);
+      compression = producerMetric(clientId, "compression-rate-avg");
     }
     deleteTopics(topics);
     return new Result(events.size() / (elapsed / 1e9), compression);
+  }
+
+  static CompletableFuture<RecordMetadata> publish(EventPublisher publisher, SpecificRecord e) {
+    if (e instanceof TaskEvent t) {
+      return publisher.publish(t);
+    } else if (e instanceof AgentEvent a) {
+      return publisher.publish(a);
+    }
+    return publisher.publish((IntegrationEvent) e);
   }
 
   private static List<SpecificRecord> events(int n) {
@@ -249,16 +268,17 @@ public final class PublisherThroughputBenchmark {
   }
 
   /**
-   * The publisher's {@code compression-rate-avg} (compressed / uncompressed bytes), from the JMX
-   * metrics of its producer, whose client id is {@code clientId} and a counter.
+   * One of the publisher's producer metrics ({@code compression-rate-avg}: compressed /
+   * uncompressed bytes; {@code batch-size-avg}), from the JMX metrics of its producer, whose client
+   * id is {@code clientId} and a counter.
    */
-  private static double compressionRate(String clientId) throws Exception {
+  static double producerMetric(String clientId, String metric) throws Exception {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     for (ObjectName name :
         server.queryNames(
             new ObjectName("kafka.producer:type=producer-metrics,client-id=" + clientId + "-*"),
             null)) {
-      return ((Number) server.getAttribute(name, "compression-rate-avg")).doubleValue();
+      return ((Number) server.getAttribute(name, metric)).doubleValue();
     }
     return Double.NaN;
   }
@@ -283,7 +303,7 @@ public final class PublisherThroughputBenchmark {
    * The run's own event topics, {@code bench-<run>.<family>-events}, and its schemas topic, each
    * with {@value #PARTITIONS} partitions; returned once every partition takes records.
    */
-  private static TestKafka createEventTopics(EmbeddedKafka kafka, String run) {
+  static TestKafka createEventTopics(EmbeddedKafka kafka, String run) {
     TestKafka topics = new TestKafka(kafka.bootstrapServers(), "bench-" + run);
     topics.createTopics(
         PARTITIONS,
@@ -295,7 +315,7 @@ public final class PublisherThroughputBenchmark {
   }
 
   /** Keeps the disk small across many runs: each run's topics go when it is done. */
-  private static void deleteTopics(TestKafka topics) throws Exception {
+  static void deleteTopics(TestKafka topics) throws Exception {
     try (Admin admin = topics.admin()) {
       List<String> mine =
           admin.listTopics().names().get().stream()
@@ -305,7 +325,7 @@ public final class PublisherThroughputBenchmark {
     }
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int m = sorted.length / 2;

@@ -79,16 +79,22 @@ public record PublisherConfig(
   public static final String DEFAULT_CLIENT_ID = "hourglass-publisher";
 
   /**
-   * lz4: measured on the embedded broker (BENCHMARKS.md), it halves the bytes sent and stored
-   * (compression rate 0.49-0.53 on generated events) at a throughput that none, lz4 and snappy
-   * share within the run-to-run noise of the benchmark; zstd compresses more (0.30-0.43) but was
-   * the slowest in every pass, and snappy compresses less (0.49-0.67).
+   * snappy: at the rates services send (1,000 to 10,000 events/s, a batch of one or a few events
+   * per partition) Kafka's lz4 stream allocates a fresh 64 KiB block buffer and a 64 KiB output
+   * buffer for every batch, 8 to 19 times the bytes per event of no compression (BENCHMARKS.md,
+   * "Compression at fixed rates"), and garbage collection is the benchmark's largest cost. snappy
+   * takes its buffers from snappy-java's cache: the bytes per event of no compression at every
+   * rate, lz4's throughput at full speed, and nearly lz4's compression rate (0.53 against 0.51 on
+   * full batches). zstd compresses best but allocates 2 to 3 times none at those rates and was the
+   * slowest at full speed.
    */
-  public static final String DEFAULT_COMPRESSION = "lz4";
+  public static final String DEFAULT_COMPRESSION = "snappy";
 
   /**
    * 5 ms: linger 0 was the slowest setting for every codec (many small batches, worse compression);
-   * 20 ms was not faster beyond the noise, and adds up to 15 ms of latency to every send.
+   * at full speed 20 ms was not faster beyond the noise. At 1,000 to 10,000 events/s 20 ms cut the
+   * bytes allocated per event by a third or more, but that saves a few percent of one core, and it
+   * adds up to 15 ms of latency to every send.
    */
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(5);
 

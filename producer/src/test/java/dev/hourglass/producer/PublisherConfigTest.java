@@ -22,7 +22,7 @@ class PublisherConfigTest {
                 "hourglass-publisher",
                 Duration.ofMillis(5),
                 65_536,
-                "lz4",
+                "snappy",
                 33_554_432L,
                 Duration.ofSeconds(10),
                 Duration.ofMinutes(2),
@@ -42,7 +42,7 @@ class PublisherConfigTest {
         .containsEntry("acks", "all")
         .containsEntry("enable.idempotence", true)
         .containsEntry("max.in.flight.requests.per.connection", 5)
-        .containsEntry("compression.type", "lz4")
+        .containsEntry("compression.type", "snappy")
         .containsEntry("linger.ms", 5)
         .containsEntry("batch.size", 65_536)
         .containsEntry("buffer.memory", 33_554_432L)
