@@ -184,7 +184,10 @@ public final class StreamsDebeziumPeer implements Peer {
       List<String> topics,
       String deadLetterTopic) {
     Map<String, String> c = new LinkedHashMap<>();
-    c.put("name", CONNECTOR);
+    // A connector, and so a consumer group (connect-<name>), per pipeline: a closed static member
+    // stays in its group for its session, and a later pipeline's worker in the same group would
+    // wait that out before it got partitions.
+    c.put("name", CONNECTOR + "-" + schema);
     c.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
     // One consumer writing PostgreSQL, as Hourglass's sink runs one.
     c.put("tasks.max", "1");
