@@ -16,10 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the peers' losses and extras must be exactly what their documented behaviour explains.
  *
  * <p>The sinks restart as static group members, as the README advises: a dynamic one waits out its
- * killed predecessor's 45 s session, which proves nothing more about the rows and took three of the
- * test's seven minutes. The load with faults is sent at full speed (--rate is the latency run's
- * only), and --settle counts from when a pipeline has read all its input: 10 s is as long as
- * Flink's idleness, after which a quiet partition stops holding back its watermark.
+ * killed predecessor's 45 s session, which proves nothing more about the rows and took over two of
+ * the test's seven and a half minutes in CI. The load with faults is sent at full speed (--rate is
+ * the latency run's only), and --settle counts from when a pipeline has read all its input: 10 s is
+ * as long as Flink's idleness, after which a quiet partition stops holding back its watermark.
  */
 class PeersBenchmarkIT {
   private static final ObjectMapper JSON = new ObjectMapper();
