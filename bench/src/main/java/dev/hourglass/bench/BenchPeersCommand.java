@@ -115,8 +115,9 @@ final class BenchPeersCommand implements Callable<Integer> {
       names = "--settle",
       defaultValue = "PT20S",
       description =
-          "After the load, PostgreSQL unchanged this long counts as final for a pipeline that"
-              + " never reflects every event (default 20 s).")
+          "After the load, once the pipeline has read all its input, PostgreSQL unchanged this"
+              + " long counts as final for a pipeline that never reflects every event (default"
+              + " 20 s).")
   Duration settle;
 
   @Option(
@@ -155,6 +156,15 @@ final class BenchPeersCommand implements Callable<Integer> {
       negatable = true,
       description = "Restart each pipeline's sink once, half way through the sends (default on).")
   boolean restartSink;
+
+  @Option(
+      names = "--static-membership",
+      defaultValue = "false",
+      description =
+          "Give the sinks' consumers a static identity (group.instance.id), as the README advises"
+              + " for instances that restart in place: a restarted sink gets its partitions at"
+              + " once instead of after its predecessor's session timeout (default off).")
+  boolean staticMembership;
 
   /**
    * One pipeline's figures.
@@ -318,7 +328,8 @@ final class BenchPeersCommand implements Callable<Integer> {
       throws InterruptedException {
     if (name.equals("hourglass")) {
       HourglassPeer peer =
-          HourglassPeer.start(cluster, "peers-" + instance, stateDir.resolve(instance));
+          HourglassPeer.start(
+              cluster, "peers-" + instance, stateDir.resolve(instance), staticMembership);
       return new Started(peer.pipeline().topics(), peer);
     }
     Topics topics = cluster.provision("bench-peers-" + instance + ".");
@@ -347,7 +358,8 @@ final class BenchPeersCommand implements Callable<Integer> {
             topics,
             grace,
             name.equals("streams-suppress"),
-            stateDir.resolve(instance)));
+            stateDir.resolve(instance),
+            staticMembership));
   }
 
   /** What the full-speed run measured. */
@@ -385,8 +397,12 @@ final class BenchPeersCommand implements Callable<Integer> {
       long loadEnded = System.nanoTime();
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       // Unchanged for --settle counts from the moment the peer has read its input at the latest:
-      // a Flink job restored after the kill re-reads from its checkpoint before windows fire.
-      long caughtUp = loadEnded;
+      // a Flink job restored after the kill re-reads from its checkpoint before windows fire, and
+      // the DSL's output is complete only once the application has committed all its input. Once
+      // read, the input stays read (nothing more is sent), so that moment is looked for twice a
+      // second until seen.
+      long caughtUp = Long.MIN_VALUE;
+      long probed = Long.MIN_VALUE;
       while (System.nanoTime() < deadline) {
         peer.check();
         watcher.check();
@@ -394,12 +410,17 @@ final class BenchPeersCommand implements Callable<Integer> {
           break;
         }
         long now = System.nanoTime();
-        if (now - Math.max(Math.max(watcher.lastChangeNanos(), loadEnded), caughtUp)
-            > settle.toNanos()) {
+        if (caughtUp == Long.MIN_VALUE
+            && (probed == Long.MIN_VALUE || now - probed >= 500_000_000L)) {
+          probed = now;
           if (peer.caughtUp()) {
-            break;
+            caughtUp = now;
           }
-          caughtUp = now;
+        }
+        if (caughtUp != Long.MIN_VALUE
+            && now - Math.max(Math.max(watcher.lastChangeNanos(), loadEnded), caughtUp)
+                > settle.toNanos()) {
+          break;
         }
         Thread.sleep(100);
       }

@@ -4,6 +4,7 @@ import dev.hourglass.bench.peers.ChildProcess;
 import dev.hourglass.bench.peers.LedgerBooks;
 import dev.hourglass.bench.peers.Peer;
 import dev.hourglass.schema.PipelineTotals;
+import dev.hourglass.sink.SinkConfig;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
@@ -14,6 +15,7 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * Peer 1 of {@code hourglass bench peers}: Hourglass as shipped, its processor in this JVM and its
@@ -23,22 +25,34 @@ final class HourglassPeer implements Peer {
   private final RunningPipeline pipeline;
   private final BenchCluster cluster;
   private final Path dir;
+  // The sink's settings: the pipeline's, with a static identity when asked for.
+  private final SinkConfig sinkConfig;
   private ChildProcess sink;
 
-  private HourglassPeer(RunningPipeline pipeline, BenchCluster cluster, Path dir) {
+  private HourglassPeer(
+      RunningPipeline pipeline, BenchCluster cluster, Path dir, SinkConfig sinkConfig) {
     this.pipeline = pipeline;
     this.cluster = cluster;
     this.dir = dir;
+    this.sinkConfig = sinkConfig;
   }
 
   /**
    * Starts the pipeline {@code name} with its sink in a process of its own; files in {@code dir}.
+   * With {@code staticMember}, the sink's consumer is a static group member ({@code
+   * sink.consumer.group.instance.id}), as the README advises for an instance that restarts in
+   * place: a restarted sink takes its predecessor's partitions at once.
    */
-  static HourglassPeer start(BenchCluster cluster, String name, Path dir)
+  static HourglassPeer start(BenchCluster cluster, String name, Path dir, boolean staticMember)
       throws InterruptedException {
     RunningPipeline pipeline =
         RunningPipeline.start(cluster, name, RunningPipeline.Sinks.ELSEWHERE);
-    HourglassPeer peer = new HourglassPeer(pipeline, cluster, dir);
+    SinkConfig config =
+        staticMember
+            ? pipeline.sinkConfig(
+                Map.of("sink.consumer." + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, name + "-sink"))
+            : pipeline.sinkConfig();
+    HourglassPeer peer = new HourglassPeer(pipeline, cluster, dir, config);
     try {
       peer.launchSink();
     } catch (RuntimeException | InterruptedException e) {
@@ -51,7 +65,7 @@ final class HourglassPeer implements Peer {
   private void launchSink() throws InterruptedException {
     sink =
         ChildProcess.start(
-            "hourglass-sink", SinkProcess.class, SinkProcess.settings(pipeline.sinkConfig()), dir);
+            "hourglass-sink", SinkProcess.class, SinkProcess.settings(sinkConfig), dir);
     try {
       sink.awaitReady(ChildProcess.START_TIMEOUT);
     } catch (RuntimeException | InterruptedException e) {

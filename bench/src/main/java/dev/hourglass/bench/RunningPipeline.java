@@ -167,7 +167,12 @@ final class RunningPipeline implements AutoCloseable {
 
   /** The settings of this pipeline's sink. */
   SinkConfig sinkConfig() {
-    return cluster.sink(topics.prefix(), sinkGroup);
+    return sinkConfig(Map.of());
+  }
+
+  /** As {@link #sinkConfig()}, with {@code overrides} on top. */
+  SinkConfig sinkConfig(Map<String, String> overrides) {
+    return cluster.sink(topics.prefix(), sinkGroup, overrides);
   }
 
   /** Throws when the processor or the sink has stopped. */

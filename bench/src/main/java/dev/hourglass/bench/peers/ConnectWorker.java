@@ -6,12 +6,14 @@ import java.util.Properties;
 
 /**
  * The Kafka Connect worker of {@link StreamsDebeziumPeer} in a process of its own, as {@code
- * connect-standalone} runs: starts the worker and the connector its settings name, tells the parent
- * it runs, and exits with status 1 when the connector or a task fails.
+ * connect-standalone} runs: starts the worker (settings {@code worker.*} added to its own) and the
+ * connector its settings name ({@code connector.*}), tells the parent it runs, and exits with
+ * status 1 when the connector or a task fails.
  */
 public final class ConnectWorker {
   static final String BOOTSTRAP = "bootstrap.servers";
   static final String CONNECTOR = "connector.";
+  static final String WORKER = "worker.";
 
   private ConnectWorker() {}
 
@@ -19,12 +21,15 @@ public final class ConnectWorker {
   public static void main(String[] args) throws Exception {
     Properties p = ChildProcess.settings(args);
     Map<String, String> connector = new LinkedHashMap<>();
+    Map<String, String> worker = new LinkedHashMap<>();
     for (String key : p.stringPropertyNames()) {
       if (key.startsWith(CONNECTOR)) {
         connector.put(key.substring(CONNECTOR.length()), p.getProperty(key));
+      } else if (key.startsWith(WORKER)) {
+        worker.put(key.substring(WORKER.length()), p.getProperty(key));
       }
     }
-    EmbeddedConnect connect = EmbeddedConnect.start(p.getProperty(BOOTSTRAP), Map.of());
+    EmbeddedConnect connect = EmbeddedConnect.start(p.getProperty(BOOTSTRAP), worker);
     // A supervisor's stop (SIGTERM) stops the worker as connect-standalone does.
     Runtime.getRuntime().addShutdownHook(new Thread(connect::close, "connect-worker-stop"));
     String name = connector.get("name");

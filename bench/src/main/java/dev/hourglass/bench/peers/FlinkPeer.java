@@ -8,19 +8,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Peer 3: Apache Flink ({@link FlinkJob}) on its MiniCluster in a process of its own, upserting
@@ -164,35 +158,7 @@ public final class FlinkPeer implements Peer {
    */
   @Override
   public boolean caughtUp() {
-    try {
-      Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-      admin
-          .describeTopics(topics)
-          .allTopicNames()
-          .get()
-          .forEach(
-              (topic, d) ->
-                  d.partitions()
-                      .forEach(
-                          p ->
-                              ends.put(
-                                  new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
-      for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e :
-          admin.listOffsets(ends).all().get().entrySet()) {
-        OffsetAndMetadata c = committed.get(e.getKey());
-        if ((c == null ? 0 : c.offset()) < e.getValue().offset()) {
-          return false;
-        }
-      }
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading " + name + "'s lag", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot read " + name + "'s lag: " + e.getMessage(), e);
-    }
+    return CommittedOffsets.reachEnd(admin, group, topics, name);
   }
 
   @Override

@@ -45,6 +45,10 @@ public final class StreamsDebeziumPeer implements Peer {
   private final String bootstrapServers;
   private final List<String> deadLetterTopics;
   private final Path workerDir;
+  // The application's input topics, whose committed offsets tell whether it has read them all.
+  private final List<String> inputs;
+  // The Connect sink task's consumer's group.instance.id; null for a dynamic member.
+  private final String sinkIdentity;
   private ChildProcess worker;
 
   private StreamsDebeziumPeer(
@@ -55,7 +59,9 @@ public final class StreamsDebeziumPeer implements Peer {
       Map<String, String> connectorConfig,
       String bootstrapServers,
       List<String> deadLetterTopics,
-      Path workerDir) {
+      Path workerDir,
+      List<String> inputs,
+      String sinkIdentity) {
     this.name = name;
     this.jdbcUrl = jdbcUrl;
     this.streams = streams;
@@ -64,6 +70,8 @@ public final class StreamsDebeziumPeer implements Peer {
     this.bootstrapServers = bootstrapServers;
     this.deadLetterTopics = deadLetterTopics;
     this.workerDir = workerDir;
+    this.inputs = inputs;
+    this.sinkIdentity = sinkIdentity;
   }
 
   /**
@@ -73,6 +81,8 @@ public final class StreamsDebeziumPeer implements Peer {
    * @param topics the event topics to read (their prefix also names the peer's own topics)
    * @param grace how late an event may be and still count, as Hourglass's {@code streams.grace.ms}
    * @param stateDir where Kafka Streams keeps its state stores
+   * @param staticMember whether the connector's consumer is a static group member ({@code
+   *     group.instance.id}), which a restarted worker's consumer replaces at once
    */
   public static StreamsDebeziumPeer start(
       String name,
@@ -83,7 +93,8 @@ public final class StreamsDebeziumPeer implements Peer {
       Topics topics,
       Duration grace,
       boolean suppress,
-      Path stateDir) {
+      Path stateDir,
+      boolean staticMember) {
     String schema = name.replace('-', '_');
     PeerTables.create(jdbcUrl, user, password, schema);
     String peerUrl = PeerTables.url(jdbcUrl, schema);
@@ -125,7 +136,9 @@ public final class StreamsDebeziumPeer implements Peer {
               connector,
               bootstrapServers,
               List.of(streamsDlq, connectDlq),
-              stateDir.resolveSibling(name + "-connect"));
+              stateDir.resolveSibling(name + "-connect"),
+              topics.events().stream().map(t -> t.name()).toList(),
+              staticMember ? "peers-" + name + "-connect" : null);
       peer.launchWorker();
       return peer;
     } catch (InterruptedException e) {
@@ -138,11 +151,15 @@ public final class StreamsDebeziumPeer implements Peer {
     }
   }
 
+  private static String applicationId(String name) {
+    return "peers-" + name;
+  }
+
   /** Kafka Streams' settings; each non-default one says why. */
   static Properties streamsSettings(
       String name, String bootstrapServers, Path stateDir, String deadLetterTopic) {
     Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "peers-" + name);
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(name));
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     // Its own directory, so that peers and runs never share state stores.
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -167,7 +184,10 @@ public final class StreamsDebeziumPeer implements Peer {
       List<String> topics,
       String deadLetterTopic) {
     Map<String, String> c = new LinkedHashMap<>();
-    c.put("name", CONNECTOR);
+    // A connector, and so a consumer group (connect-<name>), per pipeline: a closed static member
+    // stays in its group for its session, and a later pipeline's worker in the same group would
+    // wait that out before it got partitions.
+    c.put("name", CONNECTOR + "-" + schema);
     c.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
     // One consumer writing PostgreSQL, as Hourglass's sink runs one.
     c.put("tasks.max", "1");
@@ -268,6 +288,15 @@ public final class StreamsDebeziumPeer implements Peer {
     }
   }
 
+  /**
+   * Whether the streams application has committed every event of its input: under exactly-once its
+   * output up to there is committed too, and only the connector's writes remain.
+   */
+  @Override
+  public boolean caughtUp() {
+    return CommittedOffsets.reachEnd(admin, applicationId(name), inputs, name);
+  }
+
   @Override
   public void check() {
     if (streams.state() == KafkaStreams.State.ERROR
@@ -282,6 +311,10 @@ public final class StreamsDebeziumPeer implements Peer {
     Properties p = new Properties();
     p.setProperty(ConnectWorker.BOOTSTRAP, bootstrapServers);
     connectorConfig.forEach((k, v) -> p.setProperty(ConnectWorker.CONNECTOR + k, v));
+    if (sinkIdentity != null) {
+      // The worker passes consumer.* to its sink tasks' consumers; one task, so one identity.
+      p.setProperty(ConnectWorker.WORKER + "consumer.group.instance.id", sinkIdentity);
+    }
     worker = ChildProcess.start(name + "-connect", ConnectWorker.class, p, workerDir);
     try {
       worker.awaitReady(START_TIMEOUT);
