@@ -144,6 +144,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
   double compareSinkPaths;
 
   @Option(
+      names = "--two-sink-paths",
+      description =
+          "Run every pipeline of the full-speed runs, the freshness search and the grown runs with"
+              + " the rollups, alerts and dead letters on a path of their own (sink.reads=derived"
+              + " and events, one group) instead of one sink reading everything.")
+  boolean twoSinkPaths;
+
+  @Option(
       names = "--warm-up",
       defaultValue = "PT10S",
       description = "Latency of events sent in the first part of that run is not recorded.")
@@ -210,6 +218,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
           new BenchReport(
               "pipeline", machine, "figure", "value", "reference (same run)", "ratio", "goal");
       durability.record(report);
+      report.row("sink", sinkDescription(), "", "", "");
       report.row(
           "Kafka ProducerPerformance (reference)",
           BenchFormat.perSecond(reference, "records"),
@@ -269,6 +278,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
       Run middle = medianRun(all);
       printProfile(out, middle);
       report.figure("cpu_seconds_median_run", middle.cpuSeconds());
+      report.figure("sink_paths", twoSinkPaths ? "two" : "one");
       report.figure("producer_performance_records_per_second", reference);
       report.figure("publisher_events_per_second", alone);
       report.figure("pipeline_events_per_second", pipeline);
@@ -336,7 +346,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         publisherRate);
     // 3. The whole pipeline, from the first send until PostgreSQL counts every event.
     LongAdder sent = new LongAdder();
-    try (RunningPipeline pipeline = RunningPipeline.start(cluster, name);
+    try (RunningPipeline pipeline = RunningPipeline.start(cluster, name, sinks(twoSinkPaths));
         PipelineSampler sampler = pipeline.sampler(sent, Duration.ofMillis(250))) {
       long started = System.nanoTime();
       LoadSummary summary =
@@ -443,7 +453,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
           freshSteps,
           rate,
           latencyDuration);
-      Latency latency = latencyRun(cluster, rate, "fresh" + step, false, out);
+      Latency latency = latencyRun(cluster, rate, "fresh" + step, twoSinkPaths, out);
       double p99 = latency.pipeline().getValueAtPercentile(99) / 1000.0;
       boolean ok =
           latency.unresolved() == 0
@@ -541,6 +551,16 @@ final class BenchPipelineCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static RunningPipeline.Sinks sinks(boolean twoPaths) {
+    return twoPaths ? RunningPipeline.Sinks.TWO_PATHS : RunningPipeline.Sinks.ONE;
+  }
+
+  private String sinkDescription() {
+    return twoSinkPaths
+        ? "two paths apart (sink.reads=derived and events)"
+        : "one sink (sink.reads=all)";
+  }
+
   private static double medianPercentile(List<Latency> runs, double p) {
     return BenchFormat.median(
         runs.stream().mapToDouble(l -> l.pipeline().getValueAtPercentile(p)).toArray());
@@ -550,11 +570,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
       BenchCluster cluster, double rate, String name, boolean twoPaths, PrintStream out)
       throws Exception {
     LongAdder sent = new LongAdder();
-    try (RunningPipeline pipeline =
-            RunningPipeline.start(
-                cluster,
-                name,
-                twoPaths ? RunningPipeline.Sinks.TWO_PATHS : RunningPipeline.Sinks.ONE);
+    try (RunningPipeline pipeline = RunningPipeline.start(cluster, name, sinks(twoPaths));
         RollupWatch polling =
             RollupWatch.connect(cluster.jdbcUrl(), cluster.user(), cluster.password())) {
       Topics topics = pipeline.topics();

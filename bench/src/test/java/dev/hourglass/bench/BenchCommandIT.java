@@ -39,6 +39,7 @@ class BenchCommandIT {
                 "5",
                 "--grown-raw-events",
                 "1000",
+                "--two-sink-paths",
                 "--warm-up",
                 "PT1S",
                 "--out",
@@ -47,6 +48,7 @@ class BenchCommandIT {
     assertThat(exit).isZero();
     JsonNode json = JSON.readTree(out.resolve("pipeline.json").toFile());
     JsonNode figures = json.get("figures");
+    assertThat(figures.get("sink_paths").asText()).isEqualTo("two");
     // The freshness search starts at half the capacity, then bisects toward it or toward zero.
     double capacity = figures.get("pipeline_events_per_second").asDouble();
     JsonNode probes = json.get("data").get("fresh_search");
